@@ -1,0 +1,14 @@
+import { Gateway1764130000001 } from './1764130000001-gateway';
+import { OtpTokens1764130000002 } from './1764130000002-otp-tokens';
+import { UserTokens1764130000003 } from './1764130000003-user-tokens';
+import { Devices1764130000004 } from './1764130000004-devices';
+import { Templates1764130000005 } from './1764130000005-templates';
+
+/** Every migration, in order. Never edit one that has landed: add a new one. */
+export const migrations = [
+  Gateway1764130000001,
+  OtpTokens1764130000002,
+  UserTokens1764130000003,
+  Devices1764130000004,
+  Templates1764130000005,
+];

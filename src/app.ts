@@ -1,0 +1,70 @@
+import express, { Express } from 'express';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import type { MethodModule, ServerKeys } from './contract/method';
+import { callerResolver } from './gateway/credentials';
+import { createPipeline, CallRecord } from './gateway/pipeline';
+import { createRegistry } from './gateway/registry';
+import { restRouter } from './gateway/rest-route';
+import { rpcRouter } from './gateway/rpc-route';
+import { createValidator } from './gateway/validation';
+import { extraRouters } from './http';
+import { operationsRouter } from './http/operations-route';
+import { findCallerByApiKey } from './services/apikeys/api-keys';
+import { writeAuditEntry } from './services/audit/audit-log';
+import { findCallerByDeviceToken } from './services/devices/device-auth';
+
+/** schemas/ at the repository root, from src/ (ts-jest) or dist/src/ (compiled). */
+export const SCHEMA_DIR = findUp(__dirname, join('schemas', 'common.json'));
+
+function findUp(from: string, relative: string): string {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, relative))) return join(dir, dirname(relative));
+  }
+  throw new Error(`${relative} not found above ${from}`);
+}
+
+export interface AppDeps {
+  dataSource: DataSource;
+  keys: ServerKeys;
+  log: Logger;
+  methods: readonly MethodModule[];
+  bodyLimit?: string;
+  /** Extra observers of every call (metrics). */
+  onCallDone?: (record: CallRecord) => void;
+}
+
+/** The express app: routes and the method pipeline, no listening. */
+export function createApp(deps: AppDeps): Express {
+  const { dataSource, keys, log } = deps;
+  const validator = createValidator(SCHEMA_DIR);
+  const registry = createRegistry(deps.methods, (name) => validator.compile(name));
+  const pipeline = createPipeline({
+    registry, dataSource, keys, log,
+    onCallDone: async (record) => {
+      deps.onCallDone?.(record);
+      await writeAuditEntry(dataSource.manager, record);
+    },
+  });
+  const resolveCaller = callerResolver({
+    bearer: (key) => findCallerByApiKey(dataSource.manager, keys.pepper, key),
+    device: (uuid, token) => findCallerByDeviceToken(dataSource.manager, keys.pepper, uuid, token),
+  });
+  const bodyLimit = deps.bodyLimit ?? '10mb';
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(rpcRouter(pipeline, { bodyLimit, resolveCaller }));
+  app.use(restRouter(pipeline, registry, { bodyLimit, resolveCaller }));
+  app.use(operationsRouter({ dataSource, registry, schemaDir: SCHEMA_DIR }));
+  for (const factory of extraRouters) app.use(factory({ dataSource, keys, log, pipeline }));
+  app.use((_req, res) => res.status(404).json({ error: 404, name: 'NOT_FOUND', message: 'No such route' }));
+  app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    log.error({ err }, 'unhandled route error');
+    if (!res.headersSent) res.status(500).json({ error: -32603, name: 'INTERNAL', message: 'Internal error' });
+  });
+  return app;
+}

@@ -1,0 +1,44 @@
+import { resolve } from 'node:path';
+
+/** Typed settings from the environment, checked at boot (SPEC section 6). */
+export interface Config {
+  /** Unset: the embedded PostgreSQL in dataDir. */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly port: number;
+  readonly host: string;
+  /** 32 bytes from TOKENGATE_MASTER_KEY (base64 or hex); unset: generated into dataDir. */
+  readonly masterKey: Buffer | undefined;
+  /** The admin API key to create on the first start of an empty database. */
+  readonly adminKey: string | undefined;
+  readonly logLevel: string;
+  readonly bodyLimit: string;
+  readonly poolSize: number;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: resolve(env.TOKENGATE_DATA_DIR || './.data'),
+    port: parsePort(env.PORT ?? '8080'),
+    host: env.HOST || '0.0.0.0',
+    masterKey: env.TOKENGATE_MASTER_KEY ? parseMasterKey(env.TOKENGATE_MASTER_KEY) : undefined,
+    adminKey: env.TOKENGATE_ADMIN_KEY || undefined,
+    logLevel: env.LOG_LEVEL || 'info',
+    bodyLimit: env.TOKENGATE_BODY_LIMIT || '10mb',
+    poolSize: Number(env.TOKENGATE_POOL_SIZE || 20),
+  };
+}
+
+function parsePort(raw: string): number {
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be 0..65535, got "${raw}"`);
+  return port;
+}
+
+export function parseMasterKey(raw: string): Buffer {
+  const text = raw.trim();
+  const key = /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
+  if (key.length !== 32) throw new Error('TOKENGATE_MASTER_KEY must be 32 bytes, as 64 hex digits or base64');
+  return key;
+}

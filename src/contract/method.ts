@@ -1,0 +1,56 @@
+import type { EntityManager } from 'typeorm';
+import type { Readable } from 'node:stream';
+
+/** Who is calling: an API key (maybe bound to an identity) or a device. */
+export type Caller =
+  | { kind: 'apikey'; id: string; name: string; scopes: readonly string[]; identity: string | null }
+  | { kind: 'device'; uuid: string };
+
+export type Scope =
+  | 'admin' | 'directory' | 'token:read' | 'token:write' | 'token:credential' | 'auth:verify'
+  | 'user:token' | 'device' | 'template' | 'audit:read';
+
+/** Server-wide secrets a method may need; never logged, never returned. */
+export interface ServerKeys {
+  /** HMAC-SHA-256 key for every high-entropy secret we store (API keys, user/device/share tokens). */
+  readonly pepper: Buffer;
+  /** AES-256-GCM key for OTP seeds. */
+  readonly masterKey: Buffer;
+}
+
+export interface MethodSettings {
+  /** Public base URL of this server as the client reached it (for links). */
+  readonly baseUrl: string;
+}
+
+export interface MethodContext<P = any> {
+  readonly params: P;
+  readonly caller: Caller;
+  /** The transaction of this call (or a plain manager for readOnly methods). */
+  readonly db: EntityManager;
+  readonly keys: ServerKeys;
+  readonly settings: MethodSettings;
+  /** A streamed request body (text/csv upload on the legacy route), when there is one. */
+  readonly upload?: { stream: Readable; charset?: string };
+}
+
+export interface MethodModule<P = any, R = any> {
+  /** Path-style name, e.g. "/token/create"; the schema lives at schemas/<object>/<method>.json. */
+  readonly name: string;
+  /** Scope an API key needs (admin always passes). */
+  readonly scope: Scope;
+  /** Devices (Basic uuid:token / meshblu headers) may call it; the handler checks which device. */
+  readonly allowDevices?: boolean;
+  /** Runs without a transaction (pure reads): saves two round trips on hot read paths. */
+  readonly readOnly?: boolean;
+  /** Audit target; default: params.id, params.uuid, params.token.serial or result.id. */
+  readonly auditTarget?: (params: P, result: R | undefined) => string | undefined;
+  /** Other representations of the result on the legacy route, keyed by Accept media type. */
+  readonly renderAs?: Readonly<Record<string, (result: R, ctx: { settings: MethodSettings }) => Promise<Buffer>>>;
+  readonly handler: (ctx: MethodContext<P>) => Promise<R>;
+}
+
+/** Helper so a method module is typed without ceremony. */
+export function defineMethod<P = any, R = any>(m: MethodModule<P, R>): MethodModule<P, R> {
+  return m;
+}

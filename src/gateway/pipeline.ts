@@ -1,0 +1,104 @@
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import type { Caller, MethodContext, MethodSettings, ServerKeys } from '../contract/method';
+import { AppError, E } from '../errors';
+import { authorize } from './authorize';
+import { exposeError } from './error-out';
+import { expandDottedKeys, isPlainObject } from './normalize';
+import { projectResult, ReturnSpec } from './project';
+import type { Registry } from './registry';
+
+export interface CallRecord {
+  time: Date;
+  caller: Caller | null;
+  method: string;
+  target: string | undefined;
+  outcome: 'ok' | 'error';
+  errorName: string | undefined;
+  durationMs: number;
+}
+
+export interface PipelineDeps {
+  registry: Registry;
+  dataSource: DataSource;
+  keys: ServerKeys;
+  log: Logger;
+  /** Resolves the HTTP request's credentials; null when there are none or they are unknown. */
+  onCallDone: (record: CallRecord) => Promise<void> | void;
+}
+
+export interface Call {
+  methodName: string;
+  params: unknown;
+  authenticate: () => Promise<Caller | null>;
+  settings: MethodSettings;
+  upload?: MethodContext['upload'];
+}
+
+export type Pipeline = (call: Call) => Promise<unknown>;
+
+/**
+ * authenticate → find the method → expand dotted keys → validate → authorise →
+ * handler in one transaction → project through `return` → audit. Every outcome,
+ * success or failure, is recorded; only AppErrors leave.
+ */
+export function createPipeline(deps: PipelineDeps): Pipeline {
+  const { registry, dataSource, keys, log } = deps;
+
+  return async function invoke(call) {
+    const started = performance.now();
+    let caller: Caller | null = null;
+    let params: Record<string, unknown> = {};
+    let result: unknown;
+    try {
+      caller = await call.authenticate();
+      if (!caller) throw AppError.of(E.UNAUTHENTICATED);
+      const entry = registry.get(call.methodName);
+      if (!entry) throw AppError.of(E.METHOD_NOT_FOUND, { method: call.methodName });
+      params = normalizeParams(call.params);
+      entry.validate(params);
+      authorize(caller, entry.module);
+      const { return: returnSpec, ...handlerParams } = params;
+      const run = (db: MethodContext['db']) => entry.module.handler({
+        params: handlerParams, caller: caller!, db, keys, settings: call.settings, upload: call.upload,
+      });
+      result = entry.module.readOnly ? await run(dataSource.manager) : await dataSource.transaction(run);
+      const projected = projectResult(result, returnSpec as ReturnSpec | undefined);
+      await record('ok');
+      return projected;
+    } catch (err) {
+      const exposed = exposeError(err, log, { method: call.methodName });
+      await record('error', exposed.errorName);
+      throw exposed;
+    }
+
+    async function record(outcome: 'ok' | 'error', errorName?: string) {
+      const module = registry.get(call.methodName)?.module;
+      const target = module?.auditTarget?.(params, result) ?? defaultTarget(params, result);
+      try {
+        await deps.onCallDone({
+          time: new Date(), caller, method: call.methodName, target, outcome, errorName,
+          durationMs: performance.now() - started,
+        });
+      } catch (err) {
+        log.error({ err, method: call.methodName }, 'could not record the call');
+      }
+    }
+  };
+}
+
+function normalizeParams(raw: unknown): Record<string, unknown> {
+  if (raw === undefined || raw === null) return {};
+  if (!isPlainObject(raw)) throw AppError.of(E.INVALID_PARAMS, { errors: [{ path: '/', message: 'params must be an object' }] });
+  return expandDottedKeys(raw) as Record<string, unknown>;
+}
+
+function defaultTarget(params: Record<string, unknown>, result: unknown): string | undefined {
+  const token = params.token;
+  const candidates = [
+    params.id, params.uuid, isPlainObject(token) ? token.serial : undefined, params.templateId,
+    isPlainObject(result) ? result.id ?? result.uuid : undefined,
+  ];
+  const found = candidates.find((c) => typeof c === 'string' || typeof c === 'number');
+  return found === undefined ? undefined : String(found).slice(0, 200);
+}

@@ -1,0 +1,4 @@
+import type { RouterFactory } from './types';
+
+/** HTTP adapters beside the two method routes, in the order they are mounted. */
+export const extraRouters: RouterFactory[] = [];

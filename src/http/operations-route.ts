@@ -1,0 +1,27 @@
+import express, { Router } from 'express';
+import { existsSync } from 'node:fs';
+import type { DataSource } from 'typeorm';
+import type { Registry } from '../gateway/registry';
+
+/** Liveness, readiness (includes the database) and the schemas that are the contract. */
+export function operationsRouter(deps: { dataSource: DataSource; registry: Registry; schemaDir: string }): Router {
+  const router = express.Router();
+  router.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  router.get('/readyz', async (_req, res) => {
+    try {
+      await deps.dataSource.query('SELECT 1');
+      res.json({ status: 'ready', database: 'ok' });
+    } catch {
+      res.status(503).json({ status: 'unavailable', database: 'unreachable' });
+    }
+  });
+  router.get('/schemas/:object/:method.json', (req, res) => {
+    const name = `/${req.params.object}/${req.params.method}`;
+    const file = `${deps.schemaDir}${name}.json`;
+    if (!/^\/[a-zA-Z]+\/[a-zA-Z]+$/.test(name) || !(deps.registry.has(name) || name === '/common/common') || !existsSync(file)) {
+      return void res.status(404).json({ error: 404, name: 'NOT_FOUND', message: 'No such schema' });
+    }
+    res.type('application/schema+json').sendFile(file);
+  });
+  return router;
+}

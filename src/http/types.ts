@@ -1,0 +1,15 @@
+import type { Router } from 'express';
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import type { ServerKeys } from '../contract/method';
+import type { Pipeline } from '../gateway/pipeline';
+
+/** What an extra HTTP adapter (download links, Droplit's route, …) gets to work with. */
+export interface HttpDeps {
+  dataSource: DataSource;
+  keys: ServerKeys;
+  log: Logger;
+  pipeline: Pipeline;
+}
+
+export type RouterFactory = (deps: HttpDeps) => Router;

@@ -1,0 +1,20 @@
+import pino, { Logger } from 'pino';
+
+/**
+ * Structured logs. Secrets are redacted by rule: any field whose name says it holds
+ * one, wherever it sits, plus the credential headers.
+ */
+export const REDACTED_FIELDS = ['key', 'token', 'seed', 'secret', 'pin', 'password', 'passphrase', 'psk', 'csv', 'data', 'credential', 'otp'];
+
+export function createLogger(level: string): Logger {
+  return pino({
+    level,
+    redact: {
+      paths: [
+        ...REDACTED_FIELDS, ...REDACTED_FIELDS.map((f) => `*.${f}`), ...REDACTED_FIELDS.map((f) => `*.*.${f}`),
+        'req.headers.authorization', 'req.headers["meshblu_auth_token"]', 'err.parameters', 'err.driverError.parameters',
+      ],
+      censor: '[redacted]',
+    },
+  });
+}

@@ -1,0 +1,9 @@
+import { defineMethod } from '../../contract/method';
+import { searchApiKeys } from '../../services/apikeys/api-keys';
+
+export default defineMethod({
+  name: '/apikey/search',
+  scope: 'admin',
+  readOnly: true,
+  handler: ({ db, params }) => searchApiKeys(db, params),
+});

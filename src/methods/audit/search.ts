@@ -1,0 +1,9 @@
+import { defineMethod } from '../../contract/method';
+import { searchAuditLog } from '../../services/audit/audit-log';
+
+export default defineMethod({
+  name: '/audit/search',
+  scope: 'audit:read',
+  readOnly: true,
+  handler: ({ db, params }) => searchAuditLog(db, params),
+});

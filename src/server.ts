@@ -1,0 +1,50 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import { createApp } from './app';
+import type { Config } from './config';
+import { openDatabase } from './db/data-source';
+import { EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded';
+import { loadServerKeys, resolveMasterKey } from './db/server-keys';
+import { createLogger } from './log';
+import { allMethods } from './methods';
+import { ensureFirstAdminKey } from './services/apikeys/api-keys';
+
+export interface RunningServer {
+  url: string;
+  dataSource: DataSource;
+  log: Logger;
+  /** Stop accepting, let in-flight calls finish, close the pool, stop the embedded database. */
+  close(): Promise<void>;
+}
+
+/** Database up, migrated, keys loaded, first admin key made, HTTP listening. */
+export async function startServer(config: Config, say: (line: string) => void = console.log): Promise<RunningServer> {
+  const log = createLogger(config.logLevel);
+  const embedded: EmbeddedDatabase | undefined = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir);
+  if (embedded) say(`embedded PostgreSQL in ${config.dataDir}/pg`);
+  const dataSource = await openDatabase(config.databaseUrl ?? embedded!.url, config.poolSize);
+  const keys = await loadServerKeys(dataSource, resolveMasterKey(config.masterKey, config.dataDir, say));
+  const adminKey = await ensureFirstAdminKey(dataSource.manager, keys.pepper, config.adminKey);
+  if (adminKey && !config.adminKey) say(`admin API key: ${adminKey}`);
+  else if (adminKey) say('admin API key: created from TOKENGATE_ADMIN_KEY');
+
+  const app = createApp({ dataSource, keys, log, methods: allMethods, bodyLimit: config.bodyLimit });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+  });
+  server.keepAliveTimeout = 65_000;
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url, dataSource, log,
+    close: () => (closing ??= (async () => {
+      await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeIdleConnections(); });
+      await dataSource.destroy();
+      await embedded?.stop();
+    })()),
+  };
+}

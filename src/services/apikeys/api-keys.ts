@@ -1,0 +1,70 @@
+import type { EntityManager } from 'typeorm';
+import type { Caller, Scope } from '../../contract/method';
+import { sql } from '../../db/sql';
+import { generateSecret, keyedHash } from '../../domain/crypto/secrets';
+import { AppError, E } from '../../errors';
+import { buildOrderBy, buildWhere, FieldMap, pageOf, SearchParams } from '../query/search-query';
+
+export const SCOPES: readonly Scope[] = [
+  'admin', 'directory', 'token:read', 'token:write', 'token:credential', 'auth:verify',
+  'user:token', 'device', 'template', 'audit:read',
+];
+
+export interface NewApiKey { name: string; scopes: string[]; identity?: string | null; expiresAt?: string | null }
+
+/** Creates a key; the clear key is returned here only, the database keeps its keyed hash. */
+export async function createApiKey(db: EntityManager, pepper: Buffer, attrs: NewApiKey, key = generateSecret('tgk')) {
+  const [row] = await db.query(
+    `INSERT INTO api_keys (name, key_hash, scopes, identity, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+    [attrs.name, keyedHash(pepper, key), attrs.scopes, attrs.identity ?? null, attrs.expiresAt ?? null],
+  );
+  return { id: row.id as string, key };
+}
+
+/** One indexed lookup by hash: revoked and expired keys are simply not found. */
+export async function findCallerByApiKey(db: EntityManager, pepper: Buffer, key: string): Promise<Caller | null> {
+  const [row] = await db.query(
+    `SELECT id, name, scopes, identity FROM api_keys
+      WHERE key_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
+    [keyedHash(pepper, key)],
+  );
+  return row ? { kind: 'apikey', id: row.id, name: row.name, scopes: row.scopes, identity: row.identity } : null;
+}
+
+const FIELDS: FieldMap = {
+  id: { column: 'id', type: 'uuid' },
+  name: { column: 'name', type: 'text' },
+  identity: { column: 'identity', type: 'text' },
+  createdAt: { column: 'created_at', type: 'time' },
+  expiresAt: { column: 'expires_at', type: 'time' },
+  revokedAt: { column: 'revoked_at', type: 'time' },
+};
+
+export async function searchApiKeys(db: EntityManager, params: SearchParams) {
+  const where = buildWhere(FIELDS, params.match);
+  const { offset, limit } = pageOf(params);
+  const [{ total }] = await db.query(`SELECT count(*)::int AS total FROM api_keys WHERE ${where.sql}`, where.params);
+  const rows = await db.query(
+    `SELECT id, name, scopes, identity, created_at AS "createdAt", expires_at AS "expiresAt", revoked_at AS "revokedAt"
+       FROM api_keys WHERE ${where.sql} ORDER BY ${buildOrderBy(FIELDS, params.orderBy, 'created_at, id')}
+      OFFSET ${offset} LIMIT ${limit}`,
+    where.params,
+  );
+  return { total, rows };
+}
+
+export async function revokeApiKey(db: EntityManager, id: string) {
+  const [row] = await sql(db,
+    `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING id, revoked_at AS "revokedAt"`, [id],
+  );
+  if (!row) throw AppError.of(E.NOT_FOUND, { id });
+  return { id: row.id as string, revokedAt: row.revokedAt as Date };
+}
+
+/** First start of an empty database: one admin key, given (automation) or generated. */
+export async function ensureFirstAdminKey(db: EntityManager, pepper: Buffer, given: string | undefined): Promise<string | null> {
+  const [{ count }] = await db.query('SELECT count(*)::int AS count FROM api_keys');
+  if (count > 0) return null;
+  const { key } = await createApiKey(db, pepper, { name: 'first admin', scopes: ['admin'] }, given);
+  return key;
+}

@@ -1,0 +1,77 @@
+import { AppError, E } from '../../errors';
+
+/**
+ * DualShield's `match` ([field, op, value] entries, ANDed), `orderBy`, `offset` and
+ * `limit`, turned into parameterised SQL. Only fields in the resource's map can be
+ * named, so neither a column nor an operator ever comes from the client verbatim.
+ */
+export type FieldType = 'text' | 'int' | 'bool' | 'time' | 'uuid';
+export interface FieldSpec { column: string; type: FieldType }
+export type FieldMap = Readonly<Record<string, FieldSpec>>;
+export type MatchEntry = [string, string, unknown];
+
+export interface SearchParams { match?: MatchEntry[]; orderBy?: string | string[]; offset?: number; limit?: number }
+
+const OPERATORS: Record<string, string> = { '=': '=', '!=': '<>', '<': '<', '>': '>', '<=': '<=', '>=': '>=', like: 'LIKE' };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function buildWhere(fields: FieldMap, match: MatchEntry[] = [], firstParam = 1): { sql: string; params: unknown[] } {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  for (const [field, op, value] of match) {
+    const spec = fields[field];
+    if (!spec) throw invalid(`match: unknown field "${field}"; known: ${Object.keys(fields).join(', ')}`);
+    const placeholder = () => `$${firstParam + params.length - 1}`; // after the push
+    if (op === 'in') {
+      if (!Array.isArray(value)) throw invalid(`match: "in" on "${field}" needs an array`);
+      params.push(value.map((v) => coerce(spec, field, v)));
+      clauses.push(`${spec.column} = ANY(${placeholder()}::${sqlType(spec.type)}[])`);
+    } else if (op in OPERATORS) {
+      if (value === null && (op === '=' || op === '!=')) {
+        clauses.push(`${spec.column} IS ${op === '=' ? '' : 'NOT '}NULL`);
+        continue;
+      }
+      if (op === 'like' && spec.type !== 'text') throw invalid(`match: "like" needs a text field, "${field}" is not`);
+      params.push(coerce(spec, field, value));
+      clauses.push(`${spec.column} ${OPERATORS[op]} ${placeholder()}::${sqlType(spec.type)}`);
+    } else {
+      throw invalid(`match: unknown operator "${op}"`);
+    }
+  }
+  return { sql: clauses.length ? clauses.join(' AND ') : 'TRUE', params };
+}
+
+export function buildOrderBy(fields: FieldMap, orderBy: string | string[] | undefined, fallback: string): string {
+  const entries = orderBy === undefined ? [] : Array.isArray(orderBy) ? orderBy : [orderBy];
+  const parts = entries.map((entry) => {
+    const desc = entry.startsWith('-') || / desc$/i.test(entry);
+    const field = entry.replace(/^-/, '').replace(/ (asc|desc)$/i, '').trim();
+    const spec = fields[field];
+    if (!spec) throw invalid(`orderBy: unknown field "${field}"`);
+    return `${spec.column} ${desc ? 'DESC' : 'ASC'}`;
+  });
+  return [...parts, fallback].join(', ');
+}
+
+export function pageOf(params: SearchParams): { offset: number; limit: number } {
+  return { offset: params.offset ?? 0, limit: params.limit ?? 100 };
+}
+
+function coerce(spec: FieldSpec, field: string, value: unknown): unknown {
+  const ok =
+    spec.type === 'text' ? typeof value === 'string' :
+    spec.type === 'int' ? Number.isInteger(value) :
+    spec.type === 'bool' ? typeof value === 'boolean' :
+    spec.type === 'uuid' ? typeof value === 'string' && UUID.test(value) :
+    typeof value === 'string' && !Number.isNaN(Date.parse(value));
+  if (!ok) throw invalid(`match: "${field}" takes a ${spec.type} value`);
+  return value;
+}
+
+function sqlType(type: FieldType): string {
+  return { text: 'text', int: 'bigint', bool: 'boolean', time: 'timestamptz', uuid: 'uuid' }[type];
+}
+
+function invalid(message: string): AppError {
+  return AppError.of(E.INVALID_PARAMS, { errors: [{ path: '/match', message }] }, message);
+}

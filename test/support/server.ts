@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import { createApp } from '../../src/app';
+import type { ServerKeys } from '../../src/contract/method';
+import { openDatabase } from '../../src/db/data-source';
+import { loadServerKeys } from '../../src/db/server-keys';
+import { createLogger } from '../../src/log';
+import { allMethods } from '../../src/methods';
+import { createApiKey } from '../../src/services/apikeys/api-keys';
+
+export interface RpcReply { jsonrpc: '2.0'; id: unknown; result?: any; error?: { code: number; message: string; data: any } }
+export interface RestReply { status: number; body: any; headers: Headers }
+
+export interface TestServer {
+  url: string;
+  adminKey: string;
+  db: DataSource;
+  keys: ServerKeys;
+  databaseUrl: string;
+  /** One JSON-RPC call with the admin key (or `key`); the whole reply. */
+  rpc(method: string, params?: unknown, key?: string): Promise<RpcReply>;
+  /** rpc() that expects success and returns the result. */
+  call(method: string, params?: unknown, key?: string): Promise<any>;
+  /** POST /rest/<object>/<method> with the admin key (or opts.key / opts.headers). */
+  rest(method: string, params?: unknown, opts?: { key?: string | null; headers?: Record<string, string> }): Promise<RestReply>;
+  /** A fresh API key with the given scopes (and identity). */
+  keyWith(scopes: string[], identity?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real server for one test file: its own database on the test PostgreSQL
+ * (migrated from scratch), the real app on an ephemeral port.
+ */
+export async function startTestServer(): Promise<TestServer> {
+  const serverUrl = process.env.TOKENGATE_TEST_PG_URL;
+  if (!serverUrl) throw new Error('TOKENGATE_TEST_PG_URL is not set (jest globalSetup starts PostgreSQL)');
+  const dbName = `tg_test_${randomBytes(6).toString('hex')}`;
+  await withAdminClient(serverUrl, (c) => c.query(`CREATE DATABASE ${dbName}`));
+  const databaseUrl = withDatabaseName(serverUrl, dbName);
+  const db = await openDatabase(databaseUrl, 10);
+  const keys = await loadServerKeys(db, randomBytes(32));
+  const { key: adminKey } = await createApiKey(db.manager, keys.pepper, { name: 'test admin', scopes: ['admin'] });
+  const app = createApp({ dataSource: db, keys, log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), methods: allMethods });
+  const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const rpc = async (method: string, params?: unknown, key: string = adminKey): Promise<RpcReply> => {
+    const res = await fetch(`${url}/rpc`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+    });
+    return res.json() as Promise<RpcReply>;
+  };
+  return {
+    url, adminKey, db, keys, databaseUrl, rpc,
+    async call(method, params, key) {
+      const reply = await rpc(method, params, key);
+      if (reply.error) throw new Error(`${method} failed: ${JSON.stringify(reply.error)}`);
+      return reply.result;
+    },
+    async rest(method, params, opts = {}) {
+      const key = opts.key === undefined ? adminKey : opts.key;
+      const res = await fetch(`${url}/rest${method}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}), ...opts.headers },
+        body: params === undefined ? undefined : JSON.stringify(params),
+      });
+      const text = await res.text();
+      let body: any = text;
+      try { body = JSON.parse(text); } catch { /* not JSON: keep the text */ }
+      return { status: res.status, body, headers: res.headers };
+    },
+    async keyWith(scopes, identity) {
+      return (await createApiKey(db.manager, keys.pepper, { name: `test ${scopes.join(' ')}`, scopes, identity })).key;
+    },
+    async close() {
+      await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+      await db.destroy();
+      await withAdminClient(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
+    },
+  };
+}
+
+function withDatabaseName(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function withAdminClient<T>(url: string, work: (c: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try { return await work(client); } finally { await client.end(); }
+}
