@@ -1,0 +1,50 @@
+import type { EntityManager } from 'typeorm';
+import { sql } from '../../db/sql';
+import { AppError, E } from '../../errors';
+
+/**
+ * Resolving the ways a client names a user, product or repository
+ * (schemas/common.json: userRef, productRef, repositoryRef). Deleted users and
+ * domains are not found: their tombstones only serve "no longer exists" answers.
+ */
+export interface UserRef { id?: string; domain?: { id?: string; name?: string }; loginName?: string; loginNam?: string }
+export interface ProductRef { id?: string; manufacturerCode?: string; productCode?: string }
+export interface RepositoryRef { id?: string; name?: string }
+
+export interface UserRow { id: string; domainId: string; domainName: string; loginName: string; status: string }
+export interface ProductRow {
+  id: string; manufacturerCode: string; productCode: string; name: string; type: 'HOTP' | 'TOTP';
+  algorithm: 'SHA1' | 'SHA256' | 'SHA512'; digits: number; period: number; hardware: boolean; authWindow: number; maxFail: number;
+}
+
+const USER_COLUMNS = `u.id, u.domain_id AS "domainId", d.name AS "domainName", u.login_name AS "loginName", u.status`;
+
+export async function findUser(db: EntityManager, ref: UserRef): Promise<UserRow> {
+  const loginName = ref.loginName ?? ref.loginNam;
+  const [row] = ref.id
+    ? await sql(db, `SELECT ${USER_COLUMNS} FROM users u JOIN domains d ON d.id = u.domain_id
+                      WHERE u.id = $1 AND u.deleted_at IS NULL AND d.deleted_at IS NULL`, [ref.id])
+    : await sql(db, `SELECT ${USER_COLUMNS} FROM users u JOIN domains d ON d.id = u.domain_id
+                      WHERE u.login_name = $1 AND u.deleted_at IS NULL AND d.deleted_at IS NULL
+                        AND (d.id::text = $2 OR d.name = $3)`, [loginName, ref.domain?.id ?? '', ref.domain?.name ?? null]);
+  if (!row) throw AppError.of(E.USER_NOT_FOUND);
+  return row;
+}
+
+export const PRODUCT_COLUMNS = `p.id, p.manufacturer_code AS "manufacturerCode", p.product_code AS "productCode", p.name, p.type,
+  p.algorithm, p.digits, p.period, p.hardware, p.auth_window AS "authWindow", p.max_fail AS "maxFail"`;
+
+export async function findProduct(db: EntityManager, ref: ProductRef): Promise<ProductRow> {
+  const [row] = ref.id
+    ? await sql(db, `SELECT ${PRODUCT_COLUMNS} FROM products p WHERE p.id = $1`, [ref.id])
+    : await sql(db, `SELECT ${PRODUCT_COLUMNS} FROM products p WHERE p.manufacturer_code = $1 AND p.product_code = $2`,
+        [ref.manufacturerCode, ref.productCode]);
+  if (!row) throw AppError.of(E.PRODUCT_NOT_FOUND);
+  return row;
+}
+
+export async function findRepository(db: EntityManager, ref: RepositoryRef): Promise<{ id: string; name: string }> {
+  const [row] = await sql(db, `SELECT id, name FROM repositories WHERE ${ref.id ? 'id = $1' : 'name = $1'}`, [ref.id ?? ref.name]);
+  if (!row) throw AppError.of(E.REPOSITORY_NOT_FOUND);
+  return row;
+}
