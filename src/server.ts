@@ -7,6 +7,7 @@ import type { Config } from './config';
 import { openDatabase } from './db/data-source';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded';
 import { loadServerKeys, resolveMasterKey } from './db/server-keys';
+import { startJobs } from './jobs';
 import { createLogger } from './log';
 import { allMethods } from './methods';
 import { ensureFirstAdminKey } from './services/apikeys/api-keys';
@@ -35,6 +36,7 @@ export async function startServer(config: Config, say: (line: string) => void = 
     const s = app.listen(config.port, config.host, () => resolve(s));
   });
   server.keepAliveTimeout = 65_000;
+  const stopJobs = startJobs(dataSource, log);
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
 
@@ -43,6 +45,7 @@ export async function startServer(config: Config, say: (line: string) => void = 
     url, dataSource, log,
     close: () => (closing ??= (async () => {
       await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeIdleConnections(); });
+      await stopJobs();
       await dataSource.destroy();
       await embedded?.stop();
     })()),

@@ -1,5 +1,6 @@
 import type { MethodModule } from '../contract/method';
 import { adminMethods } from './admin-methods';
+import { batchMethods } from './batch-methods';
 import { deviceMethods } from './device-methods';
 import { directoryMethods } from './directory-methods';
 import { otpMethods } from './otp-methods';
@@ -11,6 +12,7 @@ export const allMethods: readonly MethodModule[] = [
   ...adminMethods,
   ...directoryMethods,
   ...otpMethods,
+  ...batchMethods,
   ...userTokenMethods,
   ...deviceMethods,
   ...templateMethods,

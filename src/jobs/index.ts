@@ -1,0 +1,27 @@
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+
+/** A periodic job; it must be safe when several server processes run it at once. */
+export interface Job {
+  name: string;
+  intervalMs: number;
+  run(dataSource: DataSource, log: Logger): Promise<void>;
+}
+
+/** Jobs every server process runs in the background. */
+export const jobs: Job[] = [];
+
+/** Starts every job on its interval; returns a stop function that waits for a running pass. */
+export function startJobs(dataSource: DataSource, log: Logger, list: readonly Job[] = jobs): () => Promise<void> {
+  const running = new Set<Promise<void>>();
+  const timers = list.map((job) => setInterval(() => {
+    const pass = job.run(dataSource, log)
+      .catch((err) => log.error({ err, job: job.name }, 'job failed'))
+      .finally(() => running.delete(pass));
+    running.add(pass);
+  }, job.intervalMs).unref());
+  return async () => {
+    timers.forEach(clearInterval);
+    await Promise.all(running);
+  };
+}

@@ -1,0 +1,3 @@
+import type { MethodModule } from '../contract/method';
+
+export const batchMethods: MethodModule[] = [];
