@@ -5,12 +5,13 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { MethodModule, ServerKeys } from './contract/method';
 import { callerResolver } from './gateway/credentials';
-import { createPipeline, CallRecord } from './gateway/pipeline';
+import { createPipeline } from './gateway/pipeline';
 import { createRegistry } from './gateway/registry';
 import { restRouter } from './gateway/rest-route';
 import { rpcRouter } from './gateway/rpc-route';
 import { createValidator } from './gateway/validation';
 import { extraRouters } from './http';
+import { observeCall } from './http/metrics';
 import { operationsRouter } from './http/operations-route';
 import { findCallerByApiKey } from './services/apikeys/api-keys';
 import { writeAuditEntry } from './services/audit/audit-log';
@@ -32,8 +33,6 @@ export interface AppDeps {
   log: Logger;
   methods: readonly MethodModule[];
   bodyLimit?: string;
-  /** Extra observers of every call (metrics). */
-  onCallDone?: (record: CallRecord) => void;
 }
 
 /** The express app: routes and the method pipeline, no listening. */
@@ -44,7 +43,7 @@ export function createApp(deps: AppDeps): Express {
   const pipeline = createPipeline({
     registry, dataSource, keys, log,
     onCallDone: async (record) => {
-      deps.onCallDone?.(record);
+      observeCall(record);
       await writeAuditEntry(dataSource.manager, record);
     },
   });

@@ -9,6 +9,7 @@ import { EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded';
 import { loadServerKeys, resolveMasterKey } from './db/server-keys';
 import { startJobs } from './jobs';
 import { createLogger } from './log';
+import { observePool } from './http/metrics';
 import { allMethods } from './methods';
 import { ensureFirstAdminKey } from './services/apikeys/api-keys';
 
@@ -31,6 +32,7 @@ export async function startServer(config: Config, say: (line: string) => void = 
   if (adminKey && !config.adminKey) say(`admin API key: ${adminKey}`);
   else if (adminKey) say('admin API key: created from TOKENGATE_ADMIN_KEY');
 
+  observePool(dataSource);
   const app = createApp({ dataSource, keys, log, methods: allMethods, bodyLimit: config.bodyLimit });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, config.host, () => resolve(s));

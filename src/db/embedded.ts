@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -13,12 +13,15 @@ export async function startEmbeddedPostgres(dataDir: string, port = 54329): Prom
   const databaseDir = join(dataDir, 'pg');
   const passwordFile = join(dataDir, 'pg-password');
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // As root, PostgreSQL runs as the postgres user, which must be able to reach dataDir/pg.
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) chmodSync(dataDir, 0o711);
   const fresh = !existsSync(join(databaseDir, 'PG_VERSION'));
   if (fresh) writeFileSync(passwordFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
   const password = readFileSync(passwordFile, 'utf8').trim();
   const pg = new EmbeddedPostgres({
     databaseDir, port, user: 'postgres', password, persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     onLog: () => {}, onError: () => {},
   });
   if (fresh) await pg.initialise();

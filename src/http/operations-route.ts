@@ -2,6 +2,8 @@ import express, { Router } from 'express';
 import { existsSync } from 'node:fs';
 import type { DataSource } from 'typeorm';
 import type { Registry } from '../gateway/registry';
+import { metricsRegistry } from './metrics';
+import { buildOpenApi } from './openapi';
 
 /** Liveness, readiness (includes the database) and the schemas that are the contract. */
 export function operationsRouter(deps: { dataSource: DataSource; registry: Registry; schemaDir: string }): Router {
@@ -15,6 +17,11 @@ export function operationsRouter(deps: { dataSource: DataSource; registry: Regis
       res.status(503).json({ status: 'unavailable', database: 'unreachable' });
     }
   });
+  router.get('/metrics', async (_req, res) => {
+    res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
+  });
+  let openApi: object | undefined; // built on first request: schemas do not change while running
+  router.get('/openapi.json', (_req, res) => void res.json(openApi ??= buildOpenApi(deps.registry, deps.schemaDir)));
   router.get('/schemas/:object/:method.json', (req, res) => {
     const name = `/${req.params.object}/${req.params.method}`;
     const file = `${deps.schemaDir}${name}.json`;

@@ -1,0 +1,45 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import type { CallRecord } from '../gateway/pipeline';
+
+/**
+ * Prometheus metrics: calls by method and outcome, latency, the pool, and rows
+ * moved by imports and batch assignments (services increment `rowsProcessed`).
+ */
+export const metricsRegistry = new Registry();
+
+const calls = new Counter({
+  name: 'tokengate_calls_total', help: 'Method calls by method, outcome and error name',
+  labelNames: ['method', 'outcome', 'error'] as const, registers: [metricsRegistry],
+});
+const latency = new Histogram({
+  name: 'tokengate_call_duration_seconds', help: 'Method call latency, pipeline included',
+  labelNames: ['method'] as const, registers: [metricsRegistry],
+  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+});
+export const rowsProcessed = new Counter({
+  name: 'tokengate_rows_processed_total', help: 'Rows handled by imports and batch assignments',
+  labelNames: ['kind', 'outcome'] as const, registers: [metricsRegistry],
+});
+
+export function observeCall(record: CallRecord): void {
+  // Unknown method names come from clients: bucket them so labels stay bounded.
+  const method = record.errorName === 'METHOD_NOT_FOUND' ? 'unknown' : record.method;
+  calls.inc({ method, outcome: record.outcome, error: record.errorName ?? '' });
+  latency.observe({ method }, record.durationMs / 1000);
+}
+
+export function observePool(dataSource: DataSource): void {
+  const pool = () => (dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
+  new Gauge({
+    name: 'tokengate_db_pool_connections', help: 'PostgreSQL pool connections by state',
+    labelNames: ['state'] as const, registers: [metricsRegistry],
+    collect() {
+      const p = pool();
+      if (!p) return;
+      this.set({ state: 'total' }, p.totalCount);
+      this.set({ state: 'idle' }, p.idleCount);
+      this.set({ state: 'waiting' }, p.waitingCount);
+    },
+  });
+}
