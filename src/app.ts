@@ -14,7 +14,7 @@ import { extraRouters } from './http';
 import { observeCall } from './http/metrics';
 import { operationsRouter } from './http/operations-route';
 import { findCallerByApiKey } from './services/apikeys/api-keys';
-import { writeAuditEntry } from './services/audit/audit-log';
+import { AuditWriter } from './services/audit/audit-writer';
 import { findCallerByDeviceToken } from './services/devices/device-auth';
 
 /** schemas/ at the repository root, from src/ (ts-jest) or dist/src/ (compiled). */
@@ -33,18 +33,21 @@ export interface AppDeps {
   log: Logger;
   methods: readonly MethodModule[];
   bodyLimit?: string;
+  /** The audit writer; pass one to flush it at shutdown. */
+  audit?: AuditWriter;
 }
 
 /** The express app: routes and the method pipeline, no listening. */
 export function createApp(deps: AppDeps): Express {
   const { dataSource, keys, log } = deps;
+  const audit = deps.audit ?? new AuditWriter(dataSource);
   const validator = createValidator(SCHEMA_DIR);
   const registry = createRegistry(deps.methods, (name) => validator.compile(name));
   const pipeline = createPipeline({
     registry, dataSource, keys, log,
     onCallDone: async (record) => {
       observeCall(record);
-      await writeAuditEntry(dataSource.manager, record);
+      await audit.write(record);
     },
   });
   const resolveCaller = callerResolver({

@@ -12,6 +12,7 @@ import { createLogger } from './log';
 import { observePool } from './http/metrics';
 import { allMethods } from './methods';
 import { ensureFirstAdminKey } from './services/apikeys/api-keys';
+import { AuditWriter } from './services/audit/audit-writer';
 
 export interface RunningServer {
   url: string;
@@ -33,7 +34,8 @@ export async function startServer(config: Config, say: (line: string) => void = 
   else if (adminKey) say('admin API key: created from TOKENGATE_ADMIN_KEY');
 
   observePool(dataSource);
-  const app = createApp({ dataSource, keys, log, methods: allMethods, bodyLimit: config.bodyLimit });
+  const audit = new AuditWriter(dataSource);
+  const app = createApp({ dataSource, keys, log, audit, methods: allMethods, bodyLimit: config.bodyLimit });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
   });
@@ -48,6 +50,7 @@ export async function startServer(config: Config, say: (line: string) => void = 
     close: () => (closing ??= (async () => {
       await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeIdleConnections(); });
       await stopJobs();
+      await audit.flush();
       await dataSource.destroy();
       await embedded?.stop();
     })()),

@@ -13,13 +13,6 @@ export function describeCaller(caller: Caller | null): string | null {
   return caller.kind === 'device' ? `device:${caller.uuid}` : `apikey:${caller.id}`;
 }
 
-export async function writeAuditEntry(db: EntityManager, e: AuditEntry): Promise<void> {
-  await db.query(
-    `INSERT INTO audit_log (time, caller, method, target, outcome, error_name, duration_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [e.time, describeCaller(e.caller), e.method.slice(0, 200), e.target ?? null, e.outcome, e.errorName ?? null, e.durationMs],
-  );
-}
-
 const FIELDS: FieldMap = {
   time: { column: 'time', type: 'time' },
   caller: { column: 'caller', type: 'text' },
