@@ -43,6 +43,11 @@ export interface MethodModule<P = any, R = any> {
   readonly allowDevices?: boolean;
   /** Runs without a transaction (pure reads): saves two round trips on hot read paths. */
   readonly readOnly?: boolean;
+  /**
+   * The gateway opens no transaction; the handler runs its own with `db.transaction(…)`.
+   * For a call that must commit work and still answer an error (/auth/verify's fail count).
+   */
+  readonly ownsTransaction?: boolean;
   /** Audit target; default: params.id, params.uuid, params.token.serial or result.id. */
   readonly auditTarget?: (params: P, result: R | undefined) => string | undefined;
   /** Other representations of the result on the legacy route, keyed by Accept media type. */

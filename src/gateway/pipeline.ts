@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { Caller, MethodContext, MethodSettings, ServerKeys } from '../contract/method';
@@ -33,6 +34,8 @@ export interface Call {
   authenticate: () => Promise<Caller | null>;
   settings: MethodSettings;
   upload?: MethodContext['upload'];
+  /** Ties the call's log lines and an INTERNAL reply together; generated when absent. */
+  correlationId?: string;
 }
 
 export type Pipeline = (call: Call) => Promise<unknown>;
@@ -43,10 +46,12 @@ export type Pipeline = (call: Call) => Promise<unknown>;
  * success or failure, is recorded; only AppErrors leave.
  */
 export function createPipeline(deps: PipelineDeps): Pipeline {
-  const { registry, dataSource, keys, log } = deps;
+  const { registry, dataSource, keys } = deps;
 
   return async function invoke(call) {
     const started = performance.now();
+    const correlationId = call.correlationId ?? randomUUID();
+    const log = deps.log.child({ correlationId });
     let caller: Caller | null = null;
     let params: Record<string, unknown> = {};
     let result: unknown;
@@ -62,12 +67,12 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const run = (db: MethodContext['db']) => entry.module.handler({
         params: handlerParams, caller: caller!, db, keys, settings: call.settings, upload: call.upload,
       });
-      result = entry.module.readOnly ? await run(dataSource.manager) : await dataSource.transaction(run);
+      result = entry.module.readOnly || entry.module.ownsTransaction ? await run(dataSource.manager) : await dataSource.transaction(run);
       const projected = projectResult(result, returnSpec as ReturnSpec | undefined);
       await record('ok');
       return projected;
     } catch (err) {
-      const exposed = exposeError(err, log, { method: call.methodName });
+      const exposed = exposeError(err, log, { method: call.methodName }, correlationId);
       await record('error', exposed.errorName);
       throw exposed;
     }
@@ -75,16 +80,24 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     async function record(outcome: 'ok' | 'error', errorName?: string) {
       const module = registry.get(call.methodName)?.module;
       const target = module?.auditTarget?.(params, result) ?? defaultTarget(params, result);
+      const durationMs = performance.now() - started;
+      // Never the params: they may hold secrets the redaction rules do not know by name.
+      log.debug({ method: call.methodName, outcome, errorName, durationMs, caller: callerId(caller) }, 'call');
       try {
         await deps.onCallDone({
-          time: new Date(), caller, method: call.methodName, target, outcome, errorName,
-          durationMs: performance.now() - started,
+          time: new Date(), caller, method: call.methodName, target, outcome, errorName, durationMs,
         });
       } catch (err) {
         log.error({ err, method: call.methodName }, 'could not record the call');
       }
     }
   };
+}
+
+/** Who called, by public id only (the same form the audit log records). */
+function callerId(caller: Caller | null): string | null {
+  if (!caller) return null;
+  return caller.kind === 'device' ? `device:${caller.uuid}` : `apikey:${caller.id}`;
 }
 
 function normalizeParams(raw: unknown): Record<string, unknown> {

@@ -11,7 +11,9 @@ import { AppError, E, findErrorDef } from '../errors';
  * (e.g. ttl → TOKEN_DURATION_INVALID); an unknown property means QUERY_FIELD_NOT_ALLOWED.
  */
 export function createValidator(schemaDir: string) {
-  const ajv = new Ajv({ allErrors: true, verbose: true, useDefaults: true, strict: true, allowUnionTypes: true, keywords: ['x-error', 'x-examples'] });
+  // strictRequired off: "anyOf": [{"required": ["id"]}, {"required": ["name"]}] (common.json's userRef etc.) names
+  // properties declared beside the anyOf, which strict mode would refuse.
+  const ajv = new Ajv({ allErrors: true, verbose: true, useDefaults: true, strict: true, strictRequired: false, allowUnionTypes: true, keywords: ['x-error', 'x-examples'] });
   addFormats(ajv);
   ajv.addSchema(readJson(join(schemaDir, 'common.json')));
 

@@ -1,0 +1,9 @@
+import { defineMethod } from '../../contract/method';
+import { createIdentity } from '../../services/templates/identities';
+
+export default defineMethod<{ attrs?: { name?: string } }>({
+  name: '/identity/create',
+  scope: 'admin',
+  auditTarget: (_params, result) => result?.address,
+  handler: ({ db, params }) => createIdentity(db, params.attrs),
+});

@@ -1,0 +1,16 @@
+import QRCode from 'qrcode';
+import { defineMethod } from '../../contract/method';
+import { requireCallerIdentity } from '../../services/templates/identities';
+import { createShareToken, NewShareToken } from '../../services/templates/share-tokens';
+
+type Created = Awaited<ReturnType<typeof createShareToken>>;
+
+export default defineMethod<NewShareToken, Created>({
+  name: '/relationshipTemplate/createToken',
+  scope: 'template',
+  auditTarget: (params, result) => result?.id ?? params.templateId,
+  // Accept: image/png on the legacy route: the QR code a wallet app scans.
+  renderAs: { 'image/png': (result) => QRCode.toBuffer(result.reference!.url, { type: 'png', errorCorrectionLevel: 'M' }) },
+  handler: async ({ db, caller, keys, settings, params }) =>
+    createShareToken(db, keys.pepper, await requireCallerIdentity(db, caller), settings.baseUrl, params),
+});

@@ -1,0 +1,13 @@
+import { defineMethod } from '../../contract/method';
+import { requireCallerIdentity } from '../../services/templates/identities';
+import { findKnownTemplate, templateView } from '../../services/templates/templates';
+
+export default defineMethod<{ id: string }>({
+  name: '/relationshipTemplate/get',
+  scope: 'template',
+  readOnly: true,
+  handler: async ({ db, caller, params }) => {
+    const identity = await requireCallerIdentity(db, caller);
+    return templateView(await findKnownTemplate(db, params.id, identity), identity);
+  },
+});

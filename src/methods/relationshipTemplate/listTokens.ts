@@ -1,0 +1,10 @@
+import { defineMethod } from '../../contract/method';
+import { requireCallerIdentity } from '../../services/templates/identities';
+import { listShareTokens } from '../../services/templates/share-tokens';
+
+export default defineMethod<{ templateId: string }>({
+  name: '/relationshipTemplate/listTokens',
+  scope: 'template',
+  readOnly: true,
+  handler: async ({ db, caller, params }) => listShareTokens(db, await requireCallerIdentity(db, caller), params.templateId),
+});
