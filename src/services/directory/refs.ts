@@ -48,3 +48,20 @@ export async function findRepository(db: EntityManager, ref: RepositoryRef): Pro
   if (!row) throw AppError.of(E.REPOSITORY_NOT_FOUND);
   return row;
 }
+
+export interface DomainRef { id?: string; name?: string }
+
+/**
+ * A live domain by id and/or name. `forShare` locks its row until the transaction
+ * ends, so a concurrent /domain/delete cannot slip between this read and a new user.
+ */
+export async function findDomain(db: EntityManager, ref: DomainRef, options: { forShare?: boolean } = {}): Promise<{ id: string; name: string }> {
+  if (!ref.id && !ref.name) throw AppError.of(E.DOMAIN_NOT_FOUND);
+  const [row] = await sql(db,
+    `SELECT id, name FROM domains
+      WHERE deleted_at IS NULL AND ($1::uuid IS NULL OR id = $1::uuid) AND ($2::text IS NULL OR name = $2::text)
+      ${options.forShare ? 'FOR SHARE' : ''}`,
+    [ref.id ?? null, ref.name ?? null]);
+  if (!row) throw AppError.of(E.DOMAIN_NOT_FOUND);
+  return row;
+}

@@ -1,0 +1,9 @@
+import { defineMethod } from '../../contract/method';
+import { deleteUnlessUsedByTokens } from '../../services/directory/resource';
+import { PRODUCTS } from '../../services/directory/products';
+
+export default defineMethod<{ id: string }>({
+  name: '/product/delete',
+  scope: 'directory',
+  handler: ({ db, params }) => deleteUnlessUsedByTokens(db, PRODUCTS, params.id, 'product_id'),
+});

@@ -1,0 +1,9 @@
+import { defineMethod } from '../../contract/method';
+import type { DomainRef } from '../../services/directory/refs';
+import { createUser, UserAttrs } from '../../services/directory/users';
+
+export default defineMethod<{ attrs: UserAttrs & { domain: DomainRef } }>({
+  name: '/user/create',
+  scope: 'directory',
+  handler: ({ db, params }) => createUser(db, params.attrs),
+});

@@ -1,0 +1,9 @@
+import { defineMethod } from '../../contract/method';
+import { getUser, UserGetParams } from '../../services/directory/users';
+
+export default defineMethod<UserGetParams>({
+  name: '/user/get',
+  scope: 'directory',
+  readOnly: true,
+  handler: ({ db, params }) => getUser(db, params),
+});

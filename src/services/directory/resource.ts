@@ -1,0 +1,122 @@
+import type { EntityManager } from 'typeorm';
+import { sql, sqlCount } from '../../db/sql';
+import { AppError, E, ErrorDef, isUniqueViolation } from '../../errors';
+import { buildOrderBy, buildWhere, FieldMap, MatchEntry, pageOf, SearchParams } from '../query/search-query';
+
+/**
+ * A directory object as the generic methods (create/get/search/set/delete) see it:
+ * where its rows live, how they read in API field names, and which fields a client
+ * may match, order by and write. The main table is always aliased `t`. Every column
+ * name in the SQL below comes from these descriptions, never from the client.
+ */
+export interface Resource {
+  /** "domain": used in messages. */
+  readonly noun: string;
+  readonly table: string;
+  /** FROM clause (the main table as `t`, plus joins). */
+  readonly from: string;
+  /** Select list in API field names (camelCase). */
+  readonly select: string;
+  /** Condition on `t` for rows that exist on the API: tombstones are left out. */
+  readonly live: string;
+  /** Tie-breaking ORDER BY after the client's orderBy. */
+  readonly defaultOrder: string;
+  /** Fields for match and orderBy. */
+  readonly fields: FieldMap;
+  /** Attribute → column for create and set. */
+  readonly writable: Readonly<Record<string, string>>;
+  /** Unique constraint or index name → the API fields it covers, for CONFLICT data. */
+  readonly unique: Readonly<Record<string, readonly string[]>>;
+  readonly notFound: ErrorDef;
+}
+
+export interface GetParams { id?: string; match?: MatchEntry[] }
+
+export async function searchRecords(db: EntityManager, r: Resource, params: SearchParams) {
+  const where = buildWhere(r.fields, params.match);
+  const { offset, limit } = pageOf(params);
+  const from = `${r.from} WHERE ${r.live} AND ${where.sql}`;
+  const [{ total }] = await sql(db, `SELECT count(*)::int AS total FROM ${from}`, where.params);
+  const rows = await sql(db,
+    `SELECT ${r.select} FROM ${from} ORDER BY ${buildOrderBy(r.fields, params.orderBy, r.defaultOrder)} OFFSET ${offset} LIMIT ${limit}`,
+    where.params);
+  return { total, rows };
+}
+
+/** One object by id and/or match. A match naming several is refused rather than answered with a guess. */
+export async function getRecord(db: EntityManager, r: Resource, params: GetParams) {
+  const match: MatchEntry[] = [...(params.id ? [['id', '=', params.id] as MatchEntry] : []), ...(params.match ?? [])];
+  const where = buildWhere(r.fields, match);
+  const rows = await sql(db, `SELECT ${r.select} FROM ${r.from} WHERE ${r.live} AND ${where.sql} LIMIT 2`, where.params);
+  if (rows.length === 0) throw AppError.of(r.notFound);
+  if (rows.length > 1) {
+    const message = `match names more than one ${r.noun}; use /${r.noun}/search`;
+    throw AppError.of(E.INVALID_PARAMS, { errors: [{ path: '/match', message }] }, message);
+  }
+  return rows[0];
+}
+
+/** INSERT of the writable attributes given (plus columns the caller resolved, e.g. domain_id) → {id}. */
+export async function createRecord(db: EntityManager, r: Resource, attrs: object, extraColumns: Record<string, unknown> = {}) {
+  const columns = { ...toColumns(r, attrs), ...extraColumns };
+  const names = Object.keys(columns);
+  const [row] = await refusingDuplicates(r, () => sql(db,
+    `INSERT INTO ${r.table} (${names.join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
+    Object.values(columns)));
+  return { id: row.id as string };
+}
+
+/** UPDATE of the writable attributes given; answers the object as /X/get would. */
+export async function setRecord(db: EntityManager, r: Resource, id: string, attrs: object) {
+  const columns = toColumns(r, attrs);
+  const names = Object.keys(columns);
+  if (names.length > 0) {
+    const assignments = names.map((name, i) => `${name} = $${i + 2}`).join(', ');
+    const changed = await refusingDuplicates(r, () => sqlCount(db,
+      `UPDATE ${r.table} t SET ${assignments} WHERE t.id = $1 AND ${r.live}`, [id, ...Object.values(columns)]));
+    if (changed === 0) throw AppError.of(r.notFound);
+  }
+  return getRecord(db, r, { id });
+}
+
+/** Hard delete, refused while tokens still point at the row (they would lose their product or repository). */
+export async function deleteUnlessUsedByTokens(db: EntityManager, r: Resource, id: string, tokenColumn: 'product_id' | 'repository_id') {
+  const [row] = await sql(db,
+    `SELECT (SELECT count(*)::int FROM tokens WHERE ${tokenColumn} = t.id) AS tokens FROM ${r.table} t WHERE t.id = $1`, [id]);
+  if (!row) throw AppError.of(r.notFound);
+  if (row.tokens > 0) throw usedByTokens(r, row.tokens);
+  try {
+    await sql(db, `DELETE FROM ${r.table} WHERE id = $1`, [id]);
+  } catch (err) {
+    // A token created between the count and the delete: the foreign key says so.
+    if ((err as { code?: string }).code === '23503') throw usedByTokens(r);
+    throw err;
+  }
+  return { id };
+}
+
+function usedByTokens(r: Resource, tokens?: number): AppError {
+  const message = `The ${r.noun} is still used by ${tokens ?? 'some'} token(s)`;
+  return AppError.of(E.CONFLICT, { reason: 'IN_USE', tokens }, message);
+}
+
+function toColumns(r: Resource, attrs: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [attr, value] of Object.entries(attrs)) {
+    const column = r.writable[attr];
+    if (column && value !== undefined) out[column] = value;
+  }
+  return out;
+}
+
+/** A unique violation names its constraint; tell the client which of its fields is taken. */
+async function refusingDuplicates<T>(r: Resource, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    const fields = r.unique[(err as { constraint?: string }).constraint ?? ''] ?? [];
+    throw AppError.of(E.CONFLICT, { reason: 'DUPLICATE', fields },
+      `A ${r.noun} with this ${fields.join(' and ') || 'value'} already exists`);
+  }
+}

@@ -1,0 +1,84 @@
+import type { EntityManager } from 'typeorm';
+import { sql } from '../../db/sql';
+import { AppError, E } from '../../errors';
+import type { MatchEntry } from '../query/search-query';
+import { createRecord, getRecord, Resource, setRecord } from './resource';
+import { DomainRef, findDomain } from './refs';
+
+export const USERS: Resource = {
+  noun: 'user',
+  table: 'users',
+  from: 'users t JOIN domains d ON d.id = t.domain_id',
+  select: `t.id, json_build_object('id', d.id, 'name', d.name) AS domain, t.login_name AS "loginName",
+    t.first_name AS "firstName", t.last_name AS "lastName", t.email, t.mobile, t.status, t.created_at AS "createdAt"`,
+  // A deleted domain has no live users (delete refuses, or cascades), so the user's own tombstone suffices.
+  live: 't.deleted_at IS NULL',
+  defaultOrder: 'd.name, t.login_name, t.id',
+  fields: {
+    id: { column: 't.id', type: 'uuid' },
+    'domain.id': { column: 'd.id', type: 'uuid' },
+    'domain.name': { column: 'd.name', type: 'text' },
+    loginName: { column: 't.login_name', type: 'text' },
+    loginNam: { column: 't.login_name', type: 'text' },
+    firstName: { column: 't.first_name', type: 'text' },
+    lastName: { column: 't.last_name', type: 'text' },
+    email: { column: 't.email', type: 'text' },
+    mobile: { column: 't.mobile', type: 'text' },
+    status: { column: 't.status', type: 'text' },
+    createdAt: { column: 't.created_at', type: 'time' },
+  },
+  writable: {
+    loginName: 'login_name', firstName: 'first_name', lastName: 'last_name', email: 'email', mobile: 'mobile', status: 'status',
+  },
+  unique: { users_login_live: ['domain', 'loginName'] },
+  notFound: E.USER_NOT_FOUND,
+};
+
+export interface UserAttrs {
+  loginName?: string; loginNam?: string; firstName?: string | null; lastName?: string | null;
+  email?: string | null; mobile?: string | null; status?: string;
+}
+export interface UserGetParams { id?: string; match?: MatchEntry[]; domain?: DomainRef; loginName?: string; loginNam?: string }
+
+export async function createUser(db: EntityManager, attrs: UserAttrs & { domain: DomainRef }) {
+  const domain = await findDomain(db, attrs.domain, { forShare: true });
+  return createRecord(db, USERS, withLoginName(attrs), { domain_id: domain.id });
+}
+
+/** A user by id, by match, or by {domain, loginName}: all become one match. */
+export function getUser(db: EntityManager, params: UserGetParams) {
+  const match: MatchEntry[] = [...(params.match ?? [])];
+  if (params.domain?.id) match.push(['domain.id', '=', params.domain.id]);
+  if (params.domain?.name) match.push(['domain.name', '=', params.domain.name]);
+  const loginName = params.loginName ?? params.loginNam;
+  if (loginName !== undefined) match.push(['loginName', '=', loginName]);
+  return getRecord(db, USERS, { id: params.id, match });
+}
+
+export function setUser(db: EntityManager, id: string, attrs: UserAttrs) {
+  return setRecord(db, USERS, id, withLoginName(attrs));
+}
+
+/**
+ * Soft-deletes the live users whose `column` equals `value`, and removes their OTP
+ * token assignments in the same statement (the tokens themselves stay).
+ */
+export async function softDeleteUsers(db: EntityManager, column: 'id' | 'domain_id', value: string) {
+  const [row] = await sql(db,
+    `WITH gone AS (UPDATE users SET deleted_at = now() WHERE ${column} = $1 AND deleted_at IS NULL RETURNING id),
+          unassigned AS (DELETE FROM token_assignments WHERE user_id IN (SELECT id FROM gone) RETURNING token_id)
+     SELECT (SELECT count(*)::int FROM gone) AS deleted, (SELECT count(*)::int FROM unassigned) AS unassigned`, [value]);
+  return row as { deleted: number; unassigned: number };
+}
+
+/** DualShield's own examples spell it "loginNam"; loginName wins when both are given. */
+function withLoginName<T extends UserAttrs>(attrs: T): Omit<T, 'loginNam'> {
+  const { loginNam, ...rest } = attrs;
+  return rest.loginName === undefined && loginNam !== undefined ? { ...rest, loginName: loginNam } : rest;
+}
+
+export async function deleteUser(db: EntityManager, id: string) {
+  const { deleted, unassigned } = await softDeleteUsers(db, 'id', id);
+  if (deleted === 0) throw AppError.of(E.USER_NOT_FOUND);
+  return { id, unassignedTokens: unassigned };
+}
