@@ -10,6 +10,14 @@ export interface HotpWindowOptions extends OtpCodeOptions {
   window: number;
 }
 
+export interface HotpSyncOptions extends OtpCodeOptions {
+  counter: number;
+  /** how far ahead the pair may be found; default 1000 */
+  window?: number;
+}
+
+export const HOTP_SYNC_WINDOW = 1000;
+
 export function generateHotp(secret: Buffer, counter: number, opts: OtpCodeOptions): string {
   return createOtpCodeGenerator(secret, opts)(counter);
 }
@@ -36,12 +44,13 @@ export function findHotpCounter(secret: Buffer, otp: string, opts: HotpWindowOpt
  * and returns c + 2, the next counter to expect. Two consecutive codes make an
  * accidental match over a 1000-counter window practically impossible.
  */
-export function syncHotp(secret: Buffer, otp1: string, otp2: string, opts: HotpWindowOptions): number | null {
+export function syncHotp(secret: Buffer, otp1: string, otp2: string, opts: HotpSyncOptions): number | null {
+  const window = opts.window ?? HOTP_SYNC_WINDOW;
   assertCounter(opts.counter);
-  assertWindow(opts.window);
+  assertWindow(window);
   if (!looksLikeOtp(otp1, opts.digits) || !looksLikeOtp(otp2, opts.digits)) return null;
   const codeAt = createOtpCodeGenerator(secret, opts);
-  const last = lastCounter(opts.counter, opts.window);
+  const last = lastCounter(opts.counter, window);
   let current = codeAt(opts.counter);
   for (let c = opts.counter; c <= last; c++) {
     const next = codeAt(c + 1);

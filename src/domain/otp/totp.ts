@@ -17,9 +17,11 @@ export interface TotpWindowOptions extends TotpOptions {
 
 export interface TotpSyncOptions extends TotpOptions {
   timeSeconds: number;
-  /** how far the token's clock may be off, either way */
-  windowSeconds: number;
+  /** how far the token's clock may be off, either way; default 86400 (24 h) */
+  windowSeconds?: number;
 }
+
+export const TOTP_SYNC_WINDOW_SECONDS = 86400;
 
 export interface TotpSyncResult {
   /** steps to add to the server's current step to get the token's */
@@ -49,8 +51,11 @@ export function findTotpStep(secret: Buffer, otp: string, opts: TotpWindowOption
   const expected = totpStep(opts.timeSeconds, opts.period) + opts.driftSteps;
   if (!looksLikeOtp(otp, opts.digits)) return null;
   const codeAt = createOtpCodeGenerator(secret, opts);
-  for (const step of stepsNearestFirst(expected, expected - opts.window, expected + opts.window)) {
-    if (otpCodesEqual(codeAt(step), otp)) return step;
+  for (let distance = 0; distance <= opts.window; distance++) {
+    const before = expected - distance;
+    const after = expected + distance;
+    if (before >= 0 && otpCodesEqual(codeAt(before), otp)) return before;
+    if (distance > 0 && after >= 0 && otpCodesEqual(codeAt(after), otp)) return after;
   }
   return null;
 }
@@ -60,35 +65,24 @@ export function findTotpStep(secret: Buffer, otp: string, opts: TotpWindowOption
  * otp1 and otp2 (the pair nearest to now wins) and measures the token's clock offset.
  */
 export function syncTotp(secret: Buffer, otp1: string, otp2: string, opts: TotpSyncOptions): TotpSyncResult | null {
-  if (!Number.isFinite(opts.windowSeconds) || opts.windowSeconds < 0) {
-    throw new RangeError(`windowSeconds must be a non-negative number, got ${opts.windowSeconds}`);
+  const windowSeconds = opts.windowSeconds ?? TOTP_SYNC_WINDOW_SECONDS;
+  if (!Number.isFinite(windowSeconds) || windowSeconds < 0) {
+    throw new RangeError(`windowSeconds must be a non-negative number, got ${windowSeconds}`);
   }
   const current = totpStep(opts.timeSeconds, opts.period);
   if (!looksLikeOtp(otp1, opts.digits) || !looksLikeOtp(otp2, opts.digits)) return null;
-  const first = totpStep(Math.max(0, opts.timeSeconds - opts.windowSeconds), opts.period);
-  const last = totpStep(opts.timeSeconds + opts.windowSeconds, opts.period);
+  const first = totpStep(Math.max(0, opts.timeSeconds - windowSeconds), opts.period);
+  const last = totpStep(opts.timeSeconds + windowSeconds, opts.period);
   const codeAt = createOtpCodeGenerator(secret, opts);
-  const cache = new Map<number, string>();
-  const cachedCodeAt = (step: number): string => {
-    let code = cache.get(step);
-    if (code === undefined) cache.set(step, (code = codeAt(step)));
-    return code;
-  };
-  for (const step of stepsNearestFirst(current, first, last - 1)) {
-    if (otpCodesEqual(cachedCodeAt(step), otp1) && otpCodesEqual(cachedCodeAt(step + 1), otp2)) {
-      return { driftSteps: step + 1 - current, lastStep: step + 1 };
-    }
+  const codes: (string | undefined)[] = new Array(last - first + 1);
+  const cachedCodeAt = (step: number): string => (codes[step - first] ??= codeAt(step));
+  const matchesAt = (step: number): boolean => step >= first && step < last
+    && otpCodesEqual(cachedCodeAt(step), otp1) && otpCodesEqual(cachedCodeAt(step + 1), otp2);
+  const found = (step: number): TotpSyncResult => ({ driftSteps: step + 1 - current, lastStep: step + 1 });
+  // the pair nearest to now wins: current, current - 1, current + 1, …
+  for (let distance = 0; current - distance >= first || current + distance < last; distance++) {
+    if (matchesAt(current - distance)) return found(current - distance);
+    if (distance > 0 && matchesAt(current + distance)) return found(current + distance);
   }
   return null;
-}
-
-/** center, center - 1, center + 1, center - 2, … clipped to [low, high] and to steps ≥ 0. */
-function* stepsNearestFirst(center: number, low: number, high: number): Generator<number> {
-  const from = Math.max(low, 0);
-  for (let distance = 0; center - distance >= from || center + distance <= high; distance++) {
-    const before = center - distance;
-    const after = center + distance;
-    if (before >= from && before <= high) yield before;
-    if (distance > 0 && after <= high && after >= from) yield after;
-  }
 }

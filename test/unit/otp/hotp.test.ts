@@ -55,6 +55,7 @@ describe('findHotpCounter', () => {
 describe('syncHotp', () => {
   const opts = { ...SIX_DIGITS_SHA1, counter: 0, window: 1000 };
   const codeAt = (counter: number) => generateHotp(RFC4226_SECRET, counter, SIX_DIGITS_SHA1);
+  const SIX_DIGITS_SHA1_AT_0 = { ...SIX_DIGITS_SHA1, counter: 0 };
 
   it('finds two consecutive codes at counter 500 and returns the next counter, 502', () => {
     expect(syncHotp(RFC4226_SECRET, codeAt(500), codeAt(501), opts)).toBe(502);
@@ -72,6 +73,11 @@ describe('syncHotp', () => {
   it('fails when the codes are not consecutive or in the wrong order', () => {
     expect(syncHotp(RFC4226_SECRET, codeAt(500), codeAt(502), opts)).toBe(null);
     expect(syncHotp(RFC4226_SECRET, codeAt(501), codeAt(500), opts)).toBe(null);
+  });
+
+  it('looks 1000 counters ahead when no window is given', () => {
+    expect(syncHotp(RFC4226_SECRET, codeAt(1000), codeAt(1001), SIX_DIGITS_SHA1_AT_0)).toBe(1002);
+    expect(syncHotp(RFC4226_SECRET, codeAt(1001), codeAt(1002), SIX_DIGITS_SHA1_AT_0)).toBe(null);
   });
 
   it('searches from the current counter', () => {

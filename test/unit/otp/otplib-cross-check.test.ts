@@ -43,11 +43,16 @@ describe('window searches are fast enough for /auth/verify and /token/syncToken'
 
   it('logs the time of a 1000-counter HOTP search and a ±2880-step TOTP search', () => {
     const hotpMiss = '000000' === generateHotp(secret, 0, opts) ? '000001' : '000000';
+    // best of five warm runs: other jest workers share the CPU
     const time = (run: () => unknown) => {
-      run(); // warm up
-      const started = process.hrtime.bigint();
       run();
-      return Number(process.hrtime.bigint() - started) / 1e6;
+      let best = Infinity;
+      for (let i = 0; i < 5; i++) {
+        const started = process.hrtime.bigint();
+        run();
+        best = Math.min(best, Number(process.hrtime.bigint() - started) / 1e6);
+      }
+      return best;
     };
     const hotpMs = time(() => findHotpCounter(secret, hotpMiss, { ...opts, counter: 0, window: 1000 }));
     const totpMs = time(() => findTotpStep(secret, hotpMiss, { ...opts, period: 30, timeSeconds: 1.7e9, driftSteps: 0, window: 2880 }));

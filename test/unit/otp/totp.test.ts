@@ -80,6 +80,14 @@ describe('syncTotp', () => {
     expect(result).toEqual({ driftSteps: -360, lastStep: tokenStep });
   });
 
+  it('allows ±24 h when no window is given', () => {
+    const { windowSeconds: _, ...withoutWindow } = opts;
+    const inside = current + (23 * 3600) / 30;
+    const outside = current + (25 * 3600) / 30;
+    expect(syncTotp(secret, codeAtStep(inside - 1), codeAtStep(inside), { ...withoutWindow, timeSeconds: now })?.driftSteps).toBe(inside - current);
+    expect(syncTotp(secret, codeAtStep(outside - 1), codeAtStep(outside), { ...withoutWindow, timeSeconds: now })).toBe(null);
+  });
+
   it('fails for a clock more than the window off, or codes that are not consecutive', () => {
     const farStep = current + (25 * 3600) / 30;
     expect(syncTotp(secret, codeAtStep(farStep - 1), codeAtStep(farStep), { ...opts, timeSeconds: now })).toBe(null);

@@ -1,0 +1,82 @@
+/**
+ * The rules every imported token must meet, whatever file it came from, and the
+ * all-or-nothing assembly of a file's tokens.
+ */
+import { isOtpAlgorithm, MAX_OTP_DIGITS, type OtpAlgorithm } from '../otp';
+import { ImportFileError, type ImportProblem } from './import-file-error';
+import type { ImportedToken } from './imported-token';
+
+export const MIN_DIGITS = 6; // RFC 4226 §5.3: at least 6 digits
+export const MAX_SERIAL_LENGTH = 64;
+export const MAX_SECRET_BYTES = 128;
+export const DEFAULT_PERIOD = 30;
+
+/**
+ * One entry as read from a file: what was wrong with it, or the token it makes
+ * (whose serial and position the reader has already set, trimmed).
+ */
+export interface TokenDraft {
+  position: number;
+  serial?: string;
+  problems: string[];
+  token?: ImportedToken;
+}
+
+/** Checks each draft, refuses duplicate serials, and returns the tokens or throws listing every bad entry. */
+export function assembleTokens(drafts: TokenDraft[]): ImportedToken[] {
+  const problems: ImportProblem[] = [];
+  const tokens: ImportedToken[] = [];
+  const firstPositionBySerial = new Map<string, number>();
+  for (const draft of drafts) {
+    const serial = draft.serial?.trim();
+    // the common case, a good entry, allocates no problem list
+    const messages = draft.problems.length > 0 || !draft.token ? [...draft.problems] : tokenProblems(draft.token);
+    addSerialProblems(serial, messages);
+    if (serial && messages.length === 0) {
+      const earlier = firstPositionBySerial.get(serial);
+      if (earlier !== undefined) messages.push(`serial ${serial} is already used by entry ${earlier} of this file`);
+      else firstPositionBySerial.set(serial, draft.position);
+    }
+    if (messages.length > 0 || !draft.token || !serial) {
+      problems.push({ position: draft.position, ...(serial ? { serial } : {}), message: messages.join('; ') || 'no token could be read' });
+    } else {
+      tokens.push(draft.token);
+    }
+  }
+  if (problems.length > 0) throw new ImportFileError(problems);
+  if (tokens.length === 0) throw ImportFileError.ofFile('the file holds no tokens');
+  return tokens;
+}
+
+/** 'SHA1', 'sha-256', 'HMAC-SHA512'… → the OTP hash, or null when it is none of the three. */
+export function parseOtpAlgorithmName(text: string): OtpAlgorithm | null {
+  const name = text.trim().toUpperCase().replace(/^HMAC[-_]?/, '').replace(/^SHA[-_]/, 'SHA');
+  return isOtpAlgorithm(name) ? name : null;
+}
+
+/** Whole non-negative decimal numbers only: '1e3', '0x10', '12.0' and '' are all refused. */
+export function parseWholeNumber(text: string | undefined): number | null {
+  if (text === undefined || !/^\s*\d+\s*$/.test(text)) return null;
+  const value = Number(text);
+  return Number.isSafeInteger(value) ? value : null;
+}
+
+function addSerialProblems(serial: string | undefined, problems: string[]): void {
+  if (!serial) problems.push('no serial number');
+  else if (serial.length > MAX_SERIAL_LENGTH) problems.push(`the serial number is longer than ${MAX_SERIAL_LENGTH} characters`);
+  else if (/[\u0000-\u001f\u007f]/.test(serial)) problems.push('the serial number contains control characters');
+}
+
+function tokenProblems(token: ImportedToken): string[] {
+  const problems: string[] = [];
+  if (token.secret.length === 0) problems.push('the seed is empty');
+  if (token.secret.length > MAX_SECRET_BYTES) problems.push(`the seed is longer than ${MAX_SECRET_BYTES} bytes`);
+  if (!Number.isInteger(token.digits) || token.digits < MIN_DIGITS || token.digits > MAX_OTP_DIGITS) {
+    problems.push(`${token.digits} digits is not supported (${MIN_DIGITS} to ${MAX_OTP_DIGITS})`);
+  }
+  if (!Number.isSafeInteger(token.counter) || token.counter < 0) problems.push('the counter must be a whole number ≥ 0');
+  if (token.type === 'TOTP' && (!Number.isSafeInteger(token.period) || token.period <= 0)) {
+    problems.push('the TOTP period must be a whole number of seconds > 0');
+  }
+  return problems;
+}

@@ -1,0 +1,16 @@
+import { ImportFileError } from '../../../src/domain/import';
+
+/** Runs an import that must be refused and returns the error for its reasons to be checked. */
+export function expectRefusal(run: () => unknown): ImportFileError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ImportFileError) {
+      expect(error.reasons.length).toBeGreaterThan(0);
+      for (const reason of error.reasons) expect(reason.message).not.toBe('');
+      return error;
+    }
+    throw error;
+  }
+  throw new Error('the import was expected to be refused with an ImportFileError');
+}

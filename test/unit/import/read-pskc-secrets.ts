@@ -1,0 +1,33 @@
+/**
+ * Decrypts and MAC-checks every Secret of a corpus file without the token rules,
+ * for files that are refused as a whole (no serial, no algorithm) but whose
+ * encryption the corpus still specifies.
+ */
+import type { ImportKeys } from '../../../src/domain/import';
+import { resolveEncryptionKey, resolveMac } from '../../../src/domain/import/pskc/pskc-protection';
+import { readBinaryValue, readIntegerValue } from '../../../src/domain/import/pskc/pskc-values';
+import { descendants, elementAt, parseXmlDocument } from '../../../src/domain/import/xml-tree';
+import { corpusFile } from './pskc-corpus';
+
+export function readSecrets(file: string, keys: ImportKeys): (Buffer | undefined)[] {
+  const container = parseXmlDocument(corpusFile(file));
+  const key = resolveEncryptionKey(container, keys);
+  const protection = { key, mac: resolveMac(container, key) };
+  return descendants(container, 'Key').map((k) => readBinaryValue(elementAt(k, 'Data', 'Secret'), protection, 'secret'));
+}
+
+export function readCounters(file: string, keys: ImportKeys): (number | undefined)[] {
+  const container = parseXmlDocument(corpusFile(file));
+  const key = resolveEncryptionKey(container, keys);
+  const protection = { key, mac: resolveMac(container, key) };
+  return descendants(container, 'Key').map((k) => readIntegerValue(elementAt(k, 'Data', 'Counter'), protection, 'counter'));
+}
+
+export function macKeyOf(file: string, keys: ImportKeys): Buffer | undefined {
+  const container = parseXmlDocument(corpusFile(file));
+  return resolveMac(container, resolveEncryptionKey(container, keys))?.key;
+}
+
+export function encryptionKeyOf(file: string, keys: ImportKeys): Buffer | undefined {
+  return resolveEncryptionKey(parseXmlDocument(corpusFile(file)), keys);
+}
