@@ -15,6 +15,12 @@ export class OtpTokens1764130000002 implements MigrationInterface {
         status text NOT NULL DEFAULT 'ACTIVE' CHECK (status IN ('ACTIVE', 'DISABLED', 'DECEASED')),
         description text,
         seed_sealed bytea NOT NULL,        -- AES-256-GCM under the master key, token id as associated data
+        -- the seed's own OTP parameters: an imported seed keeps what its file says (a Feitian
+        -- TOTP key steps every 60 s, a multiOTP one uses SHA256), software tokens copy the product's;
+        -- the type is always the product's (imports enforce it)
+        algorithm text NOT NULL CHECK (algorithm IN ('SHA1', 'SHA256', 'SHA512')),
+        digits int NOT NULL CHECK (digits BETWEEN 6 AND 10),
+        period int NOT NULL DEFAULT 30 CHECK (period > 0),  -- TOTP seconds per step; unused by HOTP
         counter bigint NOT NULL DEFAULT 0,  -- HOTP: the next counter value to accept
         drift int NOT NULL DEFAULT 0,       -- TOTP: clock drift in steps
         last_step bigint,                   -- TOTP: last accepted step; a step is never accepted twice

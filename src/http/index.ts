@@ -1,4 +1,7 @@
+import { downloadRouter } from './download-route';
 import type { RouterFactory } from './types';
 
 /** HTTP adapters beside the two method routes, in the order they are mounted. */
-export const extraRouters: RouterFactory[] = [];
+export const extraRouters: RouterFactory[] = [
+  downloadRouter,
+];

@@ -1,0 +1,15 @@
+import { defineMethod } from '../../contract/method';
+import { findUser, UserRef } from '../../services/directory/refs';
+import { assignToken } from '../../services/tokens/assignments';
+import { findToken, TokenSerialRef } from '../../services/tokens/token-refs';
+
+export default defineMethod<{ id?: string; token?: TokenSerialRef; user: UserRef; pin?: string; shared?: boolean }>({
+  name: '/token/assign',
+  scope: 'token:write',
+  async handler({ db, params }) {
+    const token = await findToken(db, params, { lock: true });
+    const user = await findUser(db, params.user);
+    const { role } = await assignToken(db, { tokenId: token.id, userId: user.id, pin: params.pin, shared: params.shared });
+    return { id: token.id, serial: token.serial, user: { id: user.id }, role };
+  },
+});

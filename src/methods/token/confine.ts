@@ -1,0 +1,9 @@
+import { defineMethod } from '../../contract/method';
+import { confineToken } from '../../services/tokens/token-admin';
+import type { TokenSerialRef } from '../../services/tokens/token-refs';
+
+export default defineMethod<{ id?: string; token?: TokenSerialRef }>({
+  name: '/token/confine',
+  scope: 'token:write',
+  handler: ({ db, params }) => confineToken(db, params),
+});

@@ -1,0 +1,10 @@
+import { defineMethod } from '../../contract/method';
+import type { UserRef } from '../../services/directory/refs';
+import { deleteToken } from '../../services/tokens/token-admin';
+import type { TokenSerialRef } from '../../services/tokens/token-refs';
+
+export default defineMethod<{ id?: string; token?: TokenSerialRef; user?: UserRef }>({
+  name: '/token/delete',
+  scope: 'token:write',
+  handler: ({ db, params }) => deleteToken(db, params, params.user),
+});

@@ -1,0 +1,9 @@
+import { defineMethod } from '../../contract/method';
+import { getToken } from '../../services/tokens/token-view';
+
+export default defineMethod({
+  name: '/token/get',
+  scope: 'token:read',
+  readOnly: true,
+  handler: ({ db, params }) => getToken(db, params),
+});

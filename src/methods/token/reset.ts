@@ -1,0 +1,9 @@
+import { defineMethod } from '../../contract/method';
+import { resetToken } from '../../services/tokens/token-admin';
+import type { TokenSerialRef } from '../../services/tokens/token-refs';
+
+export default defineMethod<{ id?: string; token?: TokenSerialRef; attrs?: { counter?: number } }>({
+  name: '/token/reset',
+  scope: 'token:write',
+  handler: ({ db, params }) => resetToken(db, params, params.attrs?.counter),
+});

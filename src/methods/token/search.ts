@@ -1,0 +1,9 @@
+import { defineMethod } from '../../contract/method';
+import { searchTokens } from '../../services/tokens/token-view';
+
+export default defineMethod({
+  name: '/token/search',
+  scope: 'token:read',
+  readOnly: true,
+  handler: ({ db, params }) => searchTokens(db, params),
+});

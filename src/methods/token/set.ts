@@ -1,0 +1,12 @@
+import { defineMethod } from '../../contract/method';
+import { setToken, TokenAttrs } from '../../services/tokens/token-admin';
+import { getTokenView } from '../../services/tokens/token-view';
+
+export default defineMethod<{ id: string; attrs: TokenAttrs }>({
+  name: '/token/set',
+  scope: 'token:write',
+  async handler({ db, params }) {
+    await setToken(db, params.id, params.attrs);
+    return getTokenView(db, params.id);
+  },
+});

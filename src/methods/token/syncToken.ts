@@ -1,0 +1,11 @@
+import { defineMethod } from '../../contract/method';
+import type { UserRef } from '../../services/directory/refs';
+import type { TokenSerialRef } from '../../services/tokens/token-refs';
+import { syncToken } from '../../services/tokens/token-sync';
+
+export default defineMethod<{ id?: string; token?: TokenSerialRef; user?: UserRef; credential: string }>({
+  name: '/token/syncToken',
+  scope: 'token:write',
+  handler: ({ db, keys, params }) =>
+    syncToken(db, keys.masterKey, { selector: params, user: params.user, credential: params.credential }),
+});

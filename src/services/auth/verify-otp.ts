@@ -1,0 +1,92 @@
+import type { EntityManager } from 'typeorm';
+import { sql } from '../../db/sql';
+import { verifyPassword } from '../../domain/crypto/password-hash';
+import { findHotpCounter, findTotpStep, totpStep } from '../../domain/otp';
+import { AppError, E, isAppError } from '../../errors';
+import { findUser, UserRef } from '../directory/refs';
+import { TOKEN_ROW_COLUMNS, TokenRow } from '../tokens/token-refs';
+import { unsealSeed } from '../tokens/token-seeds';
+
+export interface VerifyInput { user: UserRef; credential: { otp: string; pin?: string } }
+type Candidate = TokenRow & { pinHash: string | null };
+type Outcome = { kind: 'verified'; serial: string } | { kind: 'failed' } | { kind: 'locked' };
+
+/**
+ * /auth/verify. Runs in its own transaction (the method sets ownsTransaction) because a
+ * failure must commit the fail count and still answer AUTH_FAILED, while the gateway
+ * rolls its transaction back on any error. Counting in a second connection instead would
+ * wait forever on the row locks this transaction holds.
+ *
+ * The candidate tokens are locked FOR UPDATE (in id order, so two calls for one user
+ * cannot deadlock): concurrent calls with one OTP, from any number of server processes,
+ * queue on the locks, and each sees the counter or step the previous one committed, so
+ * exactly one succeeds.
+ */
+export async function verifyUserOtp(db: EntityManager, masterKey: Buffer, input: VerifyInput, nowSeconds = Date.now() / 1000) {
+  const outcome = await db.transaction((tx) => decide(tx, masterKey, input, nowSeconds));
+  if (outcome.kind === 'verified') return { verified: true as const, serial: outcome.serial };
+  throw AppError.of(outcome.kind === 'locked' ? E.AUTH_LOCKED : E.AUTH_FAILED);
+}
+
+async function decide(db: EntityManager, masterKey: Buffer, input: VerifyInput, nowSeconds: number): Promise<Outcome> {
+  const userId = await activeUserId(db, input.user);
+  if (!userId) return { kind: 'failed' };
+  const candidates = await sql<Candidate>(db,
+    `SELECT ${TOKEN_ROW_COLUMNS}, a.pin_hash AS "pinHash"
+       FROM token_assignments a JOIN tokens t ON t.id = a.token_id JOIN products p ON p.id = t.product_id
+      WHERE a.user_id = $1 AND a.status = 'ACTIVE' AND t.status = 'ACTIVE'
+      ORDER BY t.id FOR UPDATE OF t`, [userId]);
+  const open = candidates.filter((c) => !c.locked);
+  if (open.length === 0) return { kind: candidates.length > 0 ? 'locked' : 'failed' };
+
+  for (const token of open) {
+    const pinOk = await pinMatches(token.pinHash, input.credential.pin);
+    const match = matchOtp(token, unsealSeed(masterKey, token.seedSealed, token.id), input.credential.otp, nowSeconds);
+    if (pinOk && match) {
+      await sql(db,
+        `UPDATE tokens SET counter = $2, last_step = $3, drift = $4, fail_count = 0, last_used_at = now() WHERE id = $1`,
+        [token.id, match.counter, match.lastStep, match.drift]);
+      return { kind: 'verified', serial: token.serial };
+    }
+  }
+  // every token tried counts the failure; the one reaching its product's maxFail locks
+  await sql(db,
+    `UPDATE tokens t SET fail_count = t.fail_count + 1, locked = t.fail_count + 1 >= p.max_fail
+       FROM products p WHERE p.id = t.product_id AND t.id = ANY($1::uuid[])`, [open.map((t) => t.id)]);
+  return { kind: 'failed' };
+}
+
+async function activeUserId(db: EntityManager, ref: UserRef): Promise<string | null> {
+  try {
+    const user = await findUser(db, ref);
+    return user.status === 'ACTIVE' ? user.id : null;
+  } catch (err) {
+    if (isAppError(err) && err.errorName === 'USER_NOT_FOUND') return null;
+    throw err;
+  }
+}
+
+/**
+ * A PIN set on the assignment is required. It is checked whether or not the OTP matches,
+ * so the time taken does not tell a right OTP with a wrong PIN from a wrong OTP.
+ */
+async function pinMatches(pinHash: string | null, pin: string | undefined): Promise<boolean> {
+  if (!pinHash) return true;
+  return verifyPassword(pin ?? '', pinHash);
+}
+
+/**
+ * The token's new state if `otp` is valid now: HOTP within the product's look-ahead from
+ * the next expected counter (the counter only moves forward), TOTP within ±window steps of
+ * the expected step and after the last step accepted (a step is never used twice).
+ */
+function matchOtp(token: TokenRow, secret: Buffer, otp: string, nowSeconds: number) {
+  const opts = { algorithm: token.algorithm, digits: token.digits };
+  if (token.type === 'HOTP') {
+    const counter = findHotpCounter(secret, otp, { ...opts, counter: token.counter, window: token.authWindow });
+    return counter === null ? null : { counter: counter + 1, lastStep: token.lastStep, drift: token.drift };
+  }
+  const step = findTotpStep(secret, otp, { ...opts, period: token.period, timeSeconds: nowSeconds, driftSteps: token.drift, window: token.authWindow });
+  if (step === null || (token.lastStep !== null && step <= token.lastStep)) return null;
+  return { counter: token.counter, lastStep: step, drift: step - totpStep(nowSeconds, token.period) };
+}

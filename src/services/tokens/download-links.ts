@@ -1,0 +1,75 @@
+import type { EntityManager } from 'typeorm';
+import QRCode from 'qrcode';
+import { sql } from '../../db/sql';
+import { generateSecret, keyedHash } from '../../domain/crypto/secrets';
+import { buildOtpauthUri } from '../../domain/otp';
+import { AppError, E } from '../../errors';
+import { findToken, findTokenById, TokenRow, TokenSelector } from './token-refs';
+import { unsealSeed } from './token-seeds';
+
+/**
+ * Single-use provisioning links for software tokens. The code is a 256-bit secret shown
+ * only in the link; the table keeps its keyed hash. Redeeming marks the link used in the
+ * same transaction that reads the seed, under a row lock, so a code works exactly once.
+ */
+export const DEFAULT_LINK_TTL_SECONDS = 15 * 60;
+
+export function assertDownloadable(token: Pick<TokenRow, 'hardware' | 'confined' | 'serial'>): void {
+  if (token.hardware) throw AppError.of(E.TOKEN_NOT_DOWNLOADABLE, { serial: token.serial });
+  if (token.confined) throw AppError.of(E.TOKEN_CONFINED, { serial: token.serial });
+}
+
+export async function createDownloadLink(
+  db: EntityManager, pepper: Buffer, selector: TokenSelector, opts: { ttlSeconds?: number; baseUrl: string },
+): Promise<{ url: string; expiresAt: Date }> {
+  // the row lock orders this against /token/confine, which kills the outstanding links
+  const token = await findToken(db, selector, { lock: true });
+  assertDownloadable(token);
+  const code = generateSecret('tgd');
+  const [row] = await sql<{ expiresAt: Date }>(db,
+    `INSERT INTO token_download_links (code_hash, token_id, expires_at)
+     VALUES ($1, $2, now() + make_interval(secs => $3)) RETURNING expires_at AS "expiresAt"`,
+    [keyedHash(pepper, code), token.id, opts.ttlSeconds ?? DEFAULT_LINK_TTL_SECONDS]);
+  return { url: `${opts.baseUrl}/download/${code}`, expiresAt: row.expiresAt };
+}
+
+export interface Provisioning { serial: string; otpauthUri: string; qrCode: string }
+
+/**
+ * GET /download/<code>. The link row is locked FOR UPDATE (a second redeemer waits, then
+ * sees it used) and the token row FOR SHARE (a concurrent confine either lands first and
+ * wins, or waits until this download is done).
+ */
+export async function redeemDownloadLink(db: EntityManager, keys: { pepper: Buffer; masterKey: Buffer }, code: string): Promise<Provisioning> {
+  const [link] = await sql<{ tokenId: string; live: boolean; confined: boolean }>(db,
+    `SELECT l.token_id AS "tokenId", (l.used_at IS NULL AND l.expires_at > now()) AS live, t.confined
+       FROM token_download_links l JOIN tokens t ON t.id = l.token_id
+      WHERE l.code_hash = $1 FOR UPDATE OF l FOR SHARE OF t`, [keyedHash(keys.pepper, code)]);
+  if (!link) throw AppError.of(E.NOT_FOUND, {}, 'No such download link');
+  if (link.confined) throw AppError.of(E.TOKEN_CONFINED);
+  if (!link.live) throw AppError.of(E.DOWNLOAD_LINK_EXPIRED);
+  await db.query(`UPDATE token_download_links SET used_at = now() WHERE code_hash = $1`, [keyedHash(keys.pepper, code)]);
+
+  const token = await findTokenById(db, link.tokenId);
+  assertDownloadable(token);
+  const [owner] = await sql<{ loginName: string; domainName: string }>(db,
+    `SELECT u.login_name AS "loginName", d.name AS "domainName"
+       FROM token_assignments a JOIN users u ON u.id = a.user_id JOIN domains d ON d.id = u.domain_id
+      WHERE a.token_id = $1 ORDER BY a.role = 'owner' DESC, a.created_at LIMIT 1`, [token.id]);
+  const otpauthUri = buildOtpauthUri({
+    type: token.type,
+    secret: unsealSeed(keys.masterKey, token.seedSealed, token.id),
+    issuer: owner?.domainName ?? 'tokengate',
+    account: owner?.loginName ?? token.serial,
+    algorithm: token.algorithm,
+    digits: token.digits,
+    period: token.period,
+    counter: token.counter,
+  });
+  return { serial: token.serial, otpauthUri, qrCode: await QRCode.toDataURL(otpauthUri, { errorCorrectionLevel: 'M' }) };
+}
+
+/** The QR code alone, for `Accept: image/png`. */
+export function provisioningPng(p: Provisioning): Promise<Buffer> {
+  return QRCode.toBuffer(p.otpauthUri, { type: 'png', errorCorrectionLevel: 'M' });
+}

@@ -1,0 +1,62 @@
+import type { EntityManager } from 'typeorm';
+import { sql, sqlCount } from '../../db/sql';
+import { AppError, E } from '../../errors';
+import { findRepository, findUser, RepositoryRef, UserRef } from '../directory/refs';
+import { unassignToken } from './assignments';
+import { findToken, TokenSelector } from './token-refs';
+
+/** The administrative changes to one token: each locks its row, changes it, says what it did. */
+
+export interface TokenAttrs { status?: 'ACTIVE' | 'DISABLED' | 'DECEASED'; description?: string | null; repository?: RepositoryRef | null }
+
+export async function setToken(db: EntityManager, id: string, attrs: TokenAttrs): Promise<void> {
+  const token = await findToken(db, { id }, { lock: true });
+  const repositoryId = attrs.repository ? (await findRepository(db, attrs.repository)).id : null;
+  await db.query(
+    `UPDATE tokens SET
+        status = coalesce($2, status),
+        description = CASE WHEN $3 THEN $4 ELSE description END,
+        repository_id = CASE WHEN $5 THEN $6::uuid ELSE repository_id END
+      WHERE id = $1`,
+    [token.id, attrs.status ?? null, 'description' in attrs, attrs.description ?? null, 'repository' in attrs, repositoryId]);
+}
+
+/** Without `user` the token goes, with its assignments and links; with it, only that user's assignment. */
+export async function deleteToken(db: EntityManager, selector: TokenSelector, user?: UserRef) {
+  const token = await findToken(db, selector, { lock: true });
+  if (user) {
+    const { id: userId } = await findUser(db, user);
+    if (!(await unassignToken(db, token.id, userId))) throw AppError.of(E.TOKEN_NOT_FOUND, { serial: token.serial, user: userId }, 'The user does not hold this token');
+    return { id: token.id, serial: token.serial, unassigned: userId };
+  }
+  await db.query(`DELETE FROM tokens WHERE id = $1`, [token.id]);
+  return { id: token.id, serial: token.serial, deleted: true };
+}
+
+/**
+ * HOTP counter to `counter` (default 0), TOTP drift to 0, fail count and lock cleared.
+ * The TOTP last-used step is kept: a reset must not make an already used code valid again.
+ */
+export async function resetToken(db: EntityManager, selector: TokenSelector, counter = 0) {
+  const token = await findToken(db, selector, { lock: true });
+  const [row] = await sql(db,
+    `UPDATE tokens SET counter = CASE WHEN $2 = 'HOTP' THEN $3 ELSE 0 END, drift = 0, fail_count = 0, locked = false
+      WHERE id = $1 RETURNING counter::float8 AS counter, drift, fail_count AS "failCount", locked`,
+    [token.id, token.type, counter]);
+  return { id: token.id, serial: token.serial, ...row };
+}
+
+/** Confining also kills every outstanding download link, so releasing later does not revive one. */
+export async function confineToken(db: EntityManager, selector: TokenSelector) {
+  const token = await findToken(db, selector, { lock: true });
+  await db.query(`UPDATE tokens SET confined = true WHERE id = $1`, [token.id]);
+  const linksRevoked = await sqlCount(db,
+    `UPDATE token_download_links SET expires_at = now() WHERE token_id = $1 AND used_at IS NULL AND expires_at > now()`, [token.id]);
+  return { id: token.id, serial: token.serial, confined: true, linksRevoked };
+}
+
+export async function releaseToken(db: EntityManager, selector: TokenSelector) {
+  const token = await findToken(db, selector, { lock: true });
+  await db.query(`UPDATE tokens SET confined = false WHERE id = $1`, [token.id]);
+  return { id: token.id, serial: token.serial, confined: false };
+}

@@ -1,0 +1,22 @@
+import type { EntityManager } from 'typeorm';
+import { generateHotp, generateTotp } from '../../domain/otp';
+import { findToken, TokenSelector } from './token-refs';
+import { unsealSeed } from './token-seeds';
+
+/**
+ * /token/retrieveCredential: codes for delivery through the client's own channel (SMS,
+ * e-mail). HOTP: `count` codes from the next expected counter on (nothing is consumed:
+ * the code is consumed when it is verified). TOTP: the code of the current step, drift applied.
+ */
+export async function retrieveCredential(
+  db: EntityManager, masterKey: Buffer, selector: TokenSelector, count = 1, nowSeconds = Date.now() / 1000,
+): Promise<{ otps: string[] }> {
+  const token = await findToken(db, selector);
+  const secret = unsealSeed(masterKey, token.seedSealed, token.id);
+  const opts = { algorithm: token.algorithm, digits: token.digits };
+  if (token.type === 'HOTP') {
+    return { otps: Array.from({ length: count }, (_, i) => generateHotp(secret, token.counter + i, opts)) };
+  }
+  const time = Math.max(0, nowSeconds + token.drift * token.period);
+  return { otps: [generateTotp(secret, time, { ...opts, period: token.period })] };
+}

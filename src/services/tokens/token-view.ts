@@ -1,0 +1,96 @@
+import type { EntityManager } from 'typeorm';
+import { sql } from '../../db/sql';
+import { AppError, E } from '../../errors';
+import { findUser, UserRef } from '../directory/refs';
+import { buildOrderBy, buildWhere, FieldMap, MatchEntry, pageOf, SearchParams } from '../query/search-query';
+import { findToken, TokenSelector } from './token-refs';
+
+/**
+ * The read model of a token (SPEC "token" fields). Built in SQL with its product,
+ * repository and users in one statement; the seed column is never selected here.
+ */
+export interface TokenUser { id: string; loginName: string; domain: { id: string; name: string }; status: string; hasPin: boolean }
+
+const usersOf = (role: string) => `coalesce((
+    SELECT json_agg(json_build_object('id', u.id, 'loginName', u.login_name,
+             'domain', json_build_object('id', d.id, 'name', d.name), 'status', a.status, 'hasPin', a.pin_hash IS NOT NULL)
+           ORDER BY a.created_at, u.id)
+      FROM token_assignments a JOIN users u ON u.id = a.user_id JOIN domains d ON d.id = u.domain_id
+     WHERE a.token_id = t.id AND a.role = '${role}' AND u.deleted_at IS NULL), '[]')`;
+
+const VIEW_SELECT = `
+  SELECT t.id, t.serial, t.identifier, t.status, t.description, p.type, t.algorithm, t.digits,
+         CASE WHEN p.type = 'TOTP' THEN t.period END AS period,
+         json_build_object('id', p.id, 'manufacturerCode', p.manufacturer_code, 'productCode', p.product_code,
+                           'name', p.name, 'hardware', p.hardware) AS product,
+         CASE WHEN r.id IS NULL THEN NULL ELSE json_build_object('id', r.id, 'name', r.name) END AS repository,
+         ${usersOf('owner')} AS "assignedUsers", ${usersOf('shared')} AS "sharedUsers",
+         t.counter::float8 AS counter, t.drift, t.confined, t.fail_count AS "failCount", t.locked,
+         t.last_used_at AS "lastUsedAt", t.created_at AS "createdAt"
+    FROM tokens t JOIN products p ON p.id = t.product_id LEFT JOIN repositories r ON r.id = t.repository_id`;
+
+/** Fields `match` and `orderBy` may name; nested ones use DualShield's dotted names. */
+const FIELDS: FieldMap = {
+  id: { column: 't.id', type: 'uuid' },
+  serial: { column: 't.serial', type: 'text' },
+  identifier: { column: 't.identifier', type: 'text' },
+  status: { column: 't.status', type: 'text' },
+  description: { column: 't.description', type: 'text' },
+  type: { column: 'p.type', type: 'text' },
+  algorithm: { column: 't.algorithm', type: 'text' },
+  digits: { column: 't.digits', type: 'int' },
+  counter: { column: 't.counter', type: 'int' },
+  drift: { column: 't.drift', type: 'int' },
+  confined: { column: 't.confined', type: 'bool' },
+  failCount: { column: 't.fail_count', type: 'int' },
+  locked: { column: 't.locked', type: 'bool' },
+  lastUsedAt: { column: 't.last_used_at', type: 'time' },
+  createdAt: { column: 't.created_at', type: 'time' },
+  'product.id': { column: 'p.id', type: 'uuid' },
+  'product.manufacturerCode': { column: 'p.manufacturer_code', type: 'text' },
+  'product.productCode': { column: 'p.product_code', type: 'text' },
+  'product.hardware': { column: 'p.hardware', type: 'bool' },
+  'repository.id': { column: 'r.id', type: 'uuid' },
+  'repository.name': { column: 'r.name', type: 'text' },
+};
+
+type ViewRow = Record<string, unknown> & { assignedUsers: TokenUser[]; sharedUsers: TokenUser[] };
+
+function withUsers(row: ViewRow) {
+  return { ...row, users: [...row.assignedUsers, ...row.sharedUsers] };
+}
+
+export async function getTokenView(db: EntityManager, tokenId: string) {
+  const [row] = await sql<ViewRow>(db, `${VIEW_SELECT} WHERE t.id = $1`, [tokenId]);
+  if (!row) throw AppError.of(E.TOKEN_NOT_FOUND, { id: tokenId });
+  return withUsers(row);
+}
+
+/** /token/get: by id, by serial, or the single token a `match` selects. */
+export async function getToken(db: EntityManager, params: TokenSelector & { match?: MatchEntry[] }) {
+  if (params.id || params.token) return getTokenView(db, (await findToken(db, params)).id);
+  const where = buildWhere(FIELDS, params.match);
+  const rows = await sql<ViewRow>(db, `${VIEW_SELECT} WHERE ${where.sql} ORDER BY t.created_at, t.id LIMIT 2`, where.params);
+  if (rows.length === 0) throw AppError.of(E.TOKEN_NOT_FOUND);
+  if (rows.length > 1) throw AppError.of(E.CONFLICT, {}, 'match selects more than one token: use /token/search');
+  return withUsers(rows[0]);
+}
+
+export interface TokenSearchParams extends SearchParams { user?: UserRef }
+
+/** /token/search; `user` limits the rows to the tokens that user holds (owner or shared). */
+export async function searchTokens(db: EntityManager, params: TokenSearchParams) {
+  const userId = params.user ? (await findUser(db, params.user)).id : null;
+  const where = buildWhere(FIELDS, params.match, 2);
+  const filter = `($1::uuid IS NULL OR EXISTS (SELECT 1 FROM token_assignments a WHERE a.token_id = t.id AND a.user_id = $1))
+                  AND ${where.sql}`;
+  const args = [userId, ...where.params];
+  const { offset, limit } = pageOf(params);
+  const [{ total }] = await sql<{ total: number }>(db,
+    `SELECT count(*)::int AS total FROM tokens t JOIN products p ON p.id = t.product_id
+       LEFT JOIN repositories r ON r.id = t.repository_id WHERE ${filter}`, args);
+  const rows = await sql<ViewRow>(db,
+    `${VIEW_SELECT} WHERE ${filter} ORDER BY ${buildOrderBy(FIELDS, params.orderBy, 't.created_at, t.id')}
+      OFFSET ${offset} LIMIT ${limit}`, args);
+  return { total, rows: rows.map(withUsers) };
+}
