@@ -1,0 +1,10 @@
+import { defineMethod } from '../../contract/method';
+import { loadDevice } from '../../services/devices/device-registry';
+
+export default defineMethod<{ uuid: string }>({
+  name: '/device/get',
+  scope: 'device',
+  allowDevices: true,
+  readOnly: true,
+  handler: ({ db, caller, params }) => loadDevice(db, caller, params.uuid, 'view'),
+});

@@ -1,0 +1,9 @@
+import { defineMethod } from '../../contract/method';
+import { revokeSessionToken } from '../../services/devices/session-tokens';
+
+export default defineMethod<{ uuid: string; token: string }>({
+  name: '/device/revokeToken',
+  scope: 'device',
+  allowDevices: true,
+  handler: ({ db, keys, caller, params }) => revokeSessionToken(db, keys.pepper, caller, params.uuid, params.token),
+});

@@ -1,0 +1,9 @@
+import { defineMethod } from '../../contract/method';
+import { revokeSessionTokens } from '../../services/devices/session-tokens';
+
+export default defineMethod<{ uuid: string; tag: string }>({
+  name: '/device/revokeTokensByQuery',
+  scope: 'device',
+  allowDevices: true,
+  handler: ({ db, caller, params }) => revokeSessionTokens(db, caller, params.uuid, { tag: params.tag }),
+});

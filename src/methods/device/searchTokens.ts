@@ -1,0 +1,10 @@
+import { defineMethod } from '../../contract/method';
+import { searchSessionTokens } from '../../services/devices/session-tokens';
+
+export default defineMethod<{ uuid: string; tag?: string; offset?: number; limit?: number }>({
+  name: '/device/searchTokens',
+  scope: 'device',
+  allowDevices: true,
+  readOnly: true,
+  handler: ({ db, caller, params }) => searchSessionTokens(db, caller, params.uuid, params),
+});

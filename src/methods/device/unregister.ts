@@ -1,0 +1,9 @@
+import { defineMethod } from '../../contract/method';
+import { unregisterDevice } from '../../services/devices/device-registry';
+
+export default defineMethod<{ uuid: string }>({
+  name: '/device/unregister',
+  scope: 'device',
+  allowDevices: true,
+  handler: ({ db, caller, params }) => unregisterDevice(db, caller, params.uuid),
+});

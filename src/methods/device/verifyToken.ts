@@ -1,0 +1,10 @@
+import { defineMethod } from '../../contract/method';
+import { verifyDeviceToken } from '../../services/devices/session-tokens';
+
+export default defineMethod<{ uuid: string; token: string }>({
+  name: '/device/verifyToken',
+  scope: 'device',
+  allowDevices: true,
+  readOnly: true,
+  handler: ({ db, keys, caller, params }) => verifyDeviceToken(db, keys.pepper, caller, params.uuid, params.token),
+});
