@@ -1,5 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
+import { userTokenPurgeJob } from './user-token-purge';
+import { rateLimitCleanupJob } from '../services/rate-limit/cleanup-job';
 
 /** A periodic job; it must be safe when several server processes run it at once. */
 export interface Job {
@@ -9,7 +11,7 @@ export interface Job {
 }
 
 /** Jobs every server process runs in the background. */
-export const jobs: Job[] = [];
+export const jobs: Job[] = [userTokenPurgeJob, rateLimitCleanupJob];
 
 /** Starts every job on its interval; returns a stop function that waits for a running pass. */
 export function startJobs(dataSource: DataSource, log: Logger, list: readonly Job[] = jobs): () => Promise<void> {
