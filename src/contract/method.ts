@@ -26,7 +26,7 @@ export interface MethodSettings {
 export interface MethodContext<P = any> {
   readonly params: P;
   readonly caller: Caller;
-  /** The transaction of this call (or a plain manager for readOnly methods). */
+  /** The transaction of this call (or a plain manager when the method's transaction is 'none' or 'handler'). */
   readonly db: EntityManager;
   readonly keys: ServerKeys;
   readonly settings: MethodSettings;
@@ -41,13 +41,14 @@ export interface MethodModule<P = any, R = any> {
   readonly scope: Scope;
   /** Devices (Basic uuid:token / meshblu headers) may call it; the handler checks which device. */
   readonly allowDevices?: boolean;
-  /** Runs without a transaction (pure reads): saves two round trips on hot read paths. */
-  readonly readOnly?: boolean;
   /**
-   * The gateway opens no transaction; the handler runs its own with `db.transaction(…)`.
-   * For a call that must commit work and still answer an error (/auth/verify's fail count).
+   * Who holds the transaction. 'call' (default): the gateway runs the handler in one
+   * transaction. 'none': no transaction — for pure reads and single statements, which
+   * are atomic on their own (saves the BEGIN/COMMIT round trips on hot paths).
+   * 'handler': the handler opens its own (`db.transaction(…)`), for a call that must
+   * commit work and still answer an error (/auth/verify's fail count).
    */
-  readonly ownsTransaction?: boolean;
+  readonly transaction?: 'call' | 'none' | 'handler';
   /** Audit target; default: params.id, params.uuid, params.token.serial or result.id. */
   readonly auditTarget?: (params: P, result: R | undefined) => string | undefined;
   /** Other representations of the result on the legacy route, keyed by Accept media type. */

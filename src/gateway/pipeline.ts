@@ -67,7 +67,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const run = (db: MethodContext['db']) => entry.module.handler({
         params: handlerParams, caller: caller!, db, keys, settings: call.settings, upload: call.upload,
       });
-      result = entry.module.readOnly || entry.module.ownsTransaction ? await run(dataSource.manager) : await dataSource.transaction(run);
+      result = (entry.module.transaction ?? 'call') === 'call' ? await dataSource.transaction(run) : await run(dataSource.manager);
       const projected = projectResult(result, returnSpec as ReturnSpec | undefined);
       await record('ok');
       return projected;

@@ -4,6 +4,6 @@ import { searchApiKeys } from '../../services/apikeys/api-keys';
 export default defineMethod({
   name: '/apikey/search',
   scope: 'admin',
-  readOnly: true,
+  transaction: 'none',
   handler: ({ db, params }) => searchApiKeys(db, params),
 });

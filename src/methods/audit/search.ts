@@ -4,6 +4,6 @@ import { searchAuditLog } from '../../services/audit/audit-log';
 export default defineMethod({
   name: '/audit/search',
   scope: 'audit:read',
-  readOnly: true,
+  transaction: 'none',
   handler: ({ db, params }) => searchAuditLog(db, params),
 });

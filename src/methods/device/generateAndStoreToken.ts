@@ -6,6 +6,7 @@ export default defineMethod<{ uuid: string }>({
   name: '/device/generateAndStoreToken',
   scope: 'device',
   allowDevices: true,
+  transaction: 'none', // one INSERT … SELECT: atomic on its own
   handler: async ({ db, keys, caller, params }) => {
     const { uuid, token, createdAt } = await issueSessionToken(db, keys.pepper, caller, params.uuid);
     return { uuid, token, createdAt };

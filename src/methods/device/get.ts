@@ -5,6 +5,6 @@ export default defineMethod<{ uuid: string }>({
   name: '/device/get',
   scope: 'device',
   allowDevices: true,
-  readOnly: true,
+  transaction: 'none',
   handler: ({ db, caller, params }) => loadDevice(db, caller, params.uuid, 'view'),
 });

@@ -5,6 +5,6 @@ export default defineMethod<{ uuid: string; tag?: string; offset?: number; limit
   name: '/device/searchTokens',
   scope: 'device',
   allowDevices: true,
-  readOnly: true,
+  transaction: 'none',
   handler: ({ db, caller, params }) => searchSessionTokens(db, caller, params.uuid, params),
 });

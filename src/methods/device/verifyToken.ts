@@ -5,6 +5,6 @@ export default defineMethod<{ uuid: string; token: string }>({
   name: '/device/verifyToken',
   scope: 'device',
   allowDevices: true,
-  readOnly: true,
+  transaction: 'none',
   handler: ({ db, keys, caller, params }) => verifyDeviceToken(db, keys.pepper, caller, params.uuid, params.token),
 });

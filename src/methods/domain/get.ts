@@ -5,6 +5,6 @@ import { DOMAINS } from '../../services/directory/domains';
 export default defineMethod<GetParams>({
   name: '/domain/get',
   scope: 'directory',
-  readOnly: true,
+  transaction: 'none',
   handler: ({ db, params }) => getRecord(db, DOMAINS, params),
 });

@@ -6,6 +6,6 @@ import { DOMAINS } from '../../services/directory/domains';
 export default defineMethod<SearchParams>({
   name: '/domain/search',
   scope: 'directory',
-  readOnly: true,
+  transaction: 'none',
   handler: ({ db, params }) => searchRecords(db, DOMAINS, params),
 });

@@ -5,6 +5,6 @@ import { PRODUCTS } from '../../services/directory/products';
 export default defineMethod<GetParams>({
   name: '/product/get',
   scope: 'directory',
-  readOnly: true,
+  transaction: 'none',
   handler: ({ db, params }) => getRecord(db, PRODUCTS, params),
 });

@@ -6,6 +6,6 @@ import { PRODUCTS } from '../../services/directory/products';
 export default defineMethod<SearchParams>({
   name: '/product/search',
   scope: 'directory',
-  readOnly: true,
+  transaction: 'none',
   handler: ({ db, params }) => searchRecords(db, PRODUCTS, params),
 });

@@ -5,7 +5,7 @@ import { findKnownTemplate, templateView } from '../../services/templates/templa
 export default defineMethod<{ id: string }>({
   name: '/relationshipTemplate/get',
   scope: 'template',
-  readOnly: true,
+  transaction: 'none',
   handler: async ({ db, caller, params }) => {
     const identity = await requireCallerIdentity(db, caller);
     return templateView(await findKnownTemplate(db, params.id, identity), identity);

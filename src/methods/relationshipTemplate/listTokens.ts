@@ -5,6 +5,6 @@ import { listShareTokens } from '../../services/templates/share-tokens';
 export default defineMethod<{ templateId: string }>({
   name: '/relationshipTemplate/listTokens',
   scope: 'template',
-  readOnly: true,
+  transaction: 'none',
   handler: async ({ db, caller, params }) => listShareTokens(db, await requireCallerIdentity(db, caller), params.templateId),
 });

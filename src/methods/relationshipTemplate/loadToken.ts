@@ -8,7 +8,7 @@ export default defineMethod<{ reference: string; password?: string }>({
   scope: 'template',
   // No gateway transaction: failed password guesses must stay counted although the
   // call fails (see services/templates/load-token.ts).
-  ownsTransaction: true,
+  transaction: 'handler',
   // The token id, never the reference: the reference is the bearer secret.
   auditTarget: (params) => tokenIdOf(params.reference),
   handler: async ({ db, caller, keys, params }) =>

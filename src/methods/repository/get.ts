@@ -5,6 +5,6 @@ import { REPOSITORIES } from '../../services/directory/repositories';
 export default defineMethod<GetParams>({
   name: '/repository/get',
   scope: 'directory',
-  readOnly: true,
+  transaction: 'none',
   handler: ({ db, params }) => getRecord(db, REPOSITORIES, params),
 });

@@ -6,6 +6,6 @@ import { REPOSITORIES } from '../../services/directory/repositories';
 export default defineMethod<SearchParams>({
   name: '/repository/search',
   scope: 'directory',
-  readOnly: true,
+  transaction: 'none',
   handler: ({ db, params }) => searchRecords(db, REPOSITORIES, params),
 });

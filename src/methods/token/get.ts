@@ -4,6 +4,6 @@ import { getToken } from '../../services/tokens/token-view';
 export default defineMethod({
   name: '/token/get',
   scope: 'token:read',
-  readOnly: true,
+  transaction: 'none',
   handler: ({ db, params }) => getToken(db, params),
 });

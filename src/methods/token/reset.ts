@@ -2,7 +2,7 @@ import { defineMethod } from '../../contract/method';
 import { resetToken } from '../../services/tokens/token-admin';
 import type { TokenSerialRef } from '../../services/tokens/token-refs';
 
-export default defineMethod<{ id?: string; token?: TokenSerialRef; attrs?: { counter?: number } }>({
+export default defineMethod<{ id?: string; token?: TokenSerialRef; attrs?: { counter?: number | string } }>({
   name: '/token/reset',
   scope: 'token:write',
   handler: ({ db, params }) => resetToken(db, params, params.attrs?.counter),

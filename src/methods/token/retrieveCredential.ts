@@ -5,6 +5,6 @@ import type { TokenSerialRef } from '../../services/tokens/token-refs';
 export default defineMethod<{ id?: string; token?: TokenSerialRef; count?: number }>({
   name: '/token/retrieveCredential',
   scope: 'token:credential',
-  readOnly: true,
+  transaction: 'none',
   handler: ({ db, keys, params }) => retrieveCredential(db, keys.masterKey, params, params.count),
 });

@@ -4,6 +4,6 @@ import { searchTokens } from '../../services/tokens/token-view';
 export default defineMethod({
   name: '/token/search',
   scope: 'token:read',
-  readOnly: true,
+  transaction: 'none',
   handler: ({ db, params }) => searchTokens(db, params),
 });

@@ -4,6 +4,6 @@ import { getUser, UserGetParams } from '../../services/directory/users';
 export default defineMethod<UserGetParams>({
   name: '/user/get',
   scope: 'directory',
-  readOnly: true,
+  transaction: 'none',
   handler: ({ db, params }) => getUser(db, params),
 });

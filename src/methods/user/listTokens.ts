@@ -4,6 +4,6 @@ import { listUserTokens, OwnerParams } from '../../services/user-tokens/user-tok
 export default defineMethod<OwnerParams>({
   name: '/user/listTokens',
   scope: 'user:token',
-  readOnly: true,
+  transaction: 'none',
   handler: ({ db, params }) => listUserTokens(db, params),
 });

@@ -6,6 +6,6 @@ import { USERS } from '../../services/directory/users';
 export default defineMethod<SearchParams>({
   name: '/user/search',
   scope: 'directory',
-  readOnly: true,
+  transaction: 'none',
   handler: ({ db, params }) => searchRecords(db, USERS, params),
 });

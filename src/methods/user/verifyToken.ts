@@ -6,7 +6,7 @@ export default defineMethod<{ token: string }>({
   scope: 'user:token',
   // One UPDATE … RETURNING is atomic on its own (it also slides the expiry), so the
   // hot path skips the BEGIN/COMMIT round trips of a wrapping transaction.
-  readOnly: true,
+  transaction: 'none',
   auditTarget: (_params, result) => (result?.active ? result.userId : undefined),
   handler: ({ db, keys, params }) => verifyUserToken(db, keys.pepper, params.token),
 });
