@@ -53,7 +53,7 @@ const bare = await startBare((app) => app.post('/auth/verify', async (req, res) 
       const c = findHotpCounter(unseal(masterKey, t.seed_sealed, t.id), req.body.credential.otp,
         { algorithm: t.algorithm, digits: t.digits, counter: t.counter, window: t.auth_window });
       if (c !== null) {
-        await client.query(`UPDATE tokens SET counter = $2, fail_count = 0, last_used_at = now() WHERE id = $1`, [t.id, c + 1]);
+        await client.query(`UPDATE tokens SET counter = $2, fail_count = 0, last_used_at = now() WHERE id = $1`, [t.id, String(c + 1n)]);
         serial = t.serial;
         break;
       }

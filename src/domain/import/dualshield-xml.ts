@@ -20,7 +20,7 @@
  * manufacturer and product are kept as the token's manufacturer and model.
  * A token's position is its index among the <token> elements.
  */
-import { base32Decode } from '../otp';
+import { base32Decode, parseHotpCounter } from '../otp';
 import { ImportFileError } from './import-file-error';
 import type { ImportedToken } from './imported-token';
 import { decodeBase64, isHex } from './seed-encodings';
@@ -55,7 +55,7 @@ function readToken(token: XmlElement, header: XmlElement | undefined, position: 
   const algorithm = parseOtpAlgorithmName(setting('algorithm') ?? 'SHA1');
   if (algorithm === null) problems.push('<algorithm> must be SHA1, SHA256 or SHA512');
   const digits = wholeNumber(setting('digits') ?? '6', '<digits>', problems);
-  const counter = isTotp ? 0 : wholeNumber(setting('counter') ?? '0', '<counter>', problems);
+  const counter = isTotp ? 0n : hotpCounter(setting('counter') ?? '0', problems);
   const period = isTotp ? wholeNumber(setting('period') ?? String(DEFAULT_PERIOD), '<period>', problems) : 0;
   const secret = decodeSeed(textAt(token, 'seed'), setting('encoding') ?? 'hex', problems);
 
@@ -79,6 +79,13 @@ function readToken(token: XmlElement, header: XmlElement | undefined, position: 
 function wholeNumber(text: string, element: string, problems: string[]): number | null {
   const value = parseWholeNumber(text);
   if (value === null) problems.push(`${element} must be a whole number`);
+  return value;
+}
+
+/** 64-bit (RFC 4226), read as a bigint so no digit is lost. */
+function hotpCounter(text: string, problems: string[]): bigint | null {
+  const value = parseHotpCounter(text);
+  if (value === null) problems.push('<counter> must be a whole number below 2^64');
   return value;
 }
 

@@ -9,8 +9,8 @@ export interface ImportedToken {
   type: 'HOTP' | 'TOTP';
   algorithm: OtpAlgorithm;
   digits: number;
-  /** HOTP next counter (0 for TOTP) */
-  counter: number;
+  /** HOTP next counter (0 for TOTP): 64-bit (RFC 4226), so a bigint */
+  counter: bigint;
   /** TOTP seconds per step (0 for HOTP) */
   period: number;
   issuer?: string;

@@ -9,6 +9,7 @@
  * Error messages never repeat a field's value: with columns in the wrong order the
  * seed could be what sits in the "type" column.
  */
+import { parseHotpCounter } from '../otp';
 import { isHex } from './seed-encodings';
 import { assembleTokens, parseOtpAlgorithmName, parseWholeNumber, type TokenDraft } from './token-checks';
 import type { ImportedToken } from './imported-token';
@@ -54,14 +55,17 @@ function readCsvLine(fields: string[], lineNumber: number): TokenDraft {
   if (type !== 'HOTP' && type !== 'TOTP') problems.push('the type (3rd field) must be HOTP or TOTP');
   const digits = parseWholeNumber(digitsText);
   if (digits === null) problems.push('the digits (4th field) must be a whole number');
-  const fifth = parseWholeNumber(fifthText);
-  if (fifth === null) problems.push(`the ${type === 'TOTP' ? 'period' : 'counter'} (5th field) must be a whole number`);
+  const isTotp = type === 'TOTP';
+  // the counter is 64-bit: parsed as a bigint so no digit of a 20-digit counter is lost
+  const fifth = isTotp ? parseWholeNumber(fifthText) : parseHotpCounter(fifthText);
+  if (fifth === null) {
+    problems.push(isTotp ? 'the period (5th field) must be a whole number' : 'the counter (5th field) must be a whole number below 2^64');
+  }
   const algorithm = algorithmText === '' ? 'SHA1' : parseOtpAlgorithmName(algorithmText);
   if (algorithm === null) problems.push('the algorithm (6th field) must be SHA1, SHA256 or SHA512');
   if (problems.length > 0 || digits === null || fifth === null || algorithm === null) {
     return { position: lineNumber, serial, problems };
   }
-  const isTotp = type === 'TOTP';
   return {
     position: lineNumber,
     serial,
@@ -73,8 +77,8 @@ function readCsvLine(fields: string[], lineNumber: number): TokenDraft {
       type: isTotp ? 'TOTP' : 'HOTP',
       algorithm,
       digits,
-      counter: isTotp ? 0 : fifth,
-      period: isTotp ? fifth : 0,
+      counter: isTotp ? 0n : BigInt(fifth),
+      period: isTotp ? Number(fifth) : 0,
     },
   };
 }

@@ -2,7 +2,7 @@
  * The rules every imported token must meet, whatever file it came from, and the
  * all-or-nothing assembly of a file's tokens.
  */
-import { isOtpAlgorithm, MAX_OTP_DIGITS, type OtpAlgorithm } from '../otp';
+import { isOtpAlgorithm, MAX_OTP_DIGITS, MAX_STORED_HOTP_COUNTER, type OtpAlgorithm } from '../otp';
 import { ImportFileError, type ImportProblem } from './import-file-error';
 import type { ImportedToken } from './imported-token';
 
@@ -74,7 +74,10 @@ function tokenProblems(token: ImportedToken): string[] {
   if (!Number.isInteger(token.digits) || token.digits < MIN_DIGITS || token.digits > MAX_OTP_DIGITS) {
     problems.push(`${token.digits} digits is not supported (${MIN_DIGITS} to ${MAX_OTP_DIGITS})`);
   }
-  if (!Number.isSafeInteger(token.counter) || token.counter < 0) problems.push('the counter must be a whole number ≥ 0');
+  if (token.counter < 0n) problems.push('the counter must be a whole number ≥ 0');
+  if (token.counter > MAX_STORED_HOTP_COUNTER) {
+    problems.push('the counter is 2^63 or more: tokengate stores HOTP counters up to 2^63 - 1 (9223372036854775807)');
+  }
   if (token.type === 'TOTP' && (!Number.isSafeInteger(token.period) || token.period <= 0)) {
     problems.push('the TOTP period must be a whole number of seconds > 0');
   }

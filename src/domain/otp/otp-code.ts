@@ -10,6 +10,7 @@
  * and any window size are accepted.
  */
 import { hash } from 'node:crypto';
+import { assertCounter } from './hotp-counter';
 
 export type OtpAlgorithm = 'SHA1' | 'SHA256' | 'SHA512';
 
@@ -37,7 +38,7 @@ export function isOtpAlgorithm(value: unknown): value is OtpAlgorithm {
  * come back as 'binary' (latin1) strings (one char per byte): asking for Buffers costs an
  * allocation per hash that triples the time of a ±24 h TOTP sync.
  */
-export function createOtpCodeGenerator(secret: Buffer, opts: OtpCodeOptions): (counter: number) => string {
+export function createOtpCodeGenerator(secret: Buffer, opts: OtpCodeOptions): (counter: number | bigint) => string {
   if (!isOtpAlgorithm(opts.algorithm)) throw new RangeError(`unsupported OTP algorithm ${String(opts.algorithm)}`);
   const spec = HASHES[opts.algorithm];
   assertDigits(opts.digits);
@@ -50,10 +51,15 @@ export function createOtpCodeGenerator(secret: Buffer, opts: OtpCodeOptions): (c
     outer[i] = keyByte ^ 0x5c;
   }
   const modulus = 10 ** opts.digits;
-  return (counter: number): string => {
+  return (counter: number | bigint): string => {
     assertCounter(counter);
-    inner.writeUInt32BE(Math.floor(counter / 0x1_0000_0000), spec.blockSize);
-    inner.writeUInt32BE(counter >>> 0, spec.blockSize + 4);
+    // the 8-byte big-endian counter; TOTP steps stay numbers, on the path without BigInt
+    if (typeof counter === 'bigint') {
+      inner.writeBigUInt64BE(counter, spec.blockSize);
+    } else {
+      inner.writeUInt32BE(Math.floor(counter / 0x1_0000_0000), spec.blockSize);
+      inner.writeUInt32BE(counter >>> 0, spec.blockSize + 4);
+    }
     outer.write(hash(spec.nodeName, inner, 'binary'), spec.blockSize, 'binary');
     const mac = hash(spec.nodeName, outer, 'binary');
     const offset = mac.charCodeAt(mac.length - 1) & 0x0f;
@@ -79,12 +85,6 @@ export function otpCodesEqual(expected: string, candidate: string): boolean {
 /** Cheap pre-check so a malformed OTP never costs a window search. */
 export function looksLikeOtp(otp: string, digits: number): boolean {
   return otp.length === digits && /^[0-9]+$/.test(otp);
-}
-
-export function assertCounter(counter: number): void {
-  if (!Number.isSafeInteger(counter) || counter < 0) {
-    throw new RangeError(`OTP counter must be a non-negative safe integer, got ${counter}`);
-  }
 }
 
 export function assertWindow(window: number): void {

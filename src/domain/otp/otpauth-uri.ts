@@ -17,8 +17,8 @@ export interface OtpauthUriParams {
   digits: number;
   /** TOTP seconds per step, default 30 */
   period?: number;
-  /** HOTP next counter, default 0 */
-  counter?: number;
+  /** HOTP next counter, default 0; written in full decimal even beyond 2^53 */
+  counter?: number | bigint;
 }
 
 export function buildOtpauthUri(params: OtpauthUriParams): string {

@@ -1,10 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import { sql } from '../../db/sql';
 import { verifyPassword } from '../../domain/crypto/password-hash';
-import { findHotpCounter, findTotpStep, totpStep } from '../../domain/otp';
+import { findHotpCounter, findTotpStep, MAX_STORED_HOTP_COUNTER, totpStep } from '../../domain/otp';
 import { AppError, E, isAppError } from '../../errors';
 import { findUser, UserRef } from '../directory/refs';
-import { TOKEN_ROW_COLUMNS, TokenRow } from '../tokens/token-refs';
+import { RawTokenRow, TOKEN_ROW_COLUMNS, tokenRowFrom, TokenRow } from '../tokens/token-refs';
 import { unsealSeed } from '../tokens/token-seeds';
 
 export interface VerifyInput { user: UserRef; credential: { otp: string; pin?: string } }
@@ -31,11 +31,12 @@ export async function verifyUserOtp(db: EntityManager, masterKey: Buffer, input:
 async function decide(db: EntityManager, masterKey: Buffer, input: VerifyInput, nowSeconds: number): Promise<Outcome> {
   const userId = await activeUserId(db, input.user);
   if (!userId) return { kind: 'failed' };
-  const candidates = await sql<Candidate>(db,
+  const rows = await sql<RawTokenRow & { pinHash: string | null }>(db,
     `SELECT ${TOKEN_ROW_COLUMNS}, a.pin_hash AS "pinHash"
        FROM token_assignments a JOIN tokens t ON t.id = a.token_id JOIN products p ON p.id = t.product_id
       WHERE a.user_id = $1 AND a.status = 'ACTIVE' AND t.status = 'ACTIVE'
       ORDER BY t.id FOR UPDATE OF t`, [userId]);
+  const candidates: Candidate[] = rows.map(tokenRowFrom);
   const open = candidates.filter((c) => !c.locked);
   if (open.length === 0) return { kind: candidates.length > 0 ? 'locked' : 'failed' };
 
@@ -45,7 +46,7 @@ async function decide(db: EntityManager, masterKey: Buffer, input: VerifyInput, 
     if (pinOk && match) {
       await sql(db,
         `UPDATE tokens SET counter = $2, last_step = $3, drift = $4, fail_count = 0, last_used_at = now() WHERE id = $1`,
-        [token.id, match.counter, match.lastStep, match.drift]);
+        [token.id, match.counter.toString(), match.lastStep, match.drift]);
       return { kind: 'verified', serial: token.serial };
     }
   }
@@ -83,8 +84,11 @@ async function pinMatches(pinHash: string | null, pin: string | undefined): Prom
 function matchOtp(token: TokenRow, secret: Buffer, otp: string, nowSeconds: number) {
   const opts = { algorithm: token.algorithm, digits: token.digits };
   if (token.type === 'HOTP') {
-    const counter = findHotpCounter(secret, otp, { ...opts, counter: token.counter, window: token.authWindow });
-    return counter === null ? null : { counter: counter + 1, lastStep: token.lastStep, drift: token.drift };
+    // a match at c stores c + 1, which must still fit the bigint column
+    const counter = findHotpCounter(secret, otp, {
+      ...opts, counter: token.counter, window: token.authWindow, maxCounter: MAX_STORED_HOTP_COUNTER - 1n,
+    });
+    return counter === null ? null : { counter: counter + 1n, lastStep: token.lastStep, drift: token.drift };
   }
   const step = findTotpStep(secret, otp, { ...opts, period: token.period, timeSeconds: nowSeconds, driftSteps: token.drift, window: token.authWindow });
   if (step === null || (token.lastStep !== null && step <= token.lastStep)) return null;

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { sql, sqlCount } from '../../db/sql';
+import { hotpCounterToJson, MAX_STORED_HOTP_COUNTER } from '../../domain/otp';
 import { AppError, E } from '../../errors';
 import { findRepository, findUser, RepositoryRef, UserRef } from '../directory/refs';
 import { unassignToken } from './assignments';
@@ -36,14 +37,26 @@ export async function deleteToken(db: EntityManager, selector: TokenSelector, us
 /**
  * HOTP counter to `counter` (default 0), TOTP drift to 0, fail count and lock cleared.
  * The TOTP last-used step is kept: a reset must not make an already used code valid again.
+ * `counter` is a JSON number (a safe integer) or, for larger counters, its decimal string.
  */
-export async function resetToken(db: EntityManager, selector: TokenSelector, counter = 0) {
+export async function resetToken(db: EntityManager, selector: TokenSelector, counter: number | string = 0) {
+  const next = storableCounter(counter);
   const token = await findToken(db, selector, { lock: true });
   const [row] = await sql(db,
-    `UPDATE tokens SET counter = CASE WHEN $2 = 'HOTP' THEN $3 ELSE 0 END, drift = 0, fail_count = 0, locked = false
-      WHERE id = $1 RETURNING counter::float8 AS counter, drift, fail_count AS "failCount", locked`,
-    [token.id, token.type, counter]);
-  return { id: token.id, serial: token.serial, ...row };
+    `UPDATE tokens SET counter = CASE WHEN $2 = 'HOTP' THEN $3::bigint ELSE 0 END, drift = 0, fail_count = 0, locked = false
+      WHERE id = $1 RETURNING counter::text AS counter, drift, fail_count AS "failCount", locked`,
+    [token.id, token.type, next.toString()]);
+  return { id: token.id, serial: token.serial, ...row, counter: hotpCounterToJson(BigInt(row.counter)) };
+}
+
+/** The schema has checked the shape (a safe integer, or up to 19 digits); this, the bigint column's range. */
+function storableCounter(counter: number | string): bigint {
+  const value = BigInt(counter);
+  if (value < 0n || value > MAX_STORED_HOTP_COUNTER) {
+    const message = `counter must be from 0 to ${MAX_STORED_HOTP_COUNTER} (2^63 - 1)`;
+    throw AppError.of(E.INVALID_PARAMS, { errors: [{ path: '/attrs/counter', message }] }, message);
+  }
+  return value;
 }
 
 /** Confining also kills every outstanding download link, so releasing later does not revive one. */

@@ -113,7 +113,9 @@ async function insertTokens(db: EntityManager, batch: {
               AS f(id, product_id, serial, seed, algorithm, digits, period, counter)`,
       [batch.ids, batch.productIds, batch.repositoryId, batch.tokens.map((t) => t.serial), batch.seeds,
         batch.tokens.map((t) => t.algorithm), batch.tokens.map((t) => t.digits),
-        batch.tokens.map((t) => (t.type === 'TOTP' ? t.period : 30)), batch.tokens.map((t) => t.counter)],
+        batch.tokens.map((t) => (t.type === 'TOTP' ? t.period : 30)),
+        // decimal text: node-postgres cannot send a bigint, and a number would round above 2^53
+        batch.tokens.map((t) => t.counter.toString())],
     );
   } catch (err) {
     // a concurrent import took one of these serials after our check

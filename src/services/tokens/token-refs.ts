@@ -26,7 +26,8 @@ export interface TokenRow {
   algorithm: OtpAlgorithm;
   digits: number;
   period: number;
-  counter: number;
+  /** HOTP next counter: 64-bit, so a bigint */
+  counter: bigint;
   drift: number;
   lastStep: number | null;
   confined: boolean;
@@ -35,12 +36,24 @@ export interface TokenRow {
   seedSealed: Buffer;
 }
 
-/** bigint columns as JS numbers: counters and steps stay far below 2^53. */
+/**
+ * The counter comes back as decimal text and becomes a bigint in tokenRowFrom: it may
+ * exceed 2^53, where a float8 or Number() would change it. TOTP steps (Unix time / period)
+ * stay far below 2^53 and are read as numbers.
+ */
 export const TOKEN_ROW_COLUMNS = `t.id, t.serial, t.status, t.product_id AS "productId",
   p.manufacturer_code AS "manufacturerCode", p.product_code AS "productCode", p.name AS "productName",
   p.hardware, p.auth_window AS "authWindow", p.max_fail AS "maxFail", p.type, t.algorithm, t.digits, t.period,
-  t.counter::float8 AS counter, t.drift, t.last_step::float8 AS "lastStep", t.confined,
+  t.counter::text AS counter, t.drift, t.last_step::float8 AS "lastStep", t.confined,
   t.fail_count AS "failCount", t.locked, t.seed_sealed AS "seedSealed"`;
+
+/** A row as TOKEN_ROW_COLUMNS selects it, before tokenRowFrom. */
+export type RawTokenRow = Omit<TokenRow, 'counter'> & { counter: string };
+
+/** A row selected with TOKEN_ROW_COLUMNS (plus any extra columns, kept as they are). */
+export function tokenRowFrom<T extends { counter: string }>(row: T): Omit<T, 'counter'> & { counter: bigint } {
+  return { ...row, counter: BigInt(row.counter) };
+}
 
 export interface FindTokenOptions {
   /** SELECT … FOR UPDATE: the caller changes counters, links or the lock and must not race. */
@@ -54,17 +67,17 @@ export async function findToken(db: EntityManager, selector: TokenSelector, opts
 }
 
 export async function findTokenById(db: EntityManager, id: string, opts: FindTokenOptions = {}): Promise<TokenRow> {
-  const [row] = await sql<TokenRow>(db,
+  const [row] = await sql<RawTokenRow>(db,
     `SELECT ${TOKEN_ROW_COLUMNS} FROM tokens t JOIN products p ON p.id = t.product_id
       WHERE t.id = $1 ${opts.lock ? 'FOR UPDATE OF t' : ''}`, [id]);
   if (!row) throw AppError.of(E.TOKEN_NOT_FOUND, { id });
-  return row;
+  return tokenRowFrom(row);
 }
 
 /** A serial is unique per product; without `product` it must name exactly one token. */
 export async function findTokenBySerial(db: EntityManager, ref: TokenSerialRef, opts: FindTokenOptions = {}): Promise<TokenRow> {
   const productId = ref.product ? (await findProduct(db, ref.product)).id : null;
-  const rows = await sql<TokenRow>(db,
+  const rows = await sql<RawTokenRow>(db,
     `SELECT ${TOKEN_ROW_COLUMNS} FROM tokens t JOIN products p ON p.id = t.product_id
       WHERE t.serial = $1 AND ($2::uuid IS NULL OR t.product_id = $2)
       ORDER BY t.id LIMIT 2 ${opts.lock ? 'FOR UPDATE OF t' : ''}`, [ref.serial, productId]);
@@ -72,5 +85,5 @@ export async function findTokenBySerial(db: EntityManager, ref: TokenSerialRef, 
   if (rows.length > 1) {
     throw AppError.of(E.CONFLICT, { serial: ref.serial }, 'Several products have a token with this serial: name the product too');
   }
-  return rows[0];
+  return tokenRowFrom(rows[0]);
 }

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { sql } from '../../db/sql';
-import { syncHotp, syncTotp } from '../../domain/otp';
+import { hotpCounterToJson, MAX_STORED_HOTP_COUNTER, syncHotp, syncTotp } from '../../domain/otp';
 import { AppError, E } from '../../errors';
 import { findUser, UserRef } from '../directory/refs';
 import { findToken, TokenRow, TokenSelector } from './token-refs';
@@ -27,7 +27,7 @@ export function parseSyncCredential(credential: string, digits: number): [string
  */
 export async function syncToken(
   db: EntityManager, masterKey: Buffer, input: { selector: TokenSelector; user?: UserRef; credential: string }, nowSeconds = Date.now() / 1000,
-): Promise<{ counter: number } | { drift: number }> {
+): Promise<{ counter: number | string } | { drift: number }> {
   const token = await findToken(db, input.selector, { lock: true });
   if (input.user) await assertHeldBy(db, token, input.user);
   const [otp1, otp2] = parseSyncCredential(input.credential, token.digits);
@@ -35,10 +35,13 @@ export async function syncToken(
   const opts = { algorithm: token.algorithm, digits: token.digits };
 
   if (token.type === 'HOTP') {
-    const next = syncHotp(secret, otp1, otp2, { ...opts, counter: token.counter, window: HOTP_SYNC_WINDOW });
+    // the next counter (one past the second code) must still fit the bigint column
+    const next = syncHotp(secret, otp1, otp2, {
+      ...opts, counter: token.counter, window: HOTP_SYNC_WINDOW, maxCounter: MAX_STORED_HOTP_COUNTER - 1n,
+    });
     if (next === null) throw AppError.of(E.SYNC_FAILED);
-    await sql(db, `UPDATE tokens SET counter = $2, fail_count = 0 WHERE id = $1`, [token.id, next]);
-    return { counter: next };
+    await sql(db, `UPDATE tokens SET counter = $2, fail_count = 0 WHERE id = $1`, [token.id, next.toString()]);
+    return { counter: hotpCounterToJson(next) };
   }
   const found = syncTotp(secret, otp1, otp2, { ...opts, period: token.period, timeSeconds: nowSeconds, windowSeconds: TOTP_SYNC_WINDOW_SECONDS });
   if (found === null || (token.lastStep !== null && found.lastStep - 1 <= token.lastStep)) throw AppError.of(E.SYNC_FAILED);

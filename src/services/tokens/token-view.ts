@@ -18,6 +18,12 @@ const usersOf = (role: string) => `coalesce((
       FROM token_assignments a JOIN users u ON u.id = a.user_id JOIN domains d ON d.id = u.domain_id
      WHERE a.token_id = t.id AND a.role = '${role}' AND u.deleted_at IS NULL), '[]')`;
 
+/**
+ * The counter as hotpCounterToJson writes it: a JSON number up to 2^53 - 1, the decimal
+ * string above, where JSON numbers lose digits in the client's parser (and in ours).
+ */
+const COUNTER_JSON = `CASE WHEN t.counter <= ${Number.MAX_SAFE_INTEGER} THEN to_json(t.counter) ELSE to_json(t.counter::text) END`;
+
 const VIEW_SELECT = `
   SELECT t.id, t.serial, t.identifier, t.status, t.description, p.type, t.algorithm, t.digits,
          CASE WHEN p.type = 'TOTP' THEN t.period END AS period,
@@ -25,7 +31,7 @@ const VIEW_SELECT = `
                            'name', p.name, 'hardware', p.hardware) AS product,
          CASE WHEN r.id IS NULL THEN NULL ELSE json_build_object('id', r.id, 'name', r.name) END AS repository,
          ${usersOf('owner')} AS "assignedUsers", ${usersOf('shared')} AS "sharedUsers",
-         t.counter::float8 AS counter, t.drift, t.confined, t.fail_count AS "failCount", t.locked,
+         ${COUNTER_JSON} AS counter, t.drift, t.confined, t.fail_count AS "failCount", t.locked,
          t.last_used_at AS "lastUsedAt", t.created_at AS "createdAt"
     FROM tokens t JOIN products p ON p.id = t.product_id LEFT JOIN repositories r ON r.id = t.repository_id`;
 

@@ -64,6 +64,27 @@ describe('/auth/verify', () => {
     expect(row.last_used_at).toBeInstanceOf(Date);
   });
 
+  it('when the counter is beyond 2^53 then the code at that counter verifies and the counter moves exactly past it', async () => {
+    const user = await makeUser(s);
+    await importCsv(s, [`V-BIG-1,${RFC4226_SEED_HEX},HOTP,6,9007199254740991`], { product: { manufacturerCode: 'OATH', productCode: 'HOTP' } });
+    await s.call('/token/assign', { token: { serial: 'V-BIG-1' }, user: { id: user.id } });
+    const otp = generateHotp(Buffer.from(RFC4226_SEED_HEX, 'hex'), 2n ** 53n + 1n, { algorithm: 'SHA1', digits: 6 });
+    expect((await verify(user, { otp })).result).toEqual({ verified: true, serial: 'V-BIG-1' });
+    expect(await s.db.query(`SELECT counter::text AS counter FROM tokens WHERE serial = 'V-BIG-1'`)).toEqual([{ counter: '9007199254740994' }]);
+    expect(errorName(await verify(user, { otp }))).toBe('AUTH_FAILED');
+  });
+
+  it('when the counter reaches 2^63 - 1, the most the column holds, then no further code verifies (and nothing breaks)', async () => {
+    const user = await makeUser(s);
+    await importCsv(s, [`V-BIG-2,${RFC4226_SEED_HEX},HOTP,6,9223372036854775806`], { product: { manufacturerCode: 'OATH', productCode: 'HOTP' } });
+    await s.call('/token/assign', { token: { serial: 'V-BIG-2' }, user: { id: user.id } });
+    const codeAt = (counter: bigint) => generateHotp(Buffer.from(RFC4226_SEED_HEX, 'hex'), counter, { algorithm: 'SHA1', digits: 6 });
+    expect((await verify(user, { otp: codeAt(2n ** 63n - 2n) })).result?.verified).toBe(true);
+    expect(errorName(await verify(user, { otp: codeAt(2n ** 63n - 1n) }))).toBe('AUTH_FAILED');
+    expect(await s.db.query(`SELECT counter::text AS counter, fail_count AS "failCount" FROM tokens WHERE serial = 'V-BIG-2'`))
+      .toEqual([{ counter: '9223372036854775807', failCount: 1 }]);
+  });
+
   it('when the code lies beyond the product\'s look-ahead then AUTH_FAILED', async () => {
     const user = await hotpTokenForUser('V-HOTP-WIN');
     const seed = Buffer.from(RFC4226_SEED_HEX, 'hex');

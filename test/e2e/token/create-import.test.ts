@@ -1,8 +1,9 @@
+import { createHmac } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { unsealSeed } from '../../../src/services/tokens/token-seeds';
 import { startTestServer, TestServer } from '../../support/server';
-import { PSKC_DIR, pskcFile } from './fixtures';
+import { makeUser, PSKC_DIR, pskcFile } from './fixtures';
 
 /** /token/create's import form against the PSKC conformance corpus (../shared/conformance/pskc/EXPECTED.md). */
 let s: TestServer;
@@ -50,6 +51,27 @@ describe('/token/create (import of the PSKC corpus over HTTP)', () => {
     const tokens = await stored();
     expect(tokens).toHaveLength(result.total);
     expect(tokens[0].secret).toBe(firstSecretHex);
+  });
+
+  it('when multiotp/tokens_hotp_aes.pskc is imported then its counters beyond 2^53 are kept exactly, shown, and verified', async () => {
+    // the MAC-checked counters decrypt to 7-byte values: 0x3bfeb148808dd6 and 0x75b733387bf4f3
+    const counter = 0x3bfeb148808dd6n;
+    await s.call('/token/create', { attrs: { data: pskcFile('multiotp/tokens_hotp_aes.pskc'), psk: PSK } });
+    expect(await s.db.query(`SELECT serial, counter::text AS counter FROM tokens ORDER BY serial`)).toEqual([
+      { serial: 'ZZ7000000001', counter: '16887061004979670' }, { serial: 'ZZ7000000002', counter: '33134002894009587' }]);
+    const got = await s.call('/token/get', { token: { serial: 'ZZ7000000001' } });
+    expect(got).toMatchObject({ type: 'HOTP', algorithm: 'SHA256', digits: 8, counter: '16887061004979670' });
+
+    const user = await makeUser(s);
+    await s.call('/token/assign', { token: { serial: 'ZZ7000000001' }, user: { id: user.id } });
+    const secret = Buffer.from('91f0dc4e239977e6bcc273e4f5414a8a6cf6d62c6990f58b4914a2d588b3475f', 'hex');
+    const otp = hmacSha256Hotp8(secret, counter + 2n); // within the look-ahead of 10
+    expect(await s.call('/auth/verify', { user: { id: user.id }, credential: { otp } })).toEqual({ verified: true, serial: 'ZZ7000000001' });
+    expect((await s.call('/token/get', { token: { serial: 'ZZ7000000001' }, return: ['counter'] })).counter).toBe('16887061004979673');
+    for (const used of [otp, hmacSha256Hotp8(secret, counter)]) {
+      expect((await s.rpc('/auth/verify', { user: { id: user.id }, credential: { otp: used } })).error?.data.name).toBe('AUTH_FAILED');
+    }
+    expect(await s.db.query(`SELECT counter::text AS counter FROM tokens WHERE serial = 'ZZ7000000001'`)).toEqual([{ counter: '16887061004979673' }]);
   });
 
   it('when multiotp/tokens_totp_aes.pskc is imported then each token keeps its own hash algorithm', async () => {
@@ -129,3 +151,12 @@ describe('/token/create (import of the PSKC corpus over HTTP)', () => {
     expect(rows).toEqual([{ product: 'ST', period: 60 }, { product: 'ST', period: 60 }]);
   });
 });
+
+/** RFC 4226 written out with node:crypto (HMAC-SHA256, 8 digits), independent of src/domain/otp. */
+function hmacSha256Hotp8(secret: Buffer, counter: bigint): string {
+  const message = Buffer.alloc(8);
+  message.writeBigUInt64BE(counter);
+  const mac = createHmac('sha256', secret).update(message).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1e8).padStart(8, '0');
+}

@@ -35,6 +35,22 @@ describe('/token/get', () => {
     expect(got.product).toMatchObject({ manufacturerCode: 'DN', productCode: 'SE', hardware: true });
   });
 
+  it('when a counter exceeds 2^53 - 1 then it is returned as its exact decimal string, smaller ones as numbers', async () => {
+    await importCsv(s, [
+      `BIG-1,${'aa'.repeat(20)},HOTP,6,9007199254740991`, // 2^53 - 1
+      `BIG-2,${'aa'.repeat(20)},HOTP,6,9007199254740993`, // 2^53 + 1: a double would say …992
+      `BIG-3,${'aa'.repeat(20)},HOTP,6,9223372036854775807`, // 2^63 - 1
+    ]);
+    const counterOf = async (serial: string) => (await s.call('/token/get', { token: { serial } })).counter;
+    expect(await counterOf('BIG-1')).toBe(9007199254740991);
+    expect(await counterOf('BIG-2')).toBe('9007199254740993');
+    expect(await counterOf('BIG-3')).toBe('9223372036854775807');
+    const found = await s.call('/token/search', { match: [['serial', 'like', 'BIG-%']], orderBy: 'serial', return: ['serial', 'counter'] });
+    expect(found).toEqual({ total: 3, rows: [
+      { serial: 'BIG-1', counter: 9007199254740991 }, { serial: 'BIG-2', counter: '9007199254740993' },
+      { serial: 'BIG-3', counter: '9223372036854775807' }] });
+  });
+
   it.each([
     ['an unknown id', { id: '00000000-0000-4000-8000-000000000000' }, 'TOKEN_NOT_FOUND'],
     ['an unknown serial', { token: { serial: 'nope' } }, 'TOKEN_NOT_FOUND'],

@@ -22,6 +22,25 @@ describe('/token/reset', () => {
     expect(await tokenRow(s, 'RS-2')).toMatchObject({ drift: 0, lastStep: 1234, failCount: 0 });
   });
 
+  it('when the counter is given as a decimal string then every digit up to 2^63 - 1 is kept', async () => {
+    await importCsv(s, [`RS-3,${'aa'.repeat(20)},HOTP,6,0`]);
+    const reset = (counter: number | string) => s.call('/token/reset', { token: { serial: 'RS-3' }, attrs: { counter } });
+    expect(await reset('9223372036854775807')).toMatchObject({ counter: '9223372036854775807' });
+    expect(await s.db.query(`SELECT counter::text AS counter FROM tokens WHERE serial = 'RS-3'`)).toEqual([{ counter: '9223372036854775807' }]);
+    expect(await reset('9007199254740993')).toMatchObject({ counter: '9007199254740993' });
+    expect(await reset('12')).toMatchObject({ counter: 12 });
+    expect(await reset(9007199254740991)).toMatchObject({ counter: 9007199254740991 });
+  });
+
+  it('when the counter is 2^63 or more, or a JSON number past 2^53 - 1 (already rounded), then INVALID_PARAMS and nothing changes', async () => {
+    await importCsv(s, [`RS-4,${'aa'.repeat(20)},HOTP,6,5`]);
+    for (const counter of ['9223372036854775808', '99999999999999999999', 9007199254740993, '1e3', '-1', '']) {
+      const reply = await s.rpc('/token/reset', { token: { serial: 'RS-4' }, attrs: { counter } });
+      expect(reply.error?.data).toMatchObject({ name: 'INVALID_PARAMS', errors: expect.arrayContaining([expect.objectContaining({ path: '/attrs/counter' })]) });
+    }
+    expect(await tokenRow(s, 'RS-4')).toMatchObject({ counter: 5 });
+  });
+
   it.each([
     ['an unknown token', { token: { serial: 'nope' } }, 'TOKEN_NOT_FOUND'],
     ['a negative counter', { token: { serial: 'RS-1' }, attrs: { counter: -1 } }, 'INVALID_PARAMS'],

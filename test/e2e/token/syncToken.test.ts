@@ -36,6 +36,19 @@ describe('/token/syncToken', () => {
     expect(await tokenRow(s, 'SY-H2')).toMatchObject({ counter: 5 });
   });
 
+  it('when the HOTP counter is beyond 2^53 then the pair is found and the next counter kept exactly, up to 2^63 - 1', async () => {
+    await importCsv(s, [`SY-H3,${RFC4226_SEED_HEX},HOTP,6,9007199254740982`, `SY-H4,${RFC4226_SEED_HEX},HOTP,6,9223372036854775800`]);
+    const pair = (c: bigint) => `${generateHotp(seed, c, opts)},${generateHotp(seed, c + 1n, opts)}`;
+    const counterText = async (serial: string) =>
+      (await s.db.query(`SELECT counter::text AS counter FROM tokens WHERE serial = $1`, [serial]))[0].counter;
+    expect(await s.call('/token/syncToken', { token: { serial: 'SY-H3' }, credential: pair(2n ** 53n - 1n) })).toEqual({ counter: '9007199254740993' });
+    expect(await counterText('SY-H3')).toBe('9007199254740993');
+    // the next counter must fit the bigint column: a pair ending at 2^63 - 1 cannot be stored past
+    expect((await s.rpc('/token/syncToken', { token: { serial: 'SY-H4' }, credential: pair(2n ** 63n - 2n) })).error?.data.name).toBe('SYNC_FAILED');
+    expect(await s.call('/token/syncToken', { token: { serial: 'SY-H4' }, credential: pair(2n ** 63n - 3n) })).toEqual({ counter: '9223372036854775807' });
+    expect(await counterText('SY-H4')).toBe('9223372036854775807');
+  });
+
   it('when two consecutive TOTP codes come from a clock 2 hours ahead then drift is measured in steps', async () => {
     await importCsv(s, [`SY-T1,${RFC4226_SEED_HEX},TOTP,6,30`]);
     const ahead = Date.now() / 1000 + 7200;

@@ -18,7 +18,7 @@ describe('DualShield XML import', () => {
     expect(result.format).toBe('dualshield-xml');
     expect(result.tokens).toEqual([1, 2].map((position) => ({
       position, serial: `1000000${position}`, secret: SEED, type: 'TOTP', algorithm: 'SHA1', digits: 6,
-      counter: 0, period: 30, manufacturer: 'DN', model: 'ST',
+      counter: 0n, period: 30, manufacturer: 'DN', model: 'ST',
     })));
   });
 
@@ -30,15 +30,15 @@ describe('DualShield XML import', () => {
        <token><serial>C</serial><seed>${SEED.toString('base64')}</seed><encoding>base64</encoding><type>totp</type><digits>6</digits></token>`,
     );
     expect(importXml(text)).toEqual([
-      { position: 1, serial: 'A', secret: SEED, type: 'HOTP', algorithm: 'SHA1', digits: 8, counter: 7, period: 0 },
-      { position: 2, serial: 'B', secret: SEED, type: 'TOTP', algorithm: 'SHA256', digits: 8, counter: 0, period: 60 },
-      { position: 3, serial: 'C', secret: SEED, type: 'TOTP', algorithm: 'SHA1', digits: 6, counter: 0, period: 30 },
+      { position: 1, serial: 'A', secret: SEED, type: 'HOTP', algorithm: 'SHA1', digits: 8, counter: 7n, period: 0 },
+      { position: 2, serial: 'B', secret: SEED, type: 'TOTP', algorithm: 'SHA256', digits: 8, counter: 0n, period: 60 },
+      { position: 3, serial: 'C', secret: SEED, type: 'TOTP', algorithm: 'SHA1', digits: 6, counter: 0n, period: 30 },
     ]);
   });
 
   it('works without a header', () => {
     expect(importXml(`<data><tokens><token><serial>Z</serial><seed>${SEED.toString('hex')}</seed></token></tokens></data>`))
-      .toEqual([{ position: 1, serial: 'Z', secret: SEED, type: 'HOTP', algorithm: 'SHA1', digits: 6, counter: 0, period: 0 }]);
+      .toEqual([{ position: 1, serial: 'Z', secret: SEED, type: 'HOTP', algorithm: 'SHA1', digits: 6, counter: 0n, period: 0 }]);
   });
 
   it('lists every bad token with its position and serial, never the seed', () => {
@@ -58,7 +58,7 @@ describe('DualShield XML import', () => {
       { position: 2, serial: 'NOSEED', message: 'no <seed>' },
       { position: 3, serial: 'BADHEX', message: '<seed> is not an even number of hexadecimal digits (encoding hex)' },
       { position: 4, serial: 'BADTYPE', message: '<type> must be HOTP or TOTP' },
-      { position: 5, serial: 'BADNUM', message: '<digits> must be a whole number; <counter> must be a whole number' },
+      { position: 5, serial: 'BADNUM', message: '<digits> must be a whole number; <counter> must be a whole number below 2^64' },
       { position: 6, message: 'no serial number' },
       { position: 7, serial: 'BADENC', message: '<encoding> must be hex, base32 or base64' },
       { position: 8, serial: 'OK', message: 'serial OK is already used by entry 1 of this file' },

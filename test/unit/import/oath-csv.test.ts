@@ -16,9 +16,9 @@ describe('OATH CSV import', () => {
     const result = parseImportFile(text, {});
     expect(result.format).toBe('oath-csv');
     expect(result.tokens).toEqual([
-      { position: 4, serial: 'HW0001', secret: Buffer.from(SEED_A, 'hex'), type: 'HOTP', algorithm: 'SHA1', digits: 6, counter: 12, period: 0 },
-      { position: 5, serial: 'HW0002', secret: Buffer.from(SEED_B, 'hex'), type: 'TOTP', algorithm: 'SHA256', digits: 8, counter: 0, period: 60 },
-      { position: 7, serial: 'HW0003', secret: Buffer.from(SEED_A, 'hex'), type: 'TOTP', algorithm: 'SHA512', digits: 6, counter: 0, period: 30 },
+      { position: 4, serial: 'HW0001', secret: Buffer.from(SEED_A, 'hex'), type: 'HOTP', algorithm: 'SHA1', digits: 6, counter: 12n, period: 0 },
+      { position: 5, serial: 'HW0002', secret: Buffer.from(SEED_B, 'hex'), type: 'TOTP', algorithm: 'SHA256', digits: 8, counter: 0n, period: 60 },
+      { position: 7, serial: 'HW0003', secret: Buffer.from(SEED_A, 'hex'), type: 'TOTP', algorithm: 'SHA512', digits: 6, counter: 0n, period: 30 },
     ]);
   });
 

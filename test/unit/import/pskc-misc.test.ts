@@ -11,21 +11,21 @@ describe('PSKC import: misc files', () => {
   it('odd-namespace: any prefix is accepted (foo:KeyContainer)', () => {
     expect(importPskc('misc/odd-namespace.pskcxml')).toEqual([{
       position: 1, serial: '12345678', secret: Buffer.from('1234'), type: 'HOTP', algorithm: 'SHA1',
-      digits: 6, counter: 0, period: 0, issuer: 'Issuer-A',
+      digits: 6, counter: 0n, period: 0, issuer: 'Issuer-A',
     }]);
   });
 
   it('SampleFullyQualifiedNS: xenc11 PBKDF2 parameters; the TOTP key is imported, the OCRA key skipped', () => {
     // the TimeInterval really is 172800 s (two days) in the file
     expect(importPskc('misc/SampleFullyQualifiedNS.xml', { passphrase: '3FCA3158035072D6' })).toEqual([{
-      position: 1, serial: 'XXXX0000001F', type: 'TOTP', algorithm: 'SHA256', digits: 6, counter: 0, period: 172800,
+      position: 1, serial: 'XXXX0000001F', type: 'TOTP', algorithm: 'SHA256', digits: 6, counter: 0n, period: 172800,
       secret: Buffer.from('09fbecfd0bf47910839e2eb05ffa10b95cd0390950ce32ab790583ed134171e0', 'hex'),
       issuer: 'Company', manufacturer: 'Company', model: 'Token',
     }]);
   });
 
   it('integers: counters as decimal, base64 ASCII, base64 big-endian, encrypted ASCII and encrypted big-endian', () => {
-    expect(readCounters('misc/integers.pskcxml', { psk: RFC_PSK })).toEqual([831791, 709791, 405834, 298507, 961392]);
+    expect(readCounters('misc/integers.pskcxml', { psk: RFC_PSK })).toEqual([831791n, 709791n, 405834n, 298507n, 961392n]);
   });
 
   it('integers: refused as an import, its keys hold only counters', () => {

@@ -12,7 +12,7 @@ describe('Feitian seed files', () => {
   it('20120919-test001-4282.xml: a 60-second TOTP token and an HOTP token', () => {
     const tokens = importPskc('feitian/20120919-test001-4282.xml');
     expect(summary(tokens)).toEqual([[1, '2600215704919', 'TOTP', 6, 60], [2, '1000117803294', 'HOTP', 6, 0]]);
-    expect(tokens[0]).toMatchObject({ manufacturer: 'FeiTian Technology Co.,Ltd', algorithm: 'SHA1', counter: 0 });
+    expect(tokens[0]).toMatchObject({ manufacturer: 'FeiTian Technology Co.,Ltd', algorithm: 'SHA1', counter: 0n });
     expect(tokens[0].secret.toString('base64')).toBe('zSK3gP/9LVNpaAfs039ATa45MnA=');
   });
 
@@ -49,7 +49,7 @@ describe('ActivIdentity seed file (pre-RFC draft layout)', () => {
   it('imports its HOTP token, decrypted with the shared IV and checked against the plaintext digest', () => {
     expect(importPskc('actividentity/test.pskcxml', { psk })).toEqual([{
       position: 1, serial: '0950380269', secret: Buffer.from('dce70c2a0c1f5806f316ca8d09456eb4765ad053', 'hex'),
-      type: 'HOTP', algorithm: 'SHA1', digits: 8, counter: 837830147, period: 0,
+      type: 'HOTP', algorithm: 'SHA1', digits: 8, counter: 837830147n, period: 0,
       issuer: 'ActivIdentity', manufacturer: 'ActivIdentity',
     }]);
   });

@@ -1,4 +1,5 @@
 /** Every row of shared/conformance/pskc/EXPECTED.md, in its order. */
+import { createDecipheriv } from 'node:crypto';
 import { parseImportFile } from '../../../src/domain/import';
 import { expectRefusal } from './expect-refusal';
 import { ASCII_20, corpusFile, corpusFiles, RFC_PSK } from './pskc-corpus';
@@ -13,14 +14,14 @@ describe('PSKC import: RFC 6030 figures', () => {
     expect(result.format).toBe('pskc');
     expect(result.tokens).toEqual([{
       position: 1, serial: '12345678', secret: Buffer.from('1234'), type: 'HOTP', algorithm: 'SHA1',
-      digits: 6, counter: 0, period: 0, issuer: 'Issuer-A',
+      digits: 6, counter: 0n, period: 0, issuer: 'Issuer-A',
     }]);
   });
 
   it('figure 3: HOTP, serial 987654321, 8 digits, counter 0, the ASCII secret', () => {
     expect(importPskc('rfc6030/figure3.pskcxml')).toEqual([{
       position: 1, serial: '987654321', secret: ASCII_20, type: 'HOTP', algorithm: 'SHA1',
-      digits: 8, counter: 0, period: 0, issuer: 'Issuer', manufacturer: 'Manufacturer',
+      digits: 8, counter: 0n, period: 0, issuer: 'Issuer', manufacturer: 'Manufacturer',
     }]);
   });
 
@@ -39,7 +40,7 @@ describe('PSKC import: RFC 6030 figures', () => {
     expect(importPskc('rfc6030/figure6.pskcxml', { psk: RFC_PSK })).toEqual([{
       // the Key Id is 12345678; the serial, which takes precedence, 987654321
       position: 1, serial: '987654321', secret: Buffer.from('3132333435363738393031323334353637383930', 'hex'),
-      type: 'HOTP', algorithm: 'SHA1', digits: 8, counter: 0, period: 0, issuer: 'Issuer', manufacturer: 'Manufacturer',
+      type: 'HOTP', algorithm: 'SHA1', digits: 8, counter: 0n, period: 0, issuer: 'Issuer', manufacturer: 'Manufacturer',
     }]);
     expect(macKeyOf('rfc6030/figure6.pskcxml', { psk: RFC_PSK })?.toString('hex')).toBe('1122334455667788990011223344556677889900');
   });
@@ -82,20 +83,29 @@ describe('PSKC import: multiOTP files', () => {
     expect(token.secret.toString('hex')).toBe('3031323334353637383930313233343536373839');
   });
 
-  it('tokens_hotp_aes.pskc: the first secret is 91f0dc4e…, but the encrypted counters exceed 2^53, so the file is refused', () => {
-    // deviation from EXPECTED.md: the MAC-checked counters are 7-byte values (~1.7e16, ~3.3e16)
-    expect(readSecrets('multiotp/tokens_hotp_aes.pskc', { psk: RFC_PSK })[0]?.toString('hex'))
-      .toBe('91f0dc4e239977e6bcc273e4f5414a8a6cf6d62c6990f58b4914a2d588b3475f');
-    const error = expectRefusal(() => importPskc('multiotp/tokens_hotp_aes.pskc', { psk: RFC_PSK }));
-    expect(error.reasons).toEqual([
-      { position: 1, serial: 'ZZ7000000001', message: expect.stringMatching(/counter is larger than/) },
-      { position: 2, serial: 'ZZ7000000002', message: expect.stringMatching(/counter is larger than/) },
+  it('tokens_hotp_aes.pskc: first secret 91f0dc4e…, with its encrypted 7-byte counters exactly (beyond 2^53)', () => {
+    const tokens = importPskc('multiotp/tokens_hotp_aes.pskc', { psk: RFC_PSK });
+    expect(tokens.map((t) => [t.serial, t.type, t.counter])).toEqual([
+      ['ZZ7000000001', 'HOTP', 0x3bfeb148808dd6n], // 16887061004979670
+      ['ZZ7000000002', 'HOTP', 0x75b733387bf4f3n], // 33134002894009587
     ]);
+    expect(tokens[0].counter).toBeGreaterThan(BigInt(Number.MAX_SAFE_INTEGER));
+    // the same values decrypted independently: AES-128-CBC, IV first, PKCS#7, 7 big-endian bytes
+    const counters = [...corpusFile('multiotp/tokens_hotp_aes.pskc').matchAll(/<pskc:Counter>[\s\S]*?<xenc:CipherValue>([^<]+)</g)]
+      .map(([, base64]) => {
+        const bytes = Buffer.from(base64, 'base64');
+        const decipher = createDecipheriv('aes-128-cbc', Buffer.from(RFC_PSK, 'hex'), bytes.subarray(0, 16));
+        const plain = Buffer.concat([decipher.update(bytes.subarray(16)), decipher.final()]);
+        expect(plain).toHaveLength(7);
+        return BigInt(`0x${plain.toString('hex')}`);
+      });
+    expect(counters).toEqual(tokens.map((t) => t.counter));
+    expect(tokens[0].secret.toString('hex')).toBe('91f0dc4e239977e6bcc273e4f5414a8a6cf6d62c6990f58b4914a2d588b3475f');
   });
 
   it('tokens_hotp_pbe.pskc: first secret 5d3a38bf…, with the counter the file holds', () => {
     expect(importPskc('multiotp/tokens_hotp_pbe.pskc', { passphrase: 'qwerty' })).toEqual([expect.objectContaining({
-      serial: 'ZZ7000000000', type: 'HOTP', digits: 8, counter: 3175185617134465,
+      serial: 'ZZ7000000000', type: 'HOTP', digits: 8, counter: 3175185617134465n,
       secret: Buffer.from('5d3a38bf5476d6f0b897f1e62887cb3ce833a5b9', 'hex'),
     })]);
   });

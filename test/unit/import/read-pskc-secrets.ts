@@ -16,7 +16,7 @@ export function readSecrets(file: string, keys: ImportKeys): (Buffer | undefined
   return descendants(container, 'Key').map((k) => readBinaryValue(elementAt(k, 'Data', 'Secret'), protection, 'secret'));
 }
 
-export function readCounters(file: string, keys: ImportKeys): (number | undefined)[] {
+export function readCounters(file: string, keys: ImportKeys): (bigint | undefined)[] {
   const container = parseXmlDocument(corpusFile(file));
   const key = resolveEncryptionKey(container, keys);
   const protection = { key, mac: resolveMac(container, key) };

@@ -31,8 +31,8 @@ describe('findHotpCounter', () => {
   const opts = { ...SIX_DIGITS_SHA1, counter: 3, window: 5 };
 
   it('finds the counter of a code inside the look-ahead window', () => {
-    expect(findHotpCounter(RFC4226_SECRET, '969429', opts)).toBe(3);
-    expect(findHotpCounter(RFC4226_SECRET, '162583', opts)).toBe(7);
+    expect(findHotpCounter(RFC4226_SECRET, '969429', opts)).toBe(3n);
+    expect(findHotpCounter(RFC4226_SECRET, '162583', opts)).toBe(7n);
     expect(findHotpCounter(RFC4226_SECRET, '520489', opts)).toBe(null); // counter 9 > 3 + 5
   });
 
@@ -47,7 +47,7 @@ describe('findHotpCounter', () => {
   });
 
   it('checks only the expected counter when the window is 0', () => {
-    expect(findHotpCounter(RFC4226_SECRET, '969429', { ...opts, window: 0 })).toBe(3);
+    expect(findHotpCounter(RFC4226_SECRET, '969429', { ...opts, window: 0 })).toBe(3n);
     expect(findHotpCounter(RFC4226_SECRET, '338314', { ...opts, window: 0 })).toBe(null);
   });
 });
@@ -58,11 +58,11 @@ describe('syncHotp', () => {
   const SIX_DIGITS_SHA1_AT_0 = { ...SIX_DIGITS_SHA1, counter: 0 };
 
   it('finds two consecutive codes at counter 500 and returns the next counter, 502', () => {
-    expect(syncHotp(RFC4226_SECRET, codeAt(500), codeAt(501), opts)).toBe(502);
+    expect(syncHotp(RFC4226_SECRET, codeAt(500), codeAt(501), opts)).toBe(502n);
   });
 
   it('finds a pair at the very end of the window', () => {
-    expect(syncHotp(RFC4226_SECRET, codeAt(1000), codeAt(1001), opts)).toBe(1002);
+    expect(syncHotp(RFC4226_SECRET, codeAt(1000), codeAt(1001), opts)).toBe(1002n);
   });
 
   it('fails beyond the window', () => {
@@ -76,12 +76,12 @@ describe('syncHotp', () => {
   });
 
   it('looks 1000 counters ahead when no window is given', () => {
-    expect(syncHotp(RFC4226_SECRET, codeAt(1000), codeAt(1001), SIX_DIGITS_SHA1_AT_0)).toBe(1002);
+    expect(syncHotp(RFC4226_SECRET, codeAt(1000), codeAt(1001), SIX_DIGITS_SHA1_AT_0)).toBe(1002n);
     expect(syncHotp(RFC4226_SECRET, codeAt(1001), codeAt(1002), SIX_DIGITS_SHA1_AT_0)).toBe(null);
   });
 
   it('searches from the current counter', () => {
     expect(syncHotp(RFC4226_SECRET, codeAt(5), codeAt(6), { ...opts, counter: 10 })).toBe(null);
-    expect(syncHotp(RFC4226_SECRET, codeAt(1200), codeAt(1201), { ...opts, counter: 600 })).toBe(1202);
+    expect(syncHotp(RFC4226_SECRET, codeAt(1200), codeAt(1201), { ...opts, counter: 600 })).toBe(1202n);
   });
 });

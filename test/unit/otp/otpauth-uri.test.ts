@@ -8,6 +8,11 @@ describe('buildOtpauthUri', () => {
     expect(uri).toBe('otpauth://totp/Acme:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Acme&algorithm=SHA1&digits=6&period=30');
   });
 
+  it('writes a 64-bit HOTP counter in full decimal', () => {
+    const uri = buildOtpauthUri({ type: 'HOTP', secret, issuer: '', account: 'bob', algorithm: 'SHA1', digits: 6, counter: 2n ** 63n - 1n });
+    expect(new URL(uri).searchParams.get('counter')).toBe('9223372036854775807');
+  });
+
   it('writes an HOTP URI with the counter instead of the period', () => {
     const uri = buildOtpauthUri({ type: 'HOTP', secret, issuer: 'Acme', account: 'bob', algorithm: 'SHA256', digits: 8, counter: 42 });
     expect(uri).toBe('otpauth://hotp/Acme:bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Acme&algorithm=SHA256&digits=8&counter=42');

@@ -11,7 +11,7 @@ import { childElement, elementAt, textAt, type XmlElement } from '../xml-tree';
 import { algorithmFragment, otpTypeFor } from './pskc-algorithms';
 import { keyShapeProblems, quoted } from './pskc-key-shape';
 import type { PskcProtection } from './pskc-protection';
-import { readBinaryValue, readIntegerValue, ValueProblem } from './pskc-values';
+import { readBinaryValue, readIntegerValue, readSmallIntegerValue, ValueProblem } from './pskc-values';
 
 /** skipped: the algorithm of a key that is not an OTP token ('pin', 'ocra', …) */
 export type PskcKeyReading = { skipped: string; serial?: string } | { draft: TokenDraft };
@@ -50,14 +50,14 @@ export function readPskcKey(key: XmlElement, keyPackage: XmlElement, position: n
       ? 'the seed is not in the file (the key refers to a master key for derivation out of band), so it cannot be imported'
       : 'the key holds no seed (no Data/Secret)');
   }
-  let counter = 0;
+  let counter = 0n;
   let period = 0;
-  if (type === 'HOTP') counter = read(() => readIntegerValue(childElement(data, 'Counter'), protection, 'counter')) ?? 0;
+  if (type === 'HOTP') counter = read(() => readIntegerValue(childElement(data, 'Counter'), protection, 'counter')) ?? 0n;
   if (type === 'TOTP') {
-    period = read(() => readIntegerValue(childElement(data, 'TimeInterval'), protection, 'time interval')) ?? DEFAULT_PERIOD;
+    period = read(() => readSmallIntegerValue(childElement(data, 'TimeInterval'), protection, 'time interval')) ?? DEFAULT_PERIOD;
     // Time moves the TOTP epoch (T0); stored tokens assume T0 = 0. TimeDrift is left to /token/syncToken.
     const time = read(() => readIntegerValue(childElement(data, 'Time'), protection, 'time'));
-    if (time) problems.push('a non-zero Time (TOTP T0) is not supported');
+    if (time !== undefined && time !== 0n) problems.push('a non-zero Time (TOTP T0) is not supported');
   }
 
   if (problems.length > 0 || !serial || !secret || !type || !algorithm) return { draft: { position, serial, problems } };

@@ -13,7 +13,7 @@ import { ImportFileError } from '../import-file-error';
 import { algorithmFragment, hmacHashFor, otpTypeFor } from './pskc-algorithms';
 import type { PskcKeyReading } from './pskc-key';
 import { preSharedKey, type PskcProtection } from './pskc-protection';
-import { decryptCheckedValue, integerFromBytes, ValueProblem } from './pskc-values';
+import { decimalInteger, decryptCheckedValue, integerFromBytes, smallInteger, ValueProblem } from './pskc-values';
 
 export function isLegacyPskc(container: XmlElement): boolean {
   return childElements(container, 'KeyPackage').length === 0 && childElements(container, 'Device').length > 0;
@@ -36,12 +36,15 @@ function readLegacyKey(
   const problems: string[] = [];
   const dataNamed = (name: string) => childElements(key, 'Data').find((data) => data.attributes.Name === name);
   let secret: Buffer | undefined;
-  let counter = 0;
+  let counter = 0n;
   let period = 0;
   try {
     secret = legacySecret(dataNamed('SECRET'), protection, encryptionAlgorithm);
-    if (type === 'HOTP') counter = legacyInteger(dataNamed('COUNTER'), 'counter') ?? 0;
-    else period = legacyInteger(dataNamed('TIME_INTERVAL'), 'time interval') ?? DEFAULT_PERIOD;
+    if (type === 'HOTP') counter = legacyInteger(dataNamed('COUNTER'), 'counter') ?? 0n;
+    else {
+      const interval = legacyInteger(dataNamed('TIME_INTERVAL'), 'time interval');
+      period = interval === undefined ? DEFAULT_PERIOD : smallInteger(interval, 'time interval');
+    }
   } catch (error) {
     if (!(error instanceof ValueProblem)) throw error;
     problems.push(error.message);
@@ -88,10 +91,10 @@ function legacySecret(data: XmlElement | undefined, protection: PskcProtection, 
   return decryptCheckedValue(protection, { algorithmUri, cipherValue: value, ...(valueMac ? { valueMac } : {}) }, 'secret', true);
 }
 
-function legacyInteger(data: XmlElement | undefined, what: string): number | undefined {
+function legacyInteger(data: XmlElement | undefined, what: string): bigint | undefined {
   const valueText = textAt(data, 'Value');
   if (valueText === undefined) return undefined;
-  if (/^\d+$/.test(valueText)) return Number(valueText);
+  if (/^\d+$/.test(valueText)) return decimalInteger(valueText, what);
   const bytes = decodeBase64(valueText);
   if (!bytes?.length) throw new ValueProblem(`the ${what} is not a whole number`);
   return integerFromBytes(bytes, what);

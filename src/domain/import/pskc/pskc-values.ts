@@ -3,6 +3,7 @@
  * (<PlainValue>) or encrypted (<EncryptedValue> with a <ValueMAC>). A problem is
  * thrown as a ValueProblem whose message names the value, never its content.
  */
+import { MAX_HOTP_COUNTER, parseHotpCounter } from '../../otp';
 import { decodeBase64 } from '../seed-encodings';
 import { childElement, textAt, type XmlElement } from '../xml-tree';
 import { decryptWith, DecryptionError, usableCipher } from './pskc-decrypt';
@@ -29,11 +30,14 @@ export function readBinaryValue(element: XmlElement | undefined, protection: Psk
   return parts && decryptCheckedValue(protection, parts, what, true);
 }
 
-/** An integer value: decimal text, or base64 of ASCII digits or of a big-endian number, maybe encrypted. */
-export function readIntegerValue(element: XmlElement | undefined, protection: PskcProtection, what: string): number | undefined {
+/**
+ * An integer value: decimal text, or base64 of ASCII digits or of a big-endian number, maybe
+ * encrypted. Up to 64 bits (an HOTP Counter is RFC 4226's 8-byte C), hence a bigint.
+ */
+export function readIntegerValue(element: XmlElement | undefined, protection: PskcProtection, what: string): bigint | undefined {
   const plain = childElement(element, 'PlainValue');
   if (plain) {
-    if (/^\d+$/.test(plain.text)) return checkedInteger(Number(plain.text), what);
+    if (/^\d+$/.test(plain.text)) return decimalInteger(plain.text, what);
     const bytes = decodeBase64(plain.text);
     if (!bytes?.length) throw new ValueProblem(`the ${what} is not a whole number`);
     return integerFromBytes(bytes, what);
@@ -84,14 +88,27 @@ function encryptedParts(element: XmlElement | undefined, what: string): Encrypte
   return { algorithmUri: method.attributes.Algorithm, cipherValue, ...(valueMac ? { valueMac } : {}) };
 }
 
-export function integerFromBytes(bytes: Buffer, what: string): number {
-  const text = bytes.toString('latin1');
-  if (/^\d+$/.test(text)) return checkedInteger(Number(text), what);
-  if (bytes.length === 0 || bytes.length > 8) throw new ValueProblem(`the ${what} is not a whole number`);
-  return checkedInteger(Number(BigInt(`0x${bytes.toString('hex')}`)), what);
+/** A value that is a count of seconds rather than a counter: it must be a safe JS number. */
+export function readSmallIntegerValue(element: XmlElement | undefined, protection: PskcProtection, what: string): number | undefined {
+  const value = readIntegerValue(element, protection, what);
+  return value === undefined ? undefined : smallInteger(value, what);
 }
 
-function checkedInteger(value: number, what: string): number {
-  if (!Number.isSafeInteger(value)) throw new ValueProblem(`the ${what} is larger than tokengate can store (2^53 - 1)`);
+export function smallInteger(value: bigint, what: string): number {
+  if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new ValueProblem(`the ${what} is larger than 2^53 - 1`);
+  return Number(value);
+}
+
+/** ASCII digits, or a big-endian unsigned number of at most 8 bytes (64 bits). */
+export function integerFromBytes(bytes: Buffer, what: string): bigint {
+  const text = bytes.toString('latin1');
+  if (/^\d+$/.test(text)) return decimalInteger(text, what);
+  if (bytes.length === 0 || bytes.length > 8) throw new ValueProblem(`the ${what} is not a whole number of at most 64 bits`);
+  return BigInt(`0x${bytes.toString('hex')}`);
+}
+
+export function decimalInteger(text: string, what: string): bigint {
+  const value = parseHotpCounter(text);
+  if (value === null) throw new ValueProblem(`the ${what} is larger than 2^64 - 1 (${MAX_HOTP_COUNTER})`);
   return value;
 }
