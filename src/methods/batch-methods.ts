@@ -1,3 +1,5 @@
 import type { MethodModule } from '../contract/method';
+import tokenBatchAssignTokens from './token/batchAssignTokens';
 
-export const batchMethods: MethodModule[] = [];
+/** Bulk work on files of any size (SPEC /token/batchAssignTokens). */
+export const batchMethods: MethodModule[] = [tokenBatchAssignTokens];

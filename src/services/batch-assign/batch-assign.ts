@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { AppError, E } from '../../errors';
+import { readCsvRecords } from './csv-records';
+import { CsvSyntaxError } from './csv-text-cleaner';
+import { hashStagedPins } from './pin-hashes';
+import { CheckedRow, checkRow, CsvHeaderError, readHeader } from './row-checks';
+import { createStagingTable, stageRows } from './staging';
+import { checkStagedRows, listRowErrors, RowError } from './validate-staged';
+import { createMissingUsers, writeAssignments } from './write-assignments';
+
+export interface BatchAssignOptions {
+  /** atomic: one bad row and nothing is written (BATCH_REJECTED); partial: the good rows are. */
+  mode: 'atomic' | 'partial';
+  /** Answer what the call would answer, write nothing. */
+  dryRun: boolean;
+  /** Create unknown users in existing domains instead of failing their rows. */
+  createUsers: boolean;
+  onProgress?: (p: BatchProgress) => void;
+}
+
+export interface BatchProgress { phase: 'reading' | 'checking' | 'hashing' | 'writing'; rows: number }
+
+export interface BatchAssignResult { total: number; assigned: number; failed: number; errors: RowError[] }
+
+/** At most this many rows are listed in `errors`; `failed` always counts them all. */
+export const MAX_LISTED_ERRORS = 1000;
+const CHUNK_ROWS = 5000;
+
+/**
+ * /token/batchAssignTokens on `db` (one transaction: the caller commits or rolls back).
+ * Stream the CSV into a temporary table a chunk at a time, check every row with a few
+ * joins, then write with one INSERT … SELECT. Nothing is written before every check ran.
+ */
+export async function batchAssignTokens(db: EntityManager, text: AsyncIterable<string>, opts: BatchAssignOptions): Promise<BatchAssignResult> {
+  const progress = opts.onProgress ?? (() => {});
+  const pinKey = randomBytes(32); // seals staged PINs; dies with this call
+  await createStagingTable(db);
+  const staged = await stageCsv(db, text, pinKey, (rows) => progress({ phase: 'reading', rows }));
+
+  progress({ phase: 'checking', rows: staged });
+  const { total, failed } = await checkStagedRows(db, { createUsers: opts.createUsers });
+  const errors = failed > 0 ? await listRowErrors(db, MAX_LISTED_ERRORS) : [];
+  if (failed > 0 && opts.mode === 'atomic') throw AppError.of(E.BATCH_REJECTED, { total, assigned: 0, failed, errors });
+
+  const assigned = total - failed;
+  if (!opts.dryRun && assigned > 0) {
+    if (opts.createUsers) await createMissingUsers(db);
+    await hashStagedPins(db, pinKey, (rows) => progress({ phase: 'hashing', rows }));
+    progress({ phase: 'writing', rows: assigned });
+    await writeAssignments(db);
+  }
+  return { total, assigned, failed, errors };
+}
+
+/** Header, row checks and staging, one chunk of rows in memory while the previous one is inserted; returns the rows staged. */
+async function stageCsv(db: EntityManager, text: AsyncIterable<string>, pinKey: Buffer, onChunk: (rows: number) => void): Promise<number> {
+  let layout: ReturnType<typeof readHeader> | undefined;
+  let headerLine = 1;
+  let chunk: CheckedRow[] = [];
+  let staged = 0;
+  let inFlight: Promise<void> = Promise.resolve();
+  const flush = async () => {
+    await inFlight;
+    const rows = chunk;
+    chunk = [];
+    inFlight = stageRows(db, rows, pinKey).then(() => onChunk(staged += rows.length));
+    inFlight.catch(() => {}); // awaited at the next flush; never left unhandled if parsing fails first
+  };
+  try {
+    for await (const record of readCsvRecords(text)) {
+      if (!layout) { headerLine = record.line; layout = readHeader(record.fields); continue; }
+      chunk.push(checkRow(record, layout));
+      if (chunk.length === CHUNK_ROWS) await flush();
+    }
+  } catch (err) {
+    if (err instanceof CsvSyntaxError) throw csvInvalid(err.line, err.message);
+    if (err instanceof CsvHeaderError) throw csvInvalid(headerLine, err.message);
+    throw err;
+  }
+  if (!layout) throw csvInvalid(1, 'the file is empty; a header line is required');
+  if (chunk.length > 0) await flush();
+  await inFlight;
+  return staged;
+}
+
+function csvInvalid(line: number, message: string): AppError {
+  return AppError.of(E.CSV_INVALID, { errors: [{ line, serial: null, name: 'CSV_INVALID', message }] });
+}

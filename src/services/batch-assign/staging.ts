@@ -1,0 +1,48 @@
+import type { EntityManager } from 'typeorm';
+import { seal, unseal } from '../../domain/crypto/seal';
+import type { CheckedRow } from './row-checks';
+
+/**
+ * The batch's rows live in a temporary table of the call's transaction (gone at
+ * commit or rollback), so memory holds one chunk at a time and every later check
+ * is a join. PINs are staged sealed under a key that exists only in this process
+ * for this call: a temporary table may spill to disk, and a PIN is never stored in
+ * the clear (SPEC section 4).
+ */
+export async function createStagingTable(db: EntityManager): Promise<void> {
+  await db.query(`
+    CREATE TEMPORARY TABLE batch_assign_rows (
+      line int NOT NULL,
+      domain text NOT NULL,
+      login_name text NOT NULL,
+      manufacturer_code text NOT NULL,
+      product_code text NOT NULL,
+      serial text NOT NULL,
+      status text,
+      pin_sealed text,           -- AES-256-GCM under the call's ephemeral key, base64
+      error_name text,           -- set when the row failed a check of its own (row-checks.ts)
+      error_message text
+    ) ON COMMIT DROP`);
+}
+
+/** One multi-row INSERT per chunk: ten array parameters whatever the chunk size. */
+export async function stageRows(db: EntityManager, rows: readonly CheckedRow[], pinKey: Buffer): Promise<void> {
+  const column = <K extends keyof CheckedRow>(k: K) => rows.map((r) => r[k]);
+  await db.query(
+    `INSERT INTO batch_assign_rows
+     SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])`,
+    [
+      column('line'), column('domain'), column('loginName'), column('manufacturerCode'), column('productCode'),
+      column('serial'), column('status'), rows.map((r) => (r.pin === null ? null : sealPin(pinKey, r.pin, r.line))),
+      column('errorName'), column('errorMessage'),
+    ],
+  );
+}
+
+export function sealPin(key: Buffer, pin: string, line: number): string {
+  return seal(key, Buffer.from(pin, 'utf8'), `batch-pin:${line}`).toString('base64');
+}
+
+export function openPin(key: Buffer, sealed: string, line: number): string {
+  return unseal(key, Buffer.from(sealed, 'base64'), `batch-pin:${line}`).toString('utf8');
+}

@@ -1,0 +1,55 @@
+import type { EntityManager } from 'typeorm';
+import { sqlCount } from '../../db/sql';
+import { AppError, E, isUniqueViolation } from '../../errors';
+
+/**
+ * The writes of a batch, each one statement over the checked rows (validate-staged.ts)
+ * whose error_name is null. They run only after every check passed (atomic mode) or
+ * for the good rows alone (partial mode).
+ */
+
+/** createUsers: the good rows' unknown users, created in their (existing) domains. */
+export async function createMissingUsers(db: EntityManager): Promise<number> {
+  // ON CONFLICT: another call may create the same user meanwhile; it is then simply found.
+  const created = await sqlCount(db, `
+    INSERT INTO users (domain_id, login_name)
+    SELECT DISTINCT domain_id, login_name FROM batch_assign_checked
+    WHERE error_name IS NULL AND user_id IS NULL
+    ON CONFLICT (domain_id, login_name) WHERE deleted_at IS NULL DO NOTHING
+    RETURNING id`);
+  await db.query(`
+    UPDATE batch_assign_checked c SET user_id = u.id
+    FROM users u
+    WHERE c.user_id IS NULL AND c.error_name IS NULL
+      AND u.domain_id = c.domain_id AND u.login_name = c.login_name AND u.deleted_at IS NULL`);
+  return created;
+}
+
+/**
+ * Assigns every good row's token to its user as owner. A row repeating an assignment
+ * that already exists is accepted (a re-run of the same file succeeds): its PIN and
+ * status, when the row gives them, replace the stored ones, and a user who only
+ * shared the token becomes its owner. The checks told new rows from repeated ones
+ * (held_already), so the INSERT needs no per-row ON CONFLICT probe; an assignment
+ * made meanwhile by a concurrent call breaks a unique index instead, and the whole
+ * call fails with TOKEN_ALREADY_ASSIGNED, writing nothing (a retry reports the row).
+ */
+export async function writeAssignments(db: EntityManager): Promise<void> {
+  const pins = 'LEFT JOIN batch_assign_pins h USING (line)'; // pin-hashes.ts
+  await db.query(`
+    UPDATE token_assignments a
+    SET role = 'owner', pin_hash = coalesce(g.pin_hash, a.pin_hash), status = coalesce(g.status, a.status)
+    FROM (SELECT c.token_id, c.user_id, c.status, h.pin_hash FROM batch_assign_checked c ${pins} WHERE c.error_name IS NULL AND c.held_already) g
+    WHERE a.token_id = g.token_id AND a.user_id = g.user_id
+      AND (a.role <> 'owner' OR g.pin_hash IS NOT NULL OR g.status <> a.status)`);
+  try {
+    await db.query(`
+      INSERT INTO token_assignments (token_id, user_id, role, pin_hash, status)
+      SELECT c.token_id, c.user_id, 'owner', h.pin_hash, coalesce(c.status, 'ACTIVE')
+      FROM batch_assign_checked c ${pins}
+      WHERE c.error_name IS NULL AND NOT c.held_already`);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw AppError.of(E.TOKEN_ALREADY_ASSIGNED, { reason: 'a token of the batch was assigned by another call meanwhile; nothing was written' });
+    throw err;
+  }
+}
