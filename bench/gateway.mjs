@@ -4,7 +4,8 @@
 // validation, envelopes). Target: ≥ 60% of the bare route.
 // Usage: npm run build && node bench/gateway.mjs [seconds]
 import pg from 'pg';
-import { formatRow, runLoad, startBare, startPostgres, startTokengate } from './lib/harness.mjs';
+import { runLoad, startBare, startPostgres, startTokengate } from './lib/harness.mjs';
+import { printResult } from './lib/report.mjs';
 
 const seconds = Number(process.argv[2] ?? 5);
 const db = await startPostgres();
@@ -35,9 +36,9 @@ const rest = await load(tg.url, () => ({ path: '/rest/domain/get', body: { id },
 const rpc = await load(tg.url, (i) => ({ path: '/rpc', body: { jsonrpc: '2.0', id: i, method: '/domain/get', params: { id } }, headers: auth }));
 
 console.log(`gateway overhead, /domain/get, 64 connections, ${seconds} s each`);
-console.log(formatRow('bare express + same SQL', bareResult));
-console.log(formatRow('tokengate /rest/domain/get', rest, bareResult));
-console.log(formatRow('tokengate /rpc /domain/get', rpc, bareResult));
+printResult('bare express + same SQL', bareResult, undefined, { bare: true });
+printResult('tokengate /rest/domain/get', rest, bareResult);
+printResult('tokengate /rpc /domain/get', rpc, bareResult);
 
 await pool.end();
 await bare.stop();

@@ -3,6 +3,7 @@ import { OtpTokens1764130000002 } from './1764130000002-otp-tokens';
 import { UserTokens1764130000003 } from './1764130000003-user-tokens';
 import { Devices1764130000004 } from './1764130000004-devices';
 import { Templates1764130000005 } from './1764130000005-templates';
+import { RateLimits1764130000006 } from './1764130000006-rate-limits';
 
 /** Every migration, in order. Never edit one that has landed: add a new one. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   UserTokens1764130000003,
   Devices1764130000004,
   Templates1764130000005,
+  RateLimits1764130000006,
 ];

@@ -10,12 +10,14 @@ import { createRegistry } from './gateway/registry';
 import { restRouter } from './gateway/rest-route';
 import { rpcRouter } from './gateway/rpc-route';
 import { createValidator } from './gateway/validation';
+import { assignRequestId } from './gateway/request-id';
 import { extraRouters } from './http';
 import { observeCall } from './http/metrics';
 import { operationsRouter } from './http/operations-route';
 import { findCallerByApiKey } from './services/apikeys/api-keys';
 import { AuditWriter } from './services/audit/audit-writer';
 import { findCallerByDeviceToken } from './services/devices/device-auth';
+import { createCredentialGuard, rateLimitSettings, RateLimitSettings } from './services/rate-limit';
 
 /** schemas/ at the repository root, from src/ (ts-jest) or dist/src/ (compiled). */
 export const SCHEMA_DIR = findUp(__dirname, join('schemas', 'common.json'));
@@ -35,12 +37,17 @@ export interface AppDeps {
   bodyLimit?: string;
   /** The audit writer; pass one to flush it at shutdown. */
   audit?: AuditWriter;
+  /** Default: from the environment (TOKENGATE_RATE_LIMIT_*), checked here at boot. */
+  rateLimits?: RateLimitSettings;
+  /** express "trust proxy": which hops may set X-Forwarded-For (the client IP rate limits key on). */
+  trustProxy?: boolean | number | string;
 }
 
 /** The express app: routes and the method pipeline, no listening. */
 export function createApp(deps: AppDeps): Express {
   const { dataSource, keys, log } = deps;
   const audit = deps.audit ?? new AuditWriter(dataSource);
+  const rateLimits = deps.rateLimits ?? rateLimitSettings();
   const validator = createValidator(SCHEMA_DIR);
   const registry = createRegistry(deps.methods, (name) => validator.compile(name));
   const pipeline = createPipeline({
@@ -53,19 +60,22 @@ export function createApp(deps: AppDeps): Express {
   const resolveCaller = callerResolver({
     bearer: (key) => findCallerByApiKey(dataSource.manager, keys.pepper, key),
     device: (uuid, token) => findCallerByDeviceToken(dataSource.manager, keys.pepper, uuid, token),
-  });
+  }, createCredentialGuard(dataSource, {
+    perClientIp: rateLimits.authFailuresPerIp, perDevice: rateLimits.authFailuresPerDevice,
+  }));
   const bodyLimit = deps.bodyLimit ?? '10mb';
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.trustProxy ?? 'loopback');
+  app.use(assignRequestId);
   app.use(rpcRouter(pipeline, { bodyLimit, resolveCaller }));
   app.use(restRouter(pipeline, registry, { bodyLimit, resolveCaller }));
   app.use(operationsRouter({ dataSource, registry, schemaDir: SCHEMA_DIR }));
-  for (const factory of extraRouters) app.use(factory({ dataSource, keys, log, pipeline }));
+  for (const factory of extraRouters) app.use(factory({ dataSource, keys, log, pipeline, resolveCaller }));
   app.use((_req, res) => res.status(404).json({ error: 404, name: 'NOT_FOUND', message: 'No such route' }));
   app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    log.error({ err }, 'unhandled route error');
+    log.error({ err, correlationId: res.locals.requestId }, 'unhandled route error');
     if (!res.headersSent) res.status(500).json({ error: -32603, name: 'INTERNAL', message: 'Internal error' });
   });
   return app;

@@ -14,6 +14,8 @@ export interface Config {
   readonly logLevel: string;
   readonly bodyLimit: string;
   readonly poolSize: number;
+  /** express "trust proxy" (TOKENGATE_TRUST_PROXY): hops allowed to name the client in X-Forwarded-For. */
+  readonly trustProxy: boolean | number | string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -27,6 +29,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     bodyLimit: env.TOKENGATE_BODY_LIMIT || '10mb',
     poolSize: Number(env.TOKENGATE_POOL_SIZE || 20),
+    trustProxy: parseTrustProxy(env.TOKENGATE_TRUST_PROXY || 'loopback'),
   };
 }
 
@@ -34,6 +37,12 @@ function parsePort(raw: string): number {
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be 0..65535, got "${raw}"`);
   return port;
+}
+
+/** "true", a hop count, or express's list form ("loopback, 10.0.0.0/8"). */
+function parseTrustProxy(raw: string): boolean | number | string {
+  if (/^(true|false)$/i.test(raw)) return raw.toLowerCase() === 'true';
+  return /^\d+$/.test(raw) ? Number(raw) : raw;
 }
 
 export function parseMasterKey(raw: string): Buffer {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { createApp } from './app';
+import type { ServerKeys } from './contract/method';
 import type { Config } from './config';
 import { openDatabase } from './db/data-source';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded';
@@ -13,6 +14,7 @@ import { observePool } from './http/metrics';
 import { allMethods } from './methods';
 import { ensureFirstAdminKey } from './services/apikeys/api-keys';
 import { AuditWriter } from './services/audit/audit-writer';
+import { closeRateLimitPool } from './services/rate-limit';
 
 export interface RunningServer {
   url: string;
@@ -22,24 +24,40 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Database up, migrated, keys loaded, first admin key made, HTTP listening. */
-export async function startServer(config: Config, say: (line: string) => void = console.log): Promise<RunningServer> {
-  const log = createLogger(config.logLevel);
+export interface PreparedDatabase {
+  url: string;
+  dataSource: DataSource;
+  keys: ServerKeys;
+  /** Set when the database is the embedded one, which this process started. */
+  embedded: EmbeddedDatabase | undefined;
+}
+
+/** Database up (embedded when DATABASE_URL is unset), migrated, keys loaded, first admin key made and printed. */
+export async function prepareDatabase(config: Config, say: (line: string) => void = console.log): Promise<PreparedDatabase> {
   const embedded: EmbeddedDatabase | undefined = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir);
   if (embedded) say(`embedded PostgreSQL in ${config.dataDir}/pg`);
-  const dataSource = await openDatabase(config.databaseUrl ?? embedded!.url, config.poolSize);
+  const url = config.databaseUrl ?? embedded!.url;
+  const dataSource = await openDatabase(url, config.poolSize);
   const keys = await loadServerKeys(dataSource, resolveMasterKey(config.masterKey, config.dataDir, say));
   const adminKey = await ensureFirstAdminKey(dataSource.manager, keys.pepper, config.adminKey);
   if (adminKey && !config.adminKey) say(`admin API key: ${adminKey}`);
   else if (adminKey) say('admin API key: created from TOKENGATE_ADMIN_KEY');
+  return { url, dataSource, keys, embedded };
+}
 
+/** Database prepared, HTTP listening. */
+export async function startServer(config: Config, say: (line: string) => void = console.log): Promise<RunningServer> {
+  const log = createLogger(config.logLevel);
+  const { dataSource, keys, embedded } = await prepareDatabase(config, say);
   observePool(dataSource);
   const audit = new AuditWriter(dataSource);
-  const app = createApp({ dataSource, keys, log, audit, methods: allMethods, bodyLimit: config.bodyLimit });
+  const app = createApp({ dataSource, keys, log, audit, methods: allMethods, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
   });
   server.keepAliveTimeout = 65_000;
+  // While draining, every answer closes its connection: keep-alive clients move elsewhere.
+  server.on('request', (_req, res) => { if (closing) res.setHeader('connection', 'close'); });
   const stopJobs = startJobs(dataSource, log);
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
@@ -48,9 +66,14 @@ export async function startServer(config: Config, say: (line: string) => void = 
   return {
     url, dataSource, log,
     close: () => (closing ??= (async () => {
+      // server.close() only ends the connections idle at that moment; one whose call
+      // finishes later would hold the process until keepAliveTimeout, so sweep again.
+      const sweep = setInterval(() => server.closeIdleConnections(), 100);
       await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeIdleConnections(); });
+      clearInterval(sweep);
       await stopJobs();
       await audit.flush();
+      await closeRateLimitPool(dataSource);
       await dataSource.destroy();
       await embedded?.stop();
     })()),

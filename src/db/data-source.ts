@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { DataSource } from 'typeorm';
+import { DataSource, MigrationExecutor } from 'typeorm';
 import { migrations } from '../../migrations';
 
 /** TypeORM over pg: migrations only, never synchronize; services write their SQL. */
@@ -8,22 +8,42 @@ export function createDataSource(url: string, poolSize = 20): DataSource {
     type: 'postgres',
     url,
     migrations,
-    migrationsTransactionMode: 'each',
+    migrationsTransactionMode: 'all',
     synchronize: false,
     logging: false,
-    extra: { max: poolSize, application_name: 'tokengate' },
+    // connectionTimeoutMillis bounds both connecting and waiting for a free pooled
+    // connection: with the database down or the pool exhausted a call fails (INTERNAL)
+    // after 5 s instead of hanging. keepAlive finds peers that vanished without a word.
+    extra: { max: poolSize, application_name: 'tokengate', connectionTimeoutMillis: 5_000, keepAlive: true },
   });
 }
 
 export async function openDatabase(url: string, poolSize?: number): Promise<DataSource> {
   const ds = createDataSource(url, poolSize);
   await ds.initialize();
-  // Several processes may start at once on one database: one migrates at a time.
-  await ds.query('SELECT pg_advisory_lock(7414281)');
-  try {
-    await ds.runMigrations();
-  } finally {
-    await ds.query('SELECT pg_advisory_unlock(7414281)');
-  }
+  await migrate(ds);
   return ds;
+}
+
+/**
+ * Several processes may start at once on one database: one migrates at a time. All
+ * pending migrations run in one transaction holding a transaction-level advisory lock
+ * (a session lock would be lost, or leak to another client, through PgBouncer in
+ * transaction mode); a process that waited finds nothing left to do.
+ */
+async function migrate(ds: DataSource): Promise<void> {
+  const runner = ds.createQueryRunner();
+  try {
+    await runner.startTransaction();
+    await runner.query('SELECT pg_advisory_xact_lock(7414281)');
+    const executor = new MigrationExecutor(ds, runner);
+    executor.transaction = 'all'; // inside our transaction, which is already open
+    await executor.executePendingMigrations();
+    await runner.commitTransaction();
+  } catch (err) {
+    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => {});
+    throw err;
+  } finally {
+    await runner.release();
+  }
 }

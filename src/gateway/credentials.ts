@@ -26,11 +26,28 @@ export function readCredential(req: Request): Credential | null {
   return null;
 }
 
-export function callerResolver(auth: Authenticators) {
+/** Where a credential check comes from, for limiting failed checks (rate-limit service). */
+export interface CredentialSource { clientIp: string; deviceUuid?: string }
+
+export interface CredentialGuard {
+  /** Throws (RATE_LIMITED) when this source may not present credentials now. */
+  beforeCheck(source: CredentialSource): void;
+  /** Counts a failed check; throws (RATE_LIMITED) when the source went over its limit. */
+  afterFailure(source: CredentialSource): Promise<void>;
+}
+
+export function callerResolver(auth: Authenticators, guard?: CredentialGuard) {
+  const check = (credential: Credential): Promise<Caller | null> | null => {
+    if (credential.type === 'bearer') return credential.key.length <= 512 ? auth.bearer(credential.key) : null;
+    return credential.uuid.length <= 100 && credential.token.length <= 512 ? auth.device(credential.uuid, credential.token) : null;
+  };
   return async (req: Request): Promise<Caller | null> => {
     const credential = readCredential(req);
     if (!credential) return null;
-    if (credential.type === 'bearer') return credential.key.length <= 512 ? auth.bearer(credential.key) : null;
-    return credential.uuid.length <= 100 && credential.token.length <= 512 ? auth.device(credential.uuid, credential.token) : null;
+    const source = { clientIp: req.ip ?? 'unknown', deviceUuid: credential.type === 'device' ? credential.uuid.slice(0, 100) : undefined };
+    guard?.beforeCheck(source);
+    const caller = await check(credential);
+    if (!caller) await guard?.afterFailure(source);
+    return caller;
   };
 }

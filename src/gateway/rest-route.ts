@@ -4,6 +4,7 @@ import { AppError } from '../errors';
 import type { Registry } from './registry';
 import { baseUrlOf, bodyParserError, parseJsonBody } from './http-body';
 import type { Pipeline } from './pipeline';
+import { requestIdOf } from './request-id';
 
 /**
  * POST /rest/<object>/<method> (and under /das5/rest/): the legacy DualShield
@@ -26,6 +27,7 @@ export function restRouter(pipeline: Pipeline, registry: Registry, opts: { bodyL
         authenticate: () => opts.resolveCaller(req),
         settings: { baseUrl: baseUrlOf(req) },
         upload: streamed ? { stream: req, charset: charsetOf(req) } : undefined,
+        correlationId: requestIdOf(res),
       });
       const render = registry.get(methodName)?.module.renderAs;
       const mediaType = render && req.accepts(['application/json', ...Object.keys(render)]);
@@ -45,6 +47,8 @@ export function restRouter(pipeline: Pipeline, registry: Registry, opts: { bodyL
 
 function sendError(res: Response, err: AppError) {
   if (res.headersSent) return void res.end();
+  const retryAfter = err.data?.retryAfter;
+  if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
   res.status(err.status).json({ error: err.code, message: err.message, name: err.errorName, data: err.data ?? {} });
 }
 

@@ -6,8 +6,9 @@ import type { Caller } from '../contract/method';
 import { AppError, E } from '../errors';
 import { baseUrlOf, bodyParserError, parseJsonBody } from './http-body';
 import type { Pipeline } from './pipeline';
+import { requestIdOf } from './request-id';
 
-interface ServerParams { authenticate: () => Promise<Caller | null>; baseUrl: string }
+interface ServerParams { authenticate: () => Promise<Caller | null>; baseUrl: string; correlationId: string }
 
 /**
  * POST /rpc: JSON-RPC 2.0. The json-rpc-2.0 server does the protocol (ids,
@@ -21,7 +22,7 @@ export function rpcRouter(pipeline: Pipeline, opts: { bodyLimit: string; resolve
     try {
       const result = await pipeline({
         methodName: request.method, params: request.params,
-        authenticate: sp.authenticate, settings: { baseUrl: sp.baseUrl },
+        authenticate: sp.authenticate, settings: { baseUrl: sp.baseUrl }, correlationId: sp.correlationId,
       });
       return request.id === undefined ? null : createJSONRPCSuccessResponse(request.id, result ?? null);
     } catch (err) {
@@ -38,12 +39,14 @@ export function rpcRouter(pipeline: Pipeline, opts: { bodyLimit: string; resolve
     } catch (err) {
       return void res.json(errorResponse(null, err as AppError));
     }
-    const sp = { authenticate: memo(() => opts.resolveCaller(req)), baseUrl: baseUrlOf(req) };
+    const requestId = requestIdOf(res);
+    const sp = { authenticate: memo(() => opts.resolveCaller(req)), baseUrl: baseUrlOf(req), correlationId: requestId };
     if (Array.isArray(body)) {
       if (body.length === 0) return void res.json(errorResponse(null, AppError.of(E.INVALID_REQUEST)));
       const replies: JSONRPCResponse[] = [];
-      for (const call of body) {
-        const reply = await server.receive(call, sp);
+      for (const [index, call] of body.entries()) {
+        // One id per call; the x-request-id header carries the batch's prefix.
+        const reply = await server.receive(call, { ...sp, correlationId: `${requestId}-${index + 1}` });
         if (reply) replies.push(withErrorName(reply));
       }
       return void (replies.length ? res.json(replies) : res.status(204).end());

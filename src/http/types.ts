@@ -1,7 +1,7 @@
-import type { Router } from 'express';
+import type { Request, Router } from 'express';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import type { ServerKeys } from '../contract/method';
+import type { Caller, ServerKeys } from '../contract/method';
 import type { Pipeline } from '../gateway/pipeline';
 
 /** What an extra HTTP adapter (download links, Droplit's route, …) gets to work with. */
@@ -10,6 +10,8 @@ export interface HttpDeps {
   keys: ServerKeys;
   log: Logger;
   pipeline: Pipeline;
+  /** The method routes' credential check (Authorization / meshblu headers), failed checks rate-limited. */
+  resolveCaller: (req: Request) => Promise<Caller | null>;
 }
 
 export type RouterFactory = (deps: HttpDeps) => Router;

@@ -3,13 +3,14 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { createApp } from '../../src/app';
+import { AppDeps, createApp } from '../../src/app';
 import type { ServerKeys } from '../../src/contract/method';
 import { openDatabase } from '../../src/db/data-source';
 import { loadServerKeys } from '../../src/db/server-keys';
 import { createLogger } from '../../src/log';
 import { allMethods } from '../../src/methods';
 import { createApiKey } from '../../src/services/apikeys/api-keys';
+import { closeRateLimitPool } from '../../src/services/rate-limit';
 
 export interface RpcReply { jsonrpc: '2.0'; id: unknown; result?: any; error?: { code: number; message: string; data: any } }
 export interface RestReply { status: number; body: any; headers: Headers }
@@ -35,7 +36,7 @@ export interface TestServer {
  * The real server for one test file: its own database on the test PostgreSQL
  * (migrated from scratch), the real app on an ephemeral port.
  */
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer(options: Partial<Pick<AppDeps, 'log' | 'rateLimits'>> = {}): Promise<TestServer> {
   const serverUrl = process.env.TOKENGATE_TEST_PG_URL;
   if (!serverUrl) throw new Error('TOKENGATE_TEST_PG_URL is not set (jest globalSetup starts PostgreSQL)');
   const dbName = `tg_test_${randomBytes(6).toString('hex')}`;
@@ -44,7 +45,7 @@ export async function startTestServer(): Promise<TestServer> {
   const db = await openDatabase(databaseUrl, 10);
   const keys = await loadServerKeys(db, randomBytes(32));
   const { key: adminKey } = await createApiKey(db.manager, keys.pepper, { name: 'test admin', scopes: ['admin'] });
-  const app = createApp({ dataSource: db, keys, log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), methods: allMethods });
+  const app = createApp({ dataSource: db, keys, log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), methods: allMethods, ...options });
   const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -80,6 +81,7 @@ export async function startTestServer(): Promise<TestServer> {
     },
     async close() {
       await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+      await closeRateLimitPool(db);
       await db.destroy();
       await withAdminClient(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
     },

@@ -1,0 +1,61 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { AppError, E } from '../../errors';
+import { rateLimitPool } from './side-pool';
+
+/** At most `limit` attempts per fixed window of `windowSeconds`. */
+export interface RateLimit { readonly limit: number; readonly windowSeconds: number }
+
+/** A bucket after counting: attempts in its current window and seconds until that window ends. */
+export interface BucketState { bucket: string; hits: number; retryAfter: number }
+
+/**
+ * One statement counts every bucket: a bucket whose window has ended starts a new
+ * one at 1, otherwise its count goes up. Concurrent attempts serialize on the row,
+ * so no attempt is lost, across any number of server processes.
+ */
+const COUNT_SQL = `
+  INSERT INTO rate_limits AS r (bucket, hits, window_ends_at)
+  SELECT b, 1, now() + make_interval(secs => w) FROM unnest($1::text[], $2::float8[]) AS t(b, w)
+  ON CONFLICT (bucket) DO UPDATE SET
+    hits = CASE WHEN r.window_ends_at <= now() THEN 1 ELSE least(r.hits + 1, 2147483647) END,
+    window_ends_at = CASE WHEN r.window_ends_at <= now() THEN excluded.window_ends_at ELSE r.window_ends_at END
+  RETURNING bucket, hits, greatest(1, ceil(extract(epoch FROM window_ends_at - now())))::int AS "retryAfter"`;
+
+const PEEK_SQL = `
+  SELECT hits, greatest(1, ceil(extract(epoch FROM window_ends_at - now())))::int AS "retryAfter"
+    FROM rate_limits WHERE bucket = $1 AND window_ends_at > now()`;
+
+/** Counts one attempt on each bucket (committed at once, outside any call transaction). */
+export async function countAttempts(
+  db: DataSource | EntityManager, attempts: readonly { bucket: string; limit: RateLimit }[],
+): Promise<BucketState[]> {
+  const unique = [...new Map(attempts.map((a) => [a.bucket, a])).values()];
+  if (unique.length === 0) return [];
+  const { rows } = await rateLimitPool(dataSourceOf(db)).query<BucketState>(COUNT_SQL, [
+    unique.map((a) => a.bucket), unique.map((a) => a.limit.windowSeconds),
+  ]);
+  return rows;
+}
+
+/**
+ * Counts one attempt on `bucket` and throws RATE_LIMITED (data.retryAfter, seconds)
+ * when it is over the limit. Call it before checking the credential; the attempt
+ * stays counted even when the call fails and its transaction rolls back.
+ */
+export async function consumeRateLimit(db: DataSource | EntityManager, bucket: string, limit: RateLimit): Promise<void> {
+  const [state] = await countAttempts(db, [{ bucket, limit }]);
+  if (state.hits > limit.limit) throw AppError.of(E.RATE_LIMITED, { retryAfter: state.retryAfter });
+}
+
+/**
+ * Throws RATE_LIMITED when `bucket` has used up its window, without counting. With
+ * countAttempts on failure only, this limits failed attempts: check, verify, count.
+ */
+export async function checkRateLimit(db: DataSource | EntityManager, bucket: string, limit: RateLimit): Promise<void> {
+  const { rows: [state] } = await rateLimitPool(dataSourceOf(db)).query<{ hits: number; retryAfter: number }>(PEEK_SQL, [bucket]);
+  if (state && state.hits >= limit.limit) throw AppError.of(E.RATE_LIMITED, { retryAfter: state.retryAfter });
+}
+
+function dataSourceOf(db: DataSource | EntityManager): DataSource {
+  return 'manager' in db ? db : db.connection;
+}

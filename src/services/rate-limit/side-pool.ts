@@ -1,0 +1,40 @@
+import { Pool } from 'pg';
+import type { DataSource } from 'typeorm';
+
+const pools = new WeakMap<DataSource, Pool>();
+
+/** The part of TypeORM's postgres options that says where the database is. */
+interface WhereTheDatabaseIs {
+  url?: string; host?: string; port?: number; username?: string; password?: unknown; database?: string; ssl?: any;
+}
+
+/**
+ * A few connections of its own for the rate-limit counters. A method calls the
+ * limiter while its transaction holds a connection of the main pool; if the counter
+ * needed a second one from that pool, a full pool of such calls would wait on itself.
+ * These statements commit on their own, which is the point: an attempt counts even
+ * when the call's transaction rolls back.
+ */
+export function rateLimitPool(dataSource: DataSource): Pool {
+  let pool = pools.get(dataSource);
+  if (!pool) {
+    const o = dataSource.options as WhereTheDatabaseIs;
+    pool = new Pool({
+      connectionString: o.url, host: o.host, port: o.port, user: o.username,
+      password: typeof o.password === 'string' ? o.password : undefined, database: o.database, ssl: o.ssl,
+      max: 4, idleTimeoutMillis: 10_000, connectionTimeoutMillis: 5_000, allowExitOnIdle: true,
+      application_name: 'tokengate-rate-limit',
+    });
+    // An idle connection the server closed (restart, DROP DATABASE) is just dropped from the pool.
+    pool.on('error', () => {});
+    pools.set(dataSource, pool);
+  }
+  return pool;
+}
+
+/** At shutdown, before the data source is destroyed. */
+export async function closeRateLimitPool(dataSource: DataSource): Promise<void> {
+  const pool = pools.get(dataSource);
+  pools.delete(dataSource);
+  await pool?.end();
+}

