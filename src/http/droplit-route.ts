@@ -18,6 +18,8 @@ export function droplitRouter({ pipeline, resolveCaller, log }: HttpDeps): Route
   const router = express.Router();
   router.all('/api/users/:ids/tokens', async (req: Request, res: Response, next) => {
     if (req.method !== 'POST' && req.method !== 'PUT') return next();
+    // One id for the reply's x-request-id, the pipeline's log lines and an INTERNAL error's data.
+    const correlationId = requestIdOf(res);
     const ids = String(req.params.ids);
     const split = ids.indexOf(';');
     const [ecosystemId, id] = split < 0 ? [ids, ''] : [ids.slice(0, split), ids.slice(split + 1)];
@@ -32,11 +34,11 @@ export function droplitRouter({ pipeline, resolveCaller, log }: HttpDeps): Route
         params: { ...queryParams(req.query), ecosystemId, id },
         authenticate: () => resolveCaller(withBearerScheme(req)),
         settings: { baseUrl: baseUrlOf(req) },
-        correlationId: requestIdOf(res),
+        correlationId,
       });
       res.json(result);
     } catch (err) {
-      const appError = exposeError(err, log, { route: 'Droplit user token' }, requestIdOf(res));
+      const appError = exposeError(err, log.child({ correlationId }), { route: 'Droplit user token' }, correlationId);
       const retryAfter = appError.data?.retryAfter;
       if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
       res.status(appError.status).json(droplitError(appError));

@@ -21,6 +21,15 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
+/**
+ * Whether a stored hash was made at a lower cost than today's default (batch-assigned
+ * PINs are hashed at N=2^10): verify it, then store hashPassword(password) in its place.
+ */
+export function needsRehash(stored: string): boolean {
+  const [scheme, N, r, p] = stored.split('$');
+  return scheme === 'scrypt' && (+N < DEFAULT.N || +r < DEFAULT.r || +p < DEFAULT.p);
+}
+
 function derive(password: string, salt: Buffer, cost: typeof DEFAULT): Promise<Buffer> {
   return new Promise((resolve, reject) =>
     scrypt(password.normalize('NFKC'), salt, 32, { ...cost, maxmem: 128 * cost.N * cost.r * 2 }, (err, key) =>

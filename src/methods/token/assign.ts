@@ -1,4 +1,5 @@
 import { defineMethod } from '../../contract/method';
+import { AppError, E } from '../../errors';
 import { findUser, UserRef } from '../../services/directory/refs';
 import { assignToken } from '../../services/tokens/assignments';
 import { findToken, TokenSerialRef } from '../../services/tokens/token-refs';
@@ -8,7 +9,9 @@ export default defineMethod<{ id?: string; token?: TokenSerialRef; user: UserRef
   scope: 'token:write',
   async handler({ db, params }) {
     const token = await findToken(db, params, { lock: true });
-    const user = await findUser(db, params.user);
+    // as /token/batchAssignTokens: a DECEASED token is retired for good
+    if (token.status === 'DECEASED') throw AppError.of(E.CONFLICT, { reason: 'DECEASED' }, 'The token is DECEASED and cannot be assigned');
+    const user = await findUser(db, params.user, { lock: 'share' });
     const { role } = await assignToken(db, { tokenId: token.id, userId: user.id, pin: params.pin, shared: params.shared });
     return { id: token.id, serial: token.serial, user: { id: user.id }, role };
   },

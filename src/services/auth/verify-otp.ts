@@ -1,9 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import { sql } from '../../db/sql';
-import { verifyPassword } from '../../domain/crypto/password-hash';
+import { hashPassword, needsRehash, verifyPassword } from '../../domain/crypto/password-hash';
 import { findHotpCounter, findTotpStep, MAX_STORED_HOTP_COUNTER, totpStep } from '../../domain/otp';
 import { AppError, E, isAppError } from '../../errors';
-import { findUser, UserRef } from '../directory/refs';
+import { findUser, UserRef, UserRow } from '../directory/refs';
+import { checkRateLimit, countAttempts, RateLimit } from '../rate-limit';
 import { RawTokenRow, TOKEN_ROW_COLUMNS, tokenRowFrom, TokenRow } from '../tokens/token-refs';
 import { unsealSeed } from '../tokens/token-seeds';
 
@@ -12,33 +13,47 @@ type Candidate = TokenRow & { pinHash: string | null };
 type Outcome = { kind: 'verified'; serial: string } | { kind: 'failed' } | { kind: 'locked' };
 
 /**
- * /auth/verify. Runs in its own transaction (the method sets ownsTransaction) because a
- * failure must commit the fail count and still answer AUTH_FAILED, while the gateway
- * rolls its transaction back on any error. Counting in a second connection instead would
- * wait forever on the row locks this transaction holds.
+ * /auth/verify. Runs in its own transaction (the method declares `transaction: 'handler'`)
+ * because a failure must commit the fail count and still answer AUTH_FAILED, while the
+ * gateway rolls its transaction back on any error. Counting in a second connection instead
+ * would wait forever on the row locks this transaction holds.
  *
  * The candidate tokens are locked FOR UPDATE (in id order, so two calls for one user
  * cannot deadlock): concurrent calls with one OTP, from any number of server processes,
  * queue on the locks, and each sees the counter or step the previous one committed, so
  * exactly one succeeds.
+ *
+ * Besides each token's maxFail lock, failed calls per user are limited (`failuresPerUser`,
+ * TOKENGATE_RATE_LIMIT_VERIFY): over the limit a call answers RATE_LIMITED without the OTP
+ * being looked at. Those counters commit on their own (the rate-limit pool), and a
+ * RATE_LIMITED answer rolls back nothing, since nothing was changed yet.
  */
-export async function verifyUserOtp(db: EntityManager, masterKey: Buffer, input: VerifyInput, nowSeconds = Date.now() / 1000) {
-  const outcome = await db.transaction((tx) => decide(tx, masterKey, input, nowSeconds));
+export async function verifyUserOtp(
+  db: EntityManager, masterKey: Buffer, input: VerifyInput, failuresPerUser: RateLimit | null, nowSeconds = Date.now() / 1000,
+) {
+  const outcome = await db.transaction((tx) => decide(tx, masterKey, input, failuresPerUser, nowSeconds));
   if (outcome.kind === 'verified') return { verified: true as const, serial: outcome.serial };
   throw AppError.of(outcome.kind === 'locked' ? E.AUTH_LOCKED : E.AUTH_FAILED);
 }
 
-async function decide(db: EntityManager, masterKey: Buffer, input: VerifyInput, nowSeconds: number): Promise<Outcome> {
-  const userId = await activeUserId(db, input.user);
-  if (!userId) return { kind: 'failed' };
+async function decide(db: EntityManager, masterKey: Buffer, input: VerifyInput, failuresPerUser: RateLimit | null, nowSeconds: number): Promise<Outcome> {
+  const user = await liveUser(db, input.user);
+  const limit = userFailureLimit(db, failuresPerUser, verifyFailureBucket(user?.id, input.user));
+  if (!user || user.status !== 'ACTIVE') {
+    await limit.check();
+    return limit.failed();
+  }
   const rows = await sql<RawTokenRow & { pinHash: string | null }>(db,
     `SELECT ${TOKEN_ROW_COLUMNS}, a.pin_hash AS "pinHash"
        FROM token_assignments a JOIN tokens t ON t.id = a.token_id JOIN products p ON p.id = t.product_id
       WHERE a.user_id = $1 AND a.status = 'ACTIVE' AND t.status = 'ACTIVE'
-      ORDER BY t.id FOR UPDATE OF t`, [userId]);
+      ORDER BY t.id FOR UPDATE OF t`, [user.id]);
+  // Checked under the locks: concurrent calls for this user queue on them, so each one sees
+  // the failures counted before it and the limit holds exactly.
+  await limit.check();
   const candidates: Candidate[] = rows.map(tokenRowFrom);
   const open = candidates.filter((c) => !c.locked);
-  if (open.length === 0) return { kind: candidates.length > 0 ? 'locked' : 'failed' };
+  if (open.length === 0) return candidates.length > 0 ? { kind: 'locked' } : limit.failed();
 
   for (const token of open) {
     const pinOk = await pinMatches(token.pinHash, input.credential.pin);
@@ -47,6 +62,7 @@ async function decide(db: EntityManager, masterKey: Buffer, input: VerifyInput, 
       await sql(db,
         `UPDATE tokens SET counter = $2, last_step = $3, drift = $4, fail_count = 0, last_used_at = now() WHERE id = $1`,
         [token.id, match.counter.toString(), match.lastStep, match.drift]);
+      if (token.pinHash && needsRehash(token.pinHash)) await rehashPin(db, token.id, user.id, input.credential.pin ?? '');
       return { kind: 'verified', serial: token.serial };
     }
   }
@@ -54,17 +70,49 @@ async function decide(db: EntityManager, masterKey: Buffer, input: VerifyInput, 
   await sql(db,
     `UPDATE tokens t SET fail_count = t.fail_count + 1, locked = t.fail_count + 1 >= p.max_fail
        FROM products p WHERE p.id = t.product_id AND t.id = ANY($1::uuid[])`, [open.map((t) => t.id)]);
-  return { kind: 'failed' };
+  return limit.failed();
 }
 
-async function activeUserId(db: EntityManager, ref: UserRef): Promise<string | null> {
+/** A live user, whatever its status; null when there is none by that reference. */
+async function liveUser(db: EntityManager, ref: UserRef): Promise<UserRow | null> {
   try {
-    const user = await findUser(db, ref);
-    return user.status === 'ACTIVE' ? user.id : null;
+    return await findUser(db, ref);
   } catch (err) {
     if (isAppError(err) && err.errorName === 'USER_NOT_FOUND') return null;
     throw err;
   }
+}
+
+/**
+ * The bucket of a user's failed verifications. A reference to no user gets a bucket of
+ * its own, so it is limited exactly as a real user would be: RATE_LIMITED must not tell
+ * an existing user from an unknown one any more than AUTH_FAILED does.
+ */
+export function verifyFailureBucket(userId: string | undefined, ref: UserRef): string {
+  const who = userId ?? ref.id?.toLowerCase() ?? `${ref.domain?.id ?? ref.domain?.name}/${ref.loginName ?? ref.loginNam}`;
+  return `verify-fail:user:${who}`;
+}
+
+function userFailureLimit(db: EntityManager, limit: RateLimit | null, bucket: string) {
+  return {
+    /** RATE_LIMITED once the user's failures have used up the window. */
+    async check(): Promise<void> {
+      if (limit) await checkRateLimit(db, bucket, limit);
+    },
+    /** Counts this failure (successes are not counted); the call that reaches the limit still answers AUTH_FAILED. */
+    async failed(): Promise<Outcome> {
+      if (limit) await countAttempts(db, [{ bucket, limit }]);
+      return { kind: 'failed' };
+    },
+  };
+}
+
+/**
+ * Batch-assigned PINs are hashed at a low scrypt cost (batch-assign/pin-hasher.ts); the
+ * first successful verify, which has the PIN in hand, stores it at the default cost.
+ */
+async function rehashPin(db: EntityManager, tokenId: string, userId: string, pin: string): Promise<void> {
+  await sql(db, 'UPDATE token_assignments SET pin_hash = $3 WHERE token_id = $1 AND user_id = $2', [tokenId, userId, await hashPassword(pin)]);
 }
 
 /**

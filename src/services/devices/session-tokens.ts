@@ -3,6 +3,7 @@ import type { Caller } from '../../contract/method';
 import { sql } from '../../db/sql';
 import { generateSecret } from '../../domain/crypto/secrets';
 import { AppError, E } from '../../errors';
+import { countAttempts, deviceFailureBucket, JoinedLimitState, joinRateLimitState, RateLimit, throwIfOverLimit } from '../rate-limit';
 import { accessibleDevice, accessorOf } from './device-access';
 import { canonicalUuid, deviceTokenHash } from './device-auth';
 import { loadDevice } from './device-registry';
@@ -81,16 +82,31 @@ export async function searchSessionTokens(db: EntityManager, caller: Caller, uui
 /**
  * Whether uuid:token would authenticate (root or live session token), for a device the
  * caller may view; one query, the same predicate as the gateway's device login.
+ *
+ * An answer to "is this the token?" is a guessing oracle, so a wrong token counts as a
+ * failed login of that device would (the gateway's bucket, `failuresPerDevice`): once
+ * over the limit, RATE_LIMITED and no answer, whatever the token. The bucket is read in
+ * the same statement (this is a hot path), and counted only on a wrong token.
  */
-export async function verifyDeviceToken(db: EntityManager, pepper: Buffer, caller: Caller, uuid: string, token: string) {
+export async function verifyDeviceToken(
+  db: EntityManager, pepper: Buffer, caller: Caller, uuid: string, token: string, failuresPerDevice: RateLimit | null,
+) {
   const target = canonicalUuid(uuid)!;
-  const [row] = await sql<{ valid: boolean }>(db,
+  const bucket = deviceFailureBucket(target);
+  const [row] = await sql<{ valid: boolean } & JoinedLimitState>(db,
     `SELECT (d.root_token_hash = $3 OR EXISTS (
               SELECT 1 FROM device_tokens t
-               WHERE t.hash = $3 AND t.uuid = d.uuid AND (t.expires_on IS NULL OR t.expires_on > now()))) AS valid
-       FROM devices d WHERE ${accessibleDevice('view', 2)}`,
-    [target, accessorOf(caller), deviceTokenHash(pepper, target, token)],
+               WHERE t.hash = $3 AND t.uuid = d.uuid AND (t.expires_on IS NULL OR t.expires_on > now()))) AS valid,
+            rate_limit_state.*
+       FROM devices d ${joinRateLimitState('$4')} WHERE ${accessibleDevice('view', 2)}`,
+    [target, accessorOf(caller), deviceTokenHash(pepper, target, token), bucket],
   );
   if (!row) throw AppError.of(E.DEVICE_NOT_FOUND);
+  if (failuresPerDevice) throwIfOverLimit(row, failuresPerDevice);
+  if (!row.valid && failuresPerDevice) {
+    const [state] = await countAttempts(db, [{ bucket, limit: failuresPerDevice }]);
+    // The failure that uses up the limit is still answered; one that raced past the check is not.
+    if (state.hits > failuresPerDevice.limit) throw AppError.of(E.RATE_LIMITED, { retryAfter: state.retryAfter });
+  }
   return { valid: row.valid };
 }

@@ -19,14 +19,24 @@ export interface ProductRow {
 
 const USER_COLUMNS = `u.id, u.domain_id AS "domainId", d.name AS "domainName", u.login_name AS "loginName", u.status`;
 
-export async function findUser(db: EntityManager, ref: UserRef): Promise<UserRow> {
+export interface FindUserOptions {
+  /**
+   * 'share': SELECT … FOR SHARE OF u, for a caller that attaches something to the user
+   * (an assignment): a concurrent /user/delete waits for this transaction, or, when it came
+   * first, the user is no longer found once it commits.
+   */
+  lock?: 'share';
+}
+
+export async function findUser(db: EntityManager, ref: UserRef, opts: FindUserOptions = {}): Promise<UserRow> {
   const loginName = ref.loginName ?? ref.loginNam;
+  const lock = opts.lock === 'share' ? 'FOR SHARE OF u' : '';
   const [row] = ref.id
     ? await sql(db, `SELECT ${USER_COLUMNS} FROM users u JOIN domains d ON d.id = u.domain_id
-                      WHERE u.id = $1 AND u.deleted_at IS NULL AND d.deleted_at IS NULL`, [ref.id])
+                      WHERE u.id = $1 AND u.deleted_at IS NULL AND d.deleted_at IS NULL ${lock}`, [ref.id])
     : await sql(db, `SELECT ${USER_COLUMNS} FROM users u JOIN domains d ON d.id = u.domain_id
                       WHERE u.login_name = $1 AND u.deleted_at IS NULL AND d.deleted_at IS NULL
-                        AND (d.id::text = $2 OR d.name = $3)`, [loginName, ref.domain?.id ?? '', ref.domain?.name ?? null]);
+                        AND (d.id::text = $2 OR d.name = $3) ${lock}`, [loginName, ref.domain?.id ?? '', ref.domain?.name ?? null]);
   if (!row) throw AppError.of(E.USER_NOT_FOUND);
   return row;
 }

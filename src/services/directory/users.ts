@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { sql } from '../../db/sql';
+import { sqlCount } from '../../db/sql';
 import { AppError, E } from '../../errors';
 import type { MatchEntry } from '../query/search-query';
 import { createRecord, getRecord, Resource, setRecord } from './resource';
@@ -61,14 +61,19 @@ export function setUser(db: EntityManager, id: string, attrs: UserAttrs) {
 
 /**
  * Soft-deletes the live users whose `column` equals `value`, and removes their OTP
- * token assignments in the same statement (the tokens themselves stay).
+ * token assignments (the tokens themselves stay).
+ *
+ * Two statements on purpose: /token/assign and /token/create hold the user FOR SHARE
+ * while they add an assignment, so the UPDATE waits for them to commit; the DELETE then
+ * starts with a fresh snapshot that sees what they added. In one statement it would use
+ * the snapshot taken before the wait, and such an assignment would survive its user.
  */
 export async function softDeleteUsers(db: EntityManager, column: 'id' | 'domain_id', value: string) {
-  const [row] = await sql(db,
-    `WITH gone AS (UPDATE users SET deleted_at = now() WHERE ${column} = $1 AND deleted_at IS NULL RETURNING id),
-          unassigned AS (DELETE FROM token_assignments WHERE user_id IN (SELECT id FROM gone) RETURNING token_id)
-     SELECT (SELECT count(*)::int FROM gone) AS deleted, (SELECT count(*)::int FROM unassigned) AS unassigned`, [value]);
-  return row as { deleted: number; unassigned: number };
+  const deleted = await sqlCount(db, `UPDATE users SET deleted_at = now() WHERE ${column} = $1 AND deleted_at IS NULL`, [value]);
+  const unassigned = deleted === 0 ? 0 : await sqlCount(db,
+    `DELETE FROM token_assignments a USING users u
+      WHERE a.user_id = u.id AND u.${column} = $1 AND u.deleted_at IS NOT NULL`, [value]);
+  return { deleted, unassigned };
 }
 
 /** DualShield's own examples spell it "loginNam"; loginName wins when both are given. */

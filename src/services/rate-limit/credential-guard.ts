@@ -10,6 +10,11 @@ export interface CredentialGuard {
   afterFailure(source: CredentialSource): Promise<void>;
 }
 
+/** Failed checks of a device's credentials, by the gateway's login and by /device/verifyToken alike. */
+export function deviceFailureBucket(uuid: string): string {
+  return `auth-fail:device:${uuid.toLowerCase()}`;
+}
+
 /**
  * Limits failed credential checks per client IP and per device uuid. The counters
  * live in PostgreSQL (shared by every process); a successful check costs nothing.
@@ -26,7 +31,7 @@ export function createCredentialGuard(
   const blocked = new BlockedBuckets();
   const bucketsOf = (s: CredentialSource) => [
     ...(limits.perClientIp ? [{ bucket: `auth-fail:ip:${s.clientIp}`, limit: limits.perClientIp }] : []),
-    ...(limits.perDevice && s.deviceUuid ? [{ bucket: `auth-fail:device:${s.deviceUuid.toLowerCase()}`, limit: limits.perDevice }] : []),
+    ...(limits.perDevice && s.deviceUuid ? [{ bucket: deviceFailureBucket(s.deviceUuid), limit: limits.perDevice }] : []),
   ];
 
   return {

@@ -1,6 +1,6 @@
-export { checkRateLimit, consumeRateLimit, countAttempts } from './rate-limit';
-export type { BucketState, RateLimit } from './rate-limit';
+export { checkRateLimit, consumeRateLimit, countAttempts, joinRateLimitState, throwIfOverLimit } from './rate-limit';
+export type { BucketState, JoinedLimitState, RateLimit } from './rate-limit';
 export { parseRateLimit, rateLimitSettings } from './settings';
 export type { RateLimitSettings } from './settings';
-export { createCredentialGuard } from './credential-guard';
+export { createCredentialGuard, deviceFailureBucket } from './credential-guard';
 export { closeRateLimitPool } from './side-pool';

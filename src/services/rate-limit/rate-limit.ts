@@ -56,6 +56,25 @@ export async function checkRateLimit(db: DataSource | EntityManager, bucket: str
   if (state && state.hits >= limit.limit) throw AppError.of(E.RATE_LIMITED, { retryAfter: state.retryAfter });
 }
 
+/** What joinRateLimitState adds to a row: the bucket's attempts in its live window, if any. */
+export interface JoinedLimitState { limitHits: number | null; limitRetryAfter: number | null }
+
+/**
+ * checkRateLimit's look-up as a join, for a hot path that runs a statement anyway: one
+ * round trip instead of two. Adds the columns of JoinedLimitState; `bucketParam` is the
+ * statement's placeholder for the bucket ("$4"). Check the row with throwIfOverLimit.
+ */
+export function joinRateLimitState(bucketParam: string): string {
+  return `LEFT JOIN LATERAL (
+    SELECT hits AS "limitHits", greatest(1, ceil(extract(epoch FROM window_ends_at - now())))::int AS "limitRetryAfter"
+      FROM rate_limits WHERE bucket = ${bucketParam} AND window_ends_at > now()) AS rate_limit_state ON true`;
+}
+
+/** checkRateLimit's verdict on a row joined with joinRateLimitState. */
+export function throwIfOverLimit(state: JoinedLimitState, limit: RateLimit): void {
+  if (state.limitHits !== null && state.limitHits >= limit.limit) throw AppError.of(E.RATE_LIMITED, { retryAfter: state.limitRetryAfter });
+}
+
 function dataSourceOf(db: DataSource | EntityManager): DataSource {
   return 'manager' in db ? db : db.connection;
 }

@@ -8,8 +8,8 @@ const SETTINGS = {
   authFailuresPerDevice: { env: 'TOKENGATE_RATE_LIMIT_AUTH_DEVICE', fallback: '20/300' },
   /** Failed /auth/verify calls for one user (the token's own maxFail lock comes on top). */
   verifyFailuresPerUser: { env: 'TOKENGATE_RATE_LIMIT_VERIFY', fallback: '20/300' },
-  /** Wrong passwords for one share token (/relationshipTemplate/loadToken). */
-  passwordFailuresPerToken: { env: 'TOKENGATE_RATE_LIMIT_PASSWORD', fallback: '10/300' },
+  /** Password guesses per share token and calling identity (/relationshipTemplate/loadToken). */
+  passwordFailuresPerToken: { env: 'TOKENGATE_RATE_LIMIT_PASSWORD', fallback: '5/900' },
 } as const;
 
 export type RateLimitSettings = { readonly [K in keyof typeof SETTINGS]: RateLimit | null };

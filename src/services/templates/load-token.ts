@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { sql } from '../../db/sql';
 import { AppError, E } from '../../errors';
+import type { RateLimit } from '../rate-limit';
 import { checkSharePassword } from './password-attempts';
 import { parseReference } from './reference';
 import { TemplateRow, templateView } from './templates';
@@ -27,13 +28,15 @@ interface LoadedToken extends TemplateRow {
  * instead could deadlock the pool (every call holding one connection, waiting for a
  * second), so the one write that must be atomic, the allocation, has its own transaction.
  */
-export async function loadShareToken(db: EntityManager, pepper: Buffer, caller: string, reference: string, password?: string) {
+export async function loadShareToken(
+  db: EntityManager, pepper: Buffer, caller: string, reference: string, password: string | undefined, passwordLimit: RateLimit | null,
+) {
   const token = await findLiveToken(db, pepper, reference);
   const isOwn = token.token_created_by === caller;
   const addressee = token.token_for_identity ?? token.for_identity;
   if (!isOwn && addressee && addressee !== caller) throw AppError.of(E.TOKEN_NOT_FOUND);
   if (!isOwn) {
-    await checkSharePassword(db, { id: token.token_id, password_hash: token.token_password_hash, password_is_pin: token.token_password_is_pin }, caller, password);
+    await checkSharePassword(db, { id: token.token_id, password_hash: token.token_password_hash, password_is_pin: token.token_password_is_pin }, caller, password, passwordLimit);
     await allocate(db, token, caller);
   }
   return templateView(token, caller);

@@ -38,14 +38,18 @@ export interface Provisioning { serial: string; otpauthUri: string; qrCode: stri
 /**
  * GET /download/<code>. The link row is locked FOR UPDATE (a second redeemer waits, then
  * sees it used) and the token row FOR SHARE (a concurrent confine either lands first and
- * wins, or waits until this download is done).
+ * wins, or waits until this download is done). `onLinkFound` hears which token the code
+ * is for as soon as that is known, so a refused download can be audited against it.
  */
-export async function redeemDownloadLink(db: EntityManager, keys: { pepper: Buffer; masterKey: Buffer }, code: string): Promise<Provisioning> {
-  const [link] = await sql<{ tokenId: string; live: boolean; confined: boolean }>(db,
-    `SELECT l.token_id AS "tokenId", (l.used_at IS NULL AND l.expires_at > now()) AS live, t.confined
+export async function redeemDownloadLink(
+  db: EntityManager, keys: { pepper: Buffer; masterKey: Buffer }, code: string, opts: { onLinkFound?: (serial: string) => void } = {},
+): Promise<Provisioning> {
+  const [link] = await sql<{ tokenId: string; serial: string; live: boolean; confined: boolean }>(db,
+    `SELECT l.token_id AS "tokenId", t.serial, (l.used_at IS NULL AND l.expires_at > now()) AS live, t.confined
        FROM token_download_links l JOIN tokens t ON t.id = l.token_id
       WHERE l.code_hash = $1 FOR UPDATE OF l FOR SHARE OF t`, [keyedHash(keys.pepper, code)]);
   if (!link) throw AppError.of(E.NOT_FOUND, {}, 'No such download link');
+  opts.onLinkFound?.(link.serial);
   if (link.confined) throw AppError.of(E.TOKEN_CONFINED);
   if (!link.live) throw AppError.of(E.DOWNLOAD_LINK_EXPIRED);
   await db.query(`UPDATE token_download_links SET used_at = now() WHERE code_hash = $1`, [keyedHash(keys.pepper, code)]);

@@ -24,7 +24,7 @@ export async function createSoftwareToken(db: EntityManager, masterKey: Buffer, 
     throw AppError.of(E.INVALID_PARAMS, { errors: [{ path: '/attrs/product', message: 'a hardware product: import its tokens with attrs.data' }] },
       `${product.manufacturerCode}/${product.productCode} is a hardware product: its tokens are imported, not generated`);
   }
-  const user = await findUser(db, attrs.user);
+  const user = await findUser(db, attrs.user, { lock: 'share' });
   const id = randomUUID();
   const seedSealed = sealSeed(masterKey, generateSeed(product.algorithm), id);
   for (let attempt = 0; attempt < 5; attempt++) {

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../../src/app';
 import { openDatabase } from '../../../src/db/data-source';
+import { verifyPassword } from '../../../src/domain/crypto/password-hash';
 import { generateHotp } from '../../../src/domain/otp';
 import { createLogger } from '../../../src/log';
 import { allMethods } from '../../../src/methods';
@@ -117,6 +118,26 @@ describe('/auth/verify', () => {
       expect(reply.error).toEqual({ code: 2002, message: 'Authentication failed', data: { name: 'AUTH_FAILED' } });
     }
     expect((await verify(user, { otp: RFC4226_CODES[0], pin: '2468' })).result).toEqual({ verified: true, serial: 'V-PIN-1' });
+  });
+
+  it('when a batch-assigned PIN (cheap scrypt) verifies then it is stored again at the default cost; a failure leaves it', async () => {
+    const user = await makeUser(s);
+    await importCsv(s, [`V-REHASH-1,${RFC4226_SEED_HEX},HOTP,6,0`], { product: { manufacturerCode: 'OATH', productCode: 'HOTP' } });
+    const csv = `domain,loginName,manufacturerCode,productCode,serial,pin\n${user.domain.name},${user.loginName},OATH,HOTP,V-REHASH-1,4321\n`;
+    expect(await s.call('/token/batchAssignTokens', { attrs: { csv } })).toMatchObject({ assigned: 1, failed: 0 });
+    const pinHash = async () => (await s.db.query(
+      `SELECT a.pin_hash FROM token_assignments a JOIN tokens t ON t.id = a.token_id WHERE t.serial = 'V-REHASH-1'`))[0].pin_hash as string;
+    const batchHash = await pinHash();
+    expect(batchHash).toMatch(/^scrypt\$1024\$8\$1\$/);
+
+    expect(errorName(await verify(user, { otp: RFC4226_CODES[0], pin: '9999' }))).toBe('AUTH_FAILED');
+    expect(await pinHash()).toBe(batchHash);
+    expect((await verify(user, { otp: RFC4226_CODES[0], pin: '4321' })).result).toEqual({ verified: true, serial: 'V-REHASH-1' });
+    const stored = await pinHash();
+    expect(stored).toMatch(/^scrypt\$16384\$8\$1\$/);
+    expect(await verifyPassword('4321', stored)).toBe(true);
+    expect((await verify(user, { otp: RFC4226_CODES[1], pin: '4321' })).result?.verified).toBe(true);
+    expect(await pinHash()).toBe(stored);
   });
 
   it('when the token is shared with a second user then each verifies with their own PIN', async () => {

@@ -162,7 +162,7 @@ describe('rate limit settings', () => {
       authFailuresPerIp: { limit: 100, windowSeconds: 300 },
       authFailuresPerDevice: { limit: 20, windowSeconds: 300 },
       verifyFailuresPerUser: { limit: 20, windowSeconds: 300 },
-      passwordFailuresPerToken: { limit: 10, windowSeconds: 300 },
+      passwordFailuresPerToken: { limit: 5, windowSeconds: 900 },
     });
   });
 

@@ -85,7 +85,10 @@ describe('/relationshipTemplate/loadToken', () => {
       }
       const limited = await load(bob, token.reference.truncated, '4711');
       expect([limited.status, limited.body.name]).toEqual([429, 'RATE_LIMITED']);
-      expect(limited.body.data.retryAfterSeconds).toBeGreaterThan(800);
+      expect(limited.body.data).toEqual({ retryAfter: expect.any(Number) });
+      expect(limited.body.data.retryAfter).toBeGreaterThan(800);
+      expect(limited.body.data.retryAfter).toBeLessThanOrEqual(900);
+      expect(limited.headers.get('retry-after')).toBe(String(limited.body.data.retryAfter));
       expect(await attemptRows(token.id)).toEqual([{ identity: bob.address, attempts: 6 }]);
 
       // The limit is per caller: another identity still gets in.
@@ -108,6 +111,7 @@ describe('/relationshipTemplate/loadToken', () => {
       const replies = await Promise.all(Array.from({ length: 8 }, () => load(bob, token.reference.truncated, '9999')));
       const names = replies.map((r) => r.body.name).sort();
       expect(names).toEqual([...Array(5).fill('PASSWORD_INVALID'), ...Array(3).fill('RATE_LIMITED')]);
+      for (const r of replies.filter((x) => x.status === 429)) expect(Number(r.headers.get('retry-after'))).toBe(r.body.data.retryAfter);
     });
   });
 

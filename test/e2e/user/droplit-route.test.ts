@@ -1,13 +1,23 @@
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { keyedHash } from '../../../src/domain/crypto/secrets';
+import { createLogger } from '../../../src/log';
 import { startTestServer, TestServer } from '../../support/server';
 import { countTokens, makeUser, tombstoneDomain, tombstoneUser } from './user-token-fixtures';
 
 let s: TestServer;
 let owner: { ecosystemId: string; id: string };
+/** What the server logged (debug and up), line by line. */
+const logLines: any[] = [];
+const logSink = new Writable({
+  write(chunk, _enc, done) {
+    for (const line of String(chunk).split('\n').filter(Boolean)) logLines.push(JSON.parse(line));
+    done();
+  },
+});
 beforeAll(async () => {
   process.env.TOKENGATE_RATE_LIMIT_AUTH_IP = '30/300'; // read when the app is made
-  s = await startTestServer();
+  s = await startTestServer({ log: createLogger('debug', logSink) });
   owner = await makeUser(s);
 });
 afterAll(async () => {
@@ -132,6 +142,23 @@ describe('POST /api/users/{ecosystemId};{userId}/tokens (Droplit)', () => {
     const rows = await s.db.query(`SELECT outcome, error_name FROM audit_log WHERE method = '/user/createToken' ORDER BY id DESC LIMIT 2`);
     expect(rows).toEqual([{ outcome: 'ok', error_name: null }, { outcome: 'error', error_name: 'TOKEN_DURATION_INVALID' }]);
     expect(JSON.stringify(await s.db.query('SELECT * FROM audit_log'))).not.toContain(ok.token);
+  });
+
+  it.each([
+    ['the client sends an x-request-id', 'droplit-req-1', ''],
+    ['the server makes one', undefined, ''],
+    ['the call fails', 'droplit-req-2', '?ttl=0'],
+  ])('when %s then the reply\'s x-request-id is the id the pipeline logged the call under', async (_what, given, query) => {
+    logLines.length = 0;
+    const res = await fetch(`${s.url}/api/users/${idsOf(owner)}/tokens${query}`, {
+      method: 'POST', headers: { authorization: `Bearer ${s.adminKey}`, ...(given ? { 'x-request-id': given } : {}) },
+    });
+    await res.text();
+    const requestId = res.headers.get('x-request-id');
+    expect(requestId).toEqual(given ?? expect.stringMatching(/^[0-9a-f-]{36}$/));
+    expect(logLines.filter((l) => l.msg === 'call')).toEqual([
+      expect.objectContaining({ method: '/user/createToken', correlationId: requestId, outcome: query ? 'error' : 'ok' }),
+    ]);
   });
 
   // Last: it leaves this client's IP blocked.
