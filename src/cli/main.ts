@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerAdminCommands } from './admin-commands';
 import { registerBatchCommands } from './batch-commands';
+import { registerClientCommands } from './client-commands';
 import { registerServeCommand } from './serve-command';
 import { registerTokenCommands } from './token-commands';
 
@@ -11,6 +12,7 @@ registerServeCommand(program);
 registerAdminCommands(program);
 registerTokenCommands(program);
 registerBatchCommands(program);
+registerClientCommands(program);
 program.parseAsync(process.argv).catch((err) => {
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
