@@ -4,8 +4,8 @@ import { dirname, join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { MethodModule, ServerKeys } from './contract/method';
-import { callerResolver } from './gateway/credentials';
-import { createPipeline } from './gateway/pipeline';
+import { callerResolver, credentialChecker, CredentialCheck } from './gateway/credentials';
+import { createPipeline, Pipeline } from './gateway/pipeline';
 import { createRegistry } from './gateway/registry';
 import { restRouter } from './gateway/rest-route';
 import { rpcRouter } from './gateway/rpc-route';
@@ -43,26 +43,30 @@ export interface AppDeps {
   trustProxy?: boolean | number | string;
 }
 
+/** The app, and what transports outside express (src/realtime) need to reach the same pipeline. */
+export type TokengateApp = Express & { readonly gateway: { pipeline: Pipeline; checkCredential: CredentialCheck; log: Logger } };
+
 /** The express app: routes and the method pipeline, no listening. */
-export function createApp(deps: AppDeps): Express {
+export function createApp(deps: AppDeps): TokengateApp {
   const { dataSource, keys, log } = deps;
   const audit = deps.audit ?? new AuditWriter(dataSource);
   const rateLimits = deps.rateLimits ?? rateLimitSettings();
   const validator = createValidator(SCHEMA_DIR);
   const registry = createRegistry(deps.methods, (name) => validator.compile(name));
   const pipeline = createPipeline({
-    registry, dataSource, keys, log,
+    registry, dataSource, keys, log, rateLimits,
     onCallDone: async (record) => {
       observeCall(record);
       await audit.write(record);
     },
   });
-  const resolveCaller = callerResolver({
+  const checkCredential = credentialChecker({
     bearer: (key) => findCallerByApiKey(dataSource.manager, keys.pepper, key),
     device: (uuid, token) => findCallerByDeviceToken(dataSource.manager, keys.pepper, uuid, token),
   }, createCredentialGuard(dataSource, {
     perClientIp: rateLimits.authFailuresPerIp, perDevice: rateLimits.authFailuresPerDevice,
   }));
+  const resolveCaller = callerResolver(checkCredential);
   const bodyLimit = deps.bodyLimit ?? '10mb';
 
   const app = express();
@@ -72,11 +76,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(rpcRouter(pipeline, { bodyLimit, resolveCaller }));
   app.use(restRouter(pipeline, registry, { bodyLimit, resolveCaller }));
   app.use(operationsRouter({ dataSource, registry, schemaDir: SCHEMA_DIR }));
-  for (const factory of extraRouters) app.use(factory({ dataSource, keys, log, pipeline, resolveCaller }));
+  for (const factory of extraRouters) app.use(factory({ dataSource, keys, log, pipeline, resolveCaller, audit }));
   app.use((_req, res) => res.status(404).json({ error: 404, name: 'NOT_FOUND', message: 'No such route' }));
   app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     log.error({ err, correlationId: res.locals.requestId }, 'unhandled route error');
     if (!res.headersSent) res.status(500).json({ error: -32603, name: 'INTERNAL', message: 'Internal error' });
   });
-  return app;
+  return Object.assign(app, { gateway: { pipeline, checkCredential, log } });
 }

@@ -11,6 +11,7 @@ import { loadServerKeys, resolveMasterKey } from './db/server-keys';
 import { startJobs } from './jobs';
 import { createLogger } from './log';
 import { observePool } from './http/metrics';
+import { attachRealtime, realtimeSettings } from './realtime';
 import { allMethods } from './methods';
 import { ensureFirstAdminKey } from './services/apikeys/api-keys';
 import { AuditWriter } from './services/audit/audit-writer';
@@ -48,6 +49,7 @@ export async function prepareDatabase(config: Config, say: (line: string) => voi
 /** Database prepared, HTTP listening. */
 export async function startServer(config: Config, say: (line: string) => void = console.log): Promise<RunningServer> {
   const log = createLogger(config.logLevel);
+  const realtimeLimits = realtimeSettings(); // checked before the database starts
   const { dataSource, keys, embedded } = await prepareDatabase(config, say);
   observePool(dataSource);
   const audit = new AuditWriter(dataSource);
@@ -56,6 +58,7 @@ export async function startServer(config: Config, say: (line: string) => void = 
     const s = app.listen(config.port, config.host, () => resolve(s));
   });
   server.keepAliveTimeout = 65_000;
+  const realtime = attachRealtime(server, app, realtimeLimits);
   // While draining, every answer closes its connection: keep-alive clients move elsewhere.
   server.on('request', (_req, res) => { if (closing) res.setHeader('connection', 'close'); });
   const stopJobs = startJobs(dataSource, log);
@@ -66,6 +69,8 @@ export async function startServer(config: Config, say: (line: string) => void = 
   return {
     url, dataSource, log,
     close: () => (closing ??= (async () => {
+      // Open sockets would hold server.close() forever: their calls finish, then they close.
+      await realtime.close();
       // server.close() only ends the connections idle at that moment; one whose call
       // finishes later would hold the process until keepAliveTimeout, so sweep again.
       const sweep = setInterval(() => server.closeIdleConnections(), 100);

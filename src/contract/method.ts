@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { Readable } from 'node:stream';
+import type { RateLimitSettings } from '../services/rate-limit';
 
 /** Who is calling: an API key (maybe bound to an identity) or a device. */
 export type Caller =
@@ -30,6 +31,8 @@ export interface MethodContext<P = any> {
   readonly db: EntityManager;
   readonly keys: ServerKeys;
   readonly settings: MethodSettings;
+  /** The operator's limits on failed credential checks (TOKENGATE_RATE_LIMIT_*), for methods that check one. */
+  readonly rateLimits: RateLimitSettings;
   /** A streamed request body (text/csv upload on the legacy route), when there is one. */
   readonly upload?: { stream: Readable; charset?: string };
 }

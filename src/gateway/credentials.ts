@@ -36,18 +36,27 @@ export interface CredentialGuard {
   afterFailure(source: CredentialSource): Promise<void>;
 }
 
-export function callerResolver(auth: Authenticators, guard?: CredentialGuard) {
+/** Who presents `credential`; null when unknown or revoked. Failed checks are limited per client IP and device. */
+export type CredentialCheck = (credential: Credential, clientIp: string) => Promise<Caller | null>;
+
+export function credentialChecker(auth: Authenticators, guard?: CredentialGuard): CredentialCheck {
   const check = (credential: Credential): Promise<Caller | null> | null => {
     if (credential.type === 'bearer') return credential.key.length <= 512 ? auth.bearer(credential.key) : null;
     return credential.uuid.length <= 100 && credential.token.length <= 512 ? auth.device(credential.uuid, credential.token) : null;
   };
-  return async (req: Request): Promise<Caller | null> => {
-    const credential = readCredential(req);
-    if (!credential) return null;
-    const source = { clientIp: req.ip ?? 'unknown', deviceUuid: credential.type === 'device' ? credential.uuid.slice(0, 100) : undefined };
+  return async (credential, clientIp) => {
+    const source = { clientIp, deviceUuid: credential.type === 'device' ? credential.uuid.slice(0, 100) : undefined };
     guard?.beforeCheck(source);
     const caller = await check(credential);
     if (!caller) await guard?.afterFailure(source);
     return caller;
+  };
+}
+
+/** The HTTP routes' check: the request's Authorization or meshblu headers. */
+export function callerResolver(check: CredentialCheck) {
+  return async (req: Request): Promise<Caller | null> => {
+    const credential = readCredential(req);
+    return credential ? check(credential, req.ip ?? 'unknown') : null;
   };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { Caller, MethodContext, MethodSettings, ServerKeys } from '../contract/method';
+import type { RateLimitSettings } from '../services/rate-limit';
 import { AppError, E } from '../errors';
 import { authorize } from './authorize';
 import { exposeError } from './error-out';
@@ -24,6 +25,8 @@ export interface PipelineDeps {
   dataSource: DataSource;
   keys: ServerKeys;
   log: Logger;
+  /** Handed to every method (MethodContext.rateLimits). */
+  rateLimits: RateLimitSettings;
   /** Resolves the HTTP request's credentials; null when there are none or they are unknown. */
   onCallDone: (record: CallRecord) => Promise<void> | void;
 }
@@ -65,7 +68,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       authorize(caller, entry.module);
       const { return: returnSpec, ...handlerParams } = params;
       const run = (db: MethodContext['db']) => entry.module.handler({
-        params: handlerParams, caller: caller!, db, keys, settings: call.settings, upload: call.upload,
+        params: handlerParams, caller: caller!, db, keys, settings: call.settings, rateLimits: deps.rateLimits, upload: call.upload,
       });
       result = (entry.module.transaction ?? 'call') === 'call' ? await dataSource.transaction(run) : await run(dataSource.manager);
       const projected = projectResult(result, returnSpec as ReturnSpec | undefined);

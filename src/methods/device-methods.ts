@@ -3,6 +3,7 @@ import createSessionToken from './device/createSessionToken';
 import generateAndStoreToken from './device/generateAndStoreToken';
 import get from './device/get';
 import register from './device/register';
+import resetToken from './device/resetToken';
 import revokeToken from './device/revokeToken';
 import revokeTokensByQuery from './device/revokeTokensByQuery';
 import searchTokens from './device/searchTokens';
@@ -13,5 +14,5 @@ import verifyToken from './device/verifyToken';
 /** The Meshblu-style device registry and its session tokens (SPEC "device"). */
 export const deviceMethods: MethodModule[] = [
   register, get, update, unregister,
-  generateAndStoreToken, createSessionToken, revokeToken, revokeTokensByQuery, searchTokens, verifyToken,
+  generateAndStoreToken, createSessionToken, revokeToken, revokeTokensByQuery, searchTokens, verifyToken, resetToken,
 ];

@@ -9,6 +9,7 @@ import { openDatabase } from '../../src/db/data-source';
 import { loadServerKeys } from '../../src/db/server-keys';
 import { createLogger } from '../../src/log';
 import { allMethods } from '../../src/methods';
+import { attachRealtime, realtimeSettings, RealtimeSettings } from '../../src/realtime';
 import { createApiKey } from '../../src/services/apikeys/api-keys';
 import { closeRateLimitPool } from '../../src/services/rate-limit';
 
@@ -36,7 +37,9 @@ export interface TestServer {
  * The real server for one test file: its own database on the test PostgreSQL
  * (migrated from scratch), the real app on an ephemeral port.
  */
-export async function startTestServer(options: Partial<Pick<AppDeps, 'log' | 'rateLimits'>> = {}): Promise<TestServer> {
+export async function startTestServer(
+  { realtime: realtimeLimits, ...options }: Partial<Pick<AppDeps, 'log' | 'rateLimits'>> & { realtime?: Partial<RealtimeSettings> } = {},
+): Promise<TestServer> {
   const serverUrl = process.env.TOKENGATE_TEST_PG_URL;
   if (!serverUrl) throw new Error('TOKENGATE_TEST_PG_URL is not set (jest globalSetup starts PostgreSQL)');
   const dbName = `tg_test_${randomBytes(6).toString('hex')}`;
@@ -47,6 +50,7 @@ export async function startTestServer(options: Partial<Pick<AppDeps, 'log' | 'ra
   const { key: adminKey } = await createApiKey(db.manager, keys.pepper, { name: 'test admin', scopes: ['admin'] });
   const app = createApp({ dataSource: db, keys, log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), methods: allMethods, ...options });
   const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
+  const realtime = attachRealtime(server, app, realtimeSettings({}, realtimeLimits));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const rpc = async (method: string, params?: unknown, key: string = adminKey): Promise<RpcReply> => {
@@ -80,6 +84,7 @@ export async function startTestServer(options: Partial<Pick<AppDeps, 'log' | 'ra
       return (await createApiKey(db.manager, keys.pepper, { name: `test ${scopes.join(' ')}`, scopes, identity })).key;
     },
     async close() {
+      await realtime.close();
       await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
       await closeRateLimitPool(db);
       await db.destroy();

@@ -1,0 +1,53 @@
+import type { Express, Request } from 'express';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { STATUS_CODES } from 'node:http';
+import type { Credential } from '../gateway/credentials';
+import type { AppError } from '../errors';
+
+/**
+ * An upgrade or Socket.IO handshake request as express reads one: `get()` for headers,
+ * and `ip` / `protocol` under the app's "trust proxy" setting, so a socket's client IP
+ * (which failed-credential limits key on) is decided exactly as for POST /rpc.
+ * A view over the request, not the request itself, which the engines keep using.
+ */
+export function expressView(req: IncomingMessage, app: Express): Request {
+  return Object.create(app.request, {
+    headers: { value: req.headers }, socket: { value: req.socket }, url: { value: req.url }, method: { value: req.method },
+  }) as Request;
+}
+
+export function pathOf(req: IncomingMessage): string {
+  const url = req.url ?? '/';
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
+}
+
+/**
+ * `?access_token=<API key>` (RFC 6750 §2.3) for browsers, whose WebSocket API cannot set
+ * an Authorization header. Query strings end up in proxy logs, so headers are preferred.
+ */
+export function accessTokenOf(req: IncomingMessage): Credential | null {
+  const key = new URL(req.url ?? '/', 'http://localhost').searchParams.get('access_token');
+  return key ? { type: 'bearer', key } : null;
+}
+
+/** Answers an upgrade request with a plain HTTP error, so no socket is ever opened. */
+export function refuseUpgrade(socket: Duplex, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
+  if (socket.destroyed) return;
+  const text = JSON.stringify(body);
+  const head = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}`,
+    'Connection: close', 'Content-Type: application/json; charset=utf-8', `Content-Length: ${Buffer.byteLength(text)}`,
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+  ];
+  socket.once('finish', () => socket.destroy());
+  socket.end(`${head.join('\r\n')}\r\n\r\n${text}`);
+}
+
+/** The legacy REST error envelope, the body of a refused upgrade; Retry-After when the error carries one. */
+export function refuseWithError(socket: Duplex, err: AppError): void {
+  const retryAfter = err.data?.retryAfter;
+  refuseUpgrade(socket, err.status, { error: err.code, message: err.message, name: err.errorName, data: err.data ?? {} },
+    typeof retryAfter === 'number' ? { 'Retry-After': String(Math.max(1, Math.ceil(retryAfter))) } : {});
+}
