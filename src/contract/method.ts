@@ -7,6 +7,12 @@ export type Caller =
   | { kind: 'apikey'; id: string; name: string; scopes: readonly string[]; identity: string | null }
   | { kind: 'device'; uuid: string };
 
+/** A caller by its public id only (`apikey:<id>`, `device:<uuid>`): what logs and the audit log record. */
+export function callerLabel(caller: Caller | null): string | null {
+  if (!caller) return null;
+  return caller.kind === 'device' ? `device:${caller.uuid}` : `apikey:${caller.id}`;
+}
+
 export type Scope =
   | 'admin' | 'directory' | 'token:read' | 'token:write' | 'token:credential' | 'auth:verify'
   | 'user:token' | 'device' | 'template' | 'audit:read';

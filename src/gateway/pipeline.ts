@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import type { Caller, MethodContext, MethodSettings, ServerKeys } from '../contract/method';
+import { callerLabel, type Caller, type MethodContext, type MethodSettings, type ServerKeys } from '../contract/method';
 import type { RateLimitSettings } from '../services/rate-limit';
 import { AppError, E } from '../errors';
 import { authorize } from './authorize';
@@ -27,7 +27,7 @@ export interface PipelineDeps {
   log: Logger;
   /** Handed to every method (MethodContext.rateLimits). */
   rateLimits: RateLimitSettings;
-  /** Resolves the HTTP request's credentials; null when there are none or they are unknown. */
+  /** Every finished call, success or failure: the audit log and metrics. */
   onCallDone: (record: CallRecord) => Promise<void> | void;
 }
 
@@ -85,7 +85,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const target = module?.auditTarget?.(params, result) ?? defaultTarget(params, result);
       const durationMs = performance.now() - started;
       // Never the params: they may hold secrets the redaction rules do not know by name.
-      log.debug({ method: call.methodName, outcome, errorName, durationMs, caller: callerId(caller) }, 'call');
+      log.debug({ method: call.methodName, outcome, errorName, durationMs, caller: callerLabel(caller) }, 'call');
       try {
         await deps.onCallDone({
           time: new Date(), caller, method: call.methodName, target, outcome, errorName, durationMs,
@@ -97,24 +97,15 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   };
 }
 
-/** Who called, by public id only (the same form the audit log records). */
-function callerId(caller: Caller | null): string | null {
-  if (!caller) return null;
-  return caller.kind === 'device' ? `device:${caller.uuid}` : `apikey:${caller.id}`;
-}
-
 function normalizeParams(raw: unknown): Record<string, unknown> {
   if (raw === undefined || raw === null) return {};
   if (!isPlainObject(raw)) throw AppError.of(E.INVALID_PARAMS, { errors: [{ path: '/', message: 'params must be an object' }] });
   return expandDottedKeys(raw) as Record<string, unknown>;
 }
 
+/** Methods name their own target (auditTarget) when it is not an id or uuid. */
 function defaultTarget(params: Record<string, unknown>, result: unknown): string | undefined {
-  const token = params.token;
-  const candidates = [
-    params.id, params.uuid, isPlainObject(token) ? token.serial : undefined, params.templateId,
-    isPlainObject(result) ? result.id ?? result.uuid : undefined,
-  ];
+  const candidates = [params.id, params.uuid, isPlainObject(result) ? result.id ?? result.uuid : undefined];
   const found = candidates.find((c) => typeof c === 'string' || typeof c === 'number');
   return found === undefined ? undefined : String(found).slice(0, 200);
 }

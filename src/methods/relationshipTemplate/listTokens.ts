@@ -5,6 +5,7 @@ import { listShareTokens } from '../../services/templates/share-tokens';
 export default defineMethod<{ templateId: string }>({
   name: '/relationshipTemplate/listTokens',
   scope: 'template',
+  auditTarget: (params) => params.templateId,
   transaction: 'none',
   handler: async ({ db, caller, params }) => listShareTokens(db, await requireCallerIdentity(db, caller), params.templateId),
 });

@@ -2,11 +2,12 @@ import { defineMethod } from '../../contract/method';
 import { AppError, E } from '../../errors';
 import { findUser, UserRef } from '../../services/directory/refs';
 import { assignToken } from '../../services/tokens/assignments';
-import { findToken, TokenSerialRef } from '../../services/tokens/token-refs';
+import { findToken, TokenSerialRef, tokenAuditTarget } from '../../services/tokens/token-refs';
 
 export default defineMethod<{ id?: string; token?: TokenSerialRef; user: UserRef; pin?: string; shared?: boolean }>({
   name: '/token/assign',
   scope: 'token:write',
+  auditTarget: tokenAuditTarget,
   async handler({ db, params }) {
     const token = await findToken(db, params, { lock: true });
     // as /token/batchAssignTokens: a DECEASED token is retired for good

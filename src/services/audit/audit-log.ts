@@ -7,12 +7,6 @@ export interface AuditEntry {
   outcome: 'ok' | 'error'; errorName: string | undefined; durationMs: number;
 }
 
-/** Callers are recorded by their public id, never by a credential. */
-export function describeCaller(caller: Caller | null): string | null {
-  if (!caller) return null;
-  return caller.kind === 'device' ? `device:${caller.uuid}` : `apikey:${caller.id}`;
-}
-
 const FIELDS: FieldMap = {
   time: { column: 'time', type: 'time' },
   caller: { column: 'caller', type: 'text' },

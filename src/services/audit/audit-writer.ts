@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { AuditEntry, describeCaller } from './audit-log';
+import { callerLabel } from '../../contract/method';
+import type { AuditEntry } from './audit-log';
 
 /**
  * Group commit for the audit log. Every call waits until its record is committed
@@ -41,7 +42,7 @@ export class AuditWriter {
   private async insert(entries: AuditEntry[]): Promise<void> {
     const values: unknown[] = [];
     const rows = entries.map((e, i) => {
-      values.push(e.time, describeCaller(e.caller), e.method.slice(0, 200), e.target ?? null, e.outcome, e.errorName ?? null, e.durationMs);
+      values.push(e.time, callerLabel(e.caller), e.method.slice(0, 200), e.target ?? null, e.outcome, e.errorName ?? null, e.durationMs);
       const p = i * 7;
       return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}, $${p + 7})`;
     });

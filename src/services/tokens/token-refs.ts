@@ -87,3 +87,8 @@ export async function findTokenBySerial(db: EntityManager, ref: TokenSerialRef, 
   }
   return tokenRowFrom(rows[0]);
 }
+
+/** What the audit log names a token call by: its id, or the serial the client gave. */
+export function tokenAuditTarget(params: { id?: string; token?: { serial?: string } }): string | undefined {
+  return params.id ?? params.token?.serial;
+}
