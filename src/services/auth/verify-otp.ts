@@ -4,7 +4,8 @@ import { hashPassword, needsRehash, verifyPassword } from '../../domain/crypto/p
 import { findHotpCounter, findTotpStep, MAX_STORED_HOTP_COUNTER, totpStep } from '../../domain/otp';
 import { AppError, E, isAppError } from '../../errors';
 import { findUser, UserRef, UserRow } from '../directory/refs';
-import { checkRateLimit, countAttempts, RateLimit } from '../rate-limit';
+import { checkRateLimit, clearRateLimits, countAttempts, RateLimit } from '../rate-limit';
+import { verifyFailureBucket } from './verify-failures';
 import { RawTokenRow, TOKEN_ROW_COLUMNS, tokenRowFrom, TokenRow } from '../tokens/token-refs';
 import { unsealSeed } from '../tokens/token-seeds';
 
@@ -63,6 +64,7 @@ async function decide(db: EntityManager, masterKey: Buffer, input: VerifyInput, 
         `UPDATE tokens SET counter = $2, last_step = $3, drift = $4, fail_count = 0, last_used_at = now() WHERE id = $1`,
         [token.id, match.counter.toString(), match.lastStep, match.drift]);
       if (token.pinHash && needsRehash(token.pinHash)) await rehashPin(db, token.id, user.id, input.credential.pin ?? '');
+      await limit.succeeded();
       return { kind: 'verified', serial: token.serial };
     }
   }
@@ -83,21 +85,15 @@ async function liveUser(db: EntityManager, ref: UserRef): Promise<UserRow | null
   }
 }
 
-/**
- * The bucket of a user's failed verifications. A reference to no user gets a bucket of
- * its own, so it is limited exactly as a real user would be: RATE_LIMITED must not tell
- * an existing user from an unknown one any more than AUTH_FAILED does.
- */
-export function verifyFailureBucket(userId: string | undefined, ref: UserRef): string {
-  const who = userId ?? ref.id?.toLowerCase() ?? `${ref.domain?.id ?? ref.domain?.name}/${ref.loginName ?? ref.loginNam}`;
-  return `verify-fail:user:${who}`;
-}
-
 function userFailureLimit(db: EntityManager, limit: RateLimit | null, bucket: string) {
   return {
     /** RATE_LIMITED once the user's failures have used up the window. */
     async check(): Promise<void> {
       if (limit) await checkRateLimit(db, bucket, limit);
+    },
+    /** A success clears the user's failures, as it clears the token's fail count. */
+    async succeeded(): Promise<void> {
+      await clearRateLimits(db, [bucket]);
     },
     /** Counts this failure (successes are not counted); the call that reaches the limit still answers AUTH_FAILED. */
     async failed(): Promise<Outcome> {

@@ -30,7 +30,7 @@ export function createCredentialGuard(
 ): CredentialGuard {
   const blocked = new BlockedBuckets();
   const bucketsOf = (s: CredentialSource) => [
-    ...(limits.perClientIp ? [{ bucket: `auth-fail:ip:${s.clientIp}`, limit: limits.perClientIp }] : []),
+    ...(limits.perClientIp && !isLoopback(s.clientIp) ? [{ bucket: `auth-fail:ip:${s.clientIp}`, limit: limits.perClientIp }] : []),
     ...(limits.perDevice && s.deviceUuid ? [{ bucket: deviceFailureBucket(s.deviceUuid), limit: limits.perDevice }] : []),
   ];
 
@@ -52,6 +52,16 @@ export function createCredentialGuard(
       if (retryAfter > 0) throw AppError.of(E.RATE_LIMITED, { retryAfter });
     },
   };
+}
+
+/**
+ * Local clients (health checks, the CLI, a co-located test harness) are not limited per
+ * IP: a burst of their mistakes must not lock every local caller out, valid keys too.
+ * Behind a local reverse proxy, TOKENGATE_TRUST_PROXY (default loopback) makes the
+ * forwarded client address the one counted.
+ */
+export function isLoopback(ip: string): boolean {
+  return /^(127\.|::1$|::ffff:127\.)/.test(ip);
 }
 
 /** Buckets known to be over their limit, until their window ends; bounded in size. */

@@ -56,6 +56,14 @@ export async function checkRateLimit(db: DataSource | EntityManager, bucket: str
   if (state && state.hits >= limit.limit) throw AppError.of(E.RATE_LIMITED, { retryAfter: state.retryAfter });
 }
 
+/**
+ * Forgets buckets, in the caller's transaction: a success (or an operator's reset)
+ * clears the failures that led up to it, as it clears a token's fail count.
+ */
+export async function clearRateLimits(db: EntityManager, buckets: readonly string[]): Promise<void> {
+  if (buckets.length > 0) await db.query('DELETE FROM rate_limits WHERE bucket = ANY($1::text[])', [buckets]);
+}
+
 /** What joinRateLimitState adds to a row: the bucket's attempts in its live window, if any. */
 export interface JoinedLimitState { limitHits: number | null; limitRetryAfter: number | null }
 

@@ -3,6 +3,8 @@ import { sql, sqlCount } from '../../db/sql';
 import { hotpCounterToJson, MAX_STORED_HOTP_COUNTER } from '../../domain/otp';
 import { AppError, E } from '../../errors';
 import { findRepository, findUser, RepositoryRef, UserRef } from '../directory/refs';
+import { verifyFailureBucket } from '../auth/verify-failures';
+import { clearRateLimits } from '../rate-limit';
 import { unassignToken } from './assignments';
 import { findToken, TokenSelector } from './token-refs';
 
@@ -46,7 +48,14 @@ export async function resetToken(db: EntityManager, selector: TokenSelector, cou
     `UPDATE tokens SET counter = CASE WHEN $2 = 'HOTP' THEN $3::bigint ELSE 0 END, drift = 0, fail_count = 0, locked = false
       WHERE id = $1 RETURNING counter::text AS counter, drift, fail_count AS "failCount", locked`,
     [token.id, token.type, next.toString()]);
+  await clearVerifyFailuresOfHolders(db, token.id);
   return { id: token.id, serial: token.serial, ...row, counter: hotpCounterToJson(BigInt(row.counter)) };
+}
+
+/** A reset clears what led to the lock: the token's fail count, and its holders' failed verifications. */
+async function clearVerifyFailuresOfHolders(db: EntityManager, tokenId: string): Promise<void> {
+  const holders = await sql<{ userId: string }>(db, 'SELECT user_id AS "userId" FROM token_assignments WHERE token_id = $1', [tokenId]);
+  await clearRateLimits(db, holders.map((h) => verifyFailureBucket(h.userId, {})));
 }
 
 /** The schema has checked the shape (a safe integer, or up to 19 digits); this, the bigint column's range. */

@@ -57,6 +57,24 @@ describe('/auth/verify: failed verifications per user (TOKENGATE_RATE_LIMIT_VERI
     expect((await verify(user, RFC4226_CODES[LIMIT + 2])).body).toEqual({ error: 0, result: { verified: true, serial: 'RL-OK' } });
   });
 
+  it('when a verification succeeds then it clears the failures counted before it', async () => {
+    const user = await hotpUser('RL-CLEAR');
+    for (let i = 0; i < LIMIT - 1; i++) await verify(user, '000000');
+    expect(await hitsOf(user.id)).toBe(LIMIT - 1);
+    expect((await verify(user, RFC4226_CODES[0])).status).toBe(200);
+    expect(await hitsOf(user.id)).toBeUndefined();
+    for (let i = 0; i < LIMIT - 1; i++) expect((await verify(user, '000000')).body.name).toBe('AUTH_FAILED');
+  });
+
+  it('when /token/reset unlocks a token then its holders are no longer rate limited either', async () => {
+    const user = await hotpUser('RL-RESET');
+    for (let i = 0; i < LIMIT; i++) await verify(user, '000000');
+    expect((await verify(user, RFC4226_CODES[0])).body.name).toBe('RATE_LIMITED');
+    await s.call('/token/reset', { token: { serial: 'RL-RESET' } });
+    expect(await hitsOf(user.id)).toBeUndefined();
+    expect((await verify(user, RFC4226_CODES[0])).body).toEqual({ error: 0, result: { verified: true, serial: 'RL-RESET' } });
+  });
+
   it('when the window has passed then the user verifies again', async () => {
     const user = await hotpUser('RL-WIN');
     for (let i = 0; i < LIMIT; i++) await verify(user, '000000');

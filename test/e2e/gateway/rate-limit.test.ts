@@ -156,6 +156,17 @@ describe('consumeRateLimit / checkRateLimit', () => {
   });
 });
 
+describe('failed credentials from a loopback client', () => {
+  it('when a local client fails many times then it is not limited per IP, and a right key still works', async () => {
+    const local = (authorization: string) => fetch(`${s.url}/rest/apikey/search`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: '{}',
+    });
+    for (let i = 0; i < 6; i++) expect((await local(bearer('tgk_wrong'))).status).toBe(401);
+    expect((await local(bearer(s.adminKey))).status).toBe(200);
+    expect(await hitsOf('auth-fail:ip:127.0.0.1')).toBeUndefined();
+  });
+});
+
 describe('rate limit settings', () => {
   it('when nothing is set then the documented defaults apply', () => {
     expect(rateLimitSettings({})).toEqual({
