@@ -1,46 +1,38 @@
-// Gateway overhead: /domain/get through /rpc and /rest with 64 concurrent connections,
-// next to a bare express route running the same SQL — the API-key lookup, the domain
-// SELECT and the audit INSERT — so the ratio measures the gateway itself (dispatch,
-// validation, envelopes). Target: ≥ 60% of the bare route.
-// Usage: npm run build && node bench/gateway.mjs [seconds]
-import pg from 'pg';
-import { runLoad, startBare, startPostgres, startTokengate } from './lib/harness.mjs';
+// Gateway overhead: /domain/get through /rest and /rpc with 64 concurrent connections,
+// next to a bare express route running the statements the gateway runs for that call:
+// the API-key lookup, the domain SELECT (no transaction: the method is 'none') and the
+// audit INSERT. Target (issue 2): the gateway keeps ≥ 60% of the bare route's calls/s.
+// Usage: npm run build && node bench/gateway.mjs      (BENCH_SECONDS per variant, in 1 s turns)
+import { isMain, withServers } from './lib/harness.mjs';
+import { bearer } from './lib/http-client.mjs';
+import { loadOptions, runInterleaved } from './lib/load.mjs';
 import { printResult } from './lib/report.mjs';
 
-const seconds = Number(process.argv[2] ?? 5);
-const db = await startPostgres();
-const tg = await startTokengate(db.url);
-const auth = { authorization: `Bearer ${tg.adminKey}` };
-const call = async (method, params) => {
-  const res = await fetch(`${tg.url}/rest${method}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(params) });
-  return (await res.json()).result;
-};
-const { id } = await call('/domain/create', { attrs: { name: 'bench', description: 'gateway benchmark' } });
+/** The baseline: express + pg, the same three statements as the gateway. */
+export function bareRoutes(app, { pool, apiKeyCaller, audit }) {
+  app.post('/domain/get', async (req, res) => {
+    const started = performance.now();
+    const caller = await apiKeyCaller(req);
+    if (!caller) return void res.status(401).json({ error: 1001, name: 'UNAUTHENTICATED' });
+    const { rows } = await pool.query( // services/directory getRecord(DOMAINS, {id}), as it reaches PostgreSQL
+      'SELECT t.id, t.name, t.description, t.created_at AS "createdAt" FROM domains t WHERE t.deleted_at IS NULL AND t.id = $1::uuid LIMIT 2',
+      [req.body.id]);
+    await audit({ caller, method: '/domain/get', target: req.body.id, started });
+    res.json({ error: 0, result: rows[0] });
+  });
+}
 
-const pool = new pg.Pool({ connectionString: db.url, max: 20 });
-const keyHash = (await pool.query(`SELECT key_hash FROM api_keys LIMIT 1`)).rows[0].key_hash;
-const bare = await startBare((app) => app.post('/domain/get', async (req, res) => {
-  const started = performance.now();
-  const { rows: [caller] } = await pool.query(
-    `SELECT id, name, scopes, identity FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`, [keyHash]);
-  const { rows } = await pool.query(
-    'SELECT id, name, description, created_at AS "createdAt" FROM domains WHERE id = $1 AND deleted_at IS NULL', [req.body.id]);
-  await pool.query(`INSERT INTO audit_log (time, caller, method, target, outcome, error_name, duration_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [new Date(), `apikey:${caller.id}`, '/domain/get', req.body.id, 'ok', null, performance.now() - started]);
-  res.json({ error: 0, result: rows[0] });
-}));
-
-const load = (baseUrl, request) => runLoad({ baseUrl, concurrency: 64, durationMs: seconds * 1000, request });
-const bareResult = await load(bare.url, () => ({ path: '/domain/get', body: { id } }));
-const rest = await load(tg.url, () => ({ path: '/rest/domain/get', body: { id }, headers: auth }));
-const rpc = await load(tg.url, (i) => ({ path: '/rpc', body: { jsonrpc: '2.0', id: i, method: '/domain/get', params: { id } }, headers: auth }));
-
-console.log(`gateway overhead, /domain/get, 64 connections, ${seconds} s each`);
-printResult('bare express + same SQL', bareResult, undefined, { bare: true });
-printResult('tokengate /rest/domain/get', rest, bareResult);
-printResult('tokengate /rpc /domain/get', rpc, bareResult);
-
-await pool.end();
-await bare.stop();
-await tg.stop();
-await db.stop();
+if (isMain(import.meta.url)) {
+  await withServers({ bare: import.meta.url }, async ({ db, tg, bare, gateway, baseline }) => {
+    const { id } = await gateway.rest('/domain/create', { attrs: { name: 'bench', description: 'gateway benchmark' } }, bearer(tg.adminKey));
+    const [bareResult, rest, rpc] = await runInterleaved([
+      { name: 'bare', pid: bare.pid, call: () => baseline.call('/domain/get', { id }, bearer(bare.apiKey)) },
+      { name: 'rest', pid: tg.pid, call: () => gateway.rest('/domain/get', { id }, bearer(tg.adminKey)) },
+      { name: 'rpc', pid: tg.pid, call: () => gateway.rpc('/domain/get', { id }, bearer(tg.adminKey)) },
+    ]);
+    console.log(`gateway overhead, /domain/get, ${loadOptions.concurrency} connections, ${loadOptions.seconds} s per variant in ${loadOptions.sliceSeconds} s turns, synchronous_commit=${db.syncCommit}`);
+    printResult('/domain/get bare express, same SQL', bareResult, { baseline: true });
+    printResult('/domain/get tokengate /rest', rest, { vs: bareResult, minRatio: 0.6 });
+    printResult('/domain/get tokengate /rpc', rpc, { vs: bareResult, minRatio: 0.6 });
+  });
+}

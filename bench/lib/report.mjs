@@ -1,21 +1,43 @@
-// The line format bench/run.mjs collects from every bench, beside its human lines:
-//   RESULT {"name":"/rest/domain/get","rps":5321,"p50":11.2,"p99":30.5,"ratio":0.71,"errors":0}
-// rps calls per second, p50/p99 in ms, ratio = rps / the bare route's rps (absent for the
-// baseline itself, which says "bare":true), errors = failed calls. Extra fields are kept.
-import { formatRow } from './harness.mjs';
+// The one printer. Beside its human lines, every bench prints one line per measured
+// variant that bench/run.mjs collects into its tables:
+//   RESULT {"name":"/rest/domain/get","rps":5321,"p50":11.2,"p99":30.5,"errors":0,"ratio":0.71,"ratioTo":"bare",…}
+// Throughput rows: rps calls per second, p50/p99 in ms, errors = failed calls, ratio =
+// rps ÷ the reference's rps and ratioTo names the reference ("bare" = the bare express
+// route of the baseline rule in harness.mjs; realtime compares to "HTTP /rpc"); the
+// reference row itself says "baseline":true. Timed rows (imports, batch work) carry
+// "seconds" instead of "rps". Where an issue names targets, "targets" lists them:
+// [{"target":"≥ 60% of bare","met":true}, …]. Extra fields are kept.
 
-export function resultLine(name, r, baseline, extra = {}) {
+/** Prints the human row and the RESULT line of a throughput summary (lib/load.mjs). */
+export function printResult(name, r, { vs, ratioTo = 'bare', baseline = false, minRatio, target, extra = {} } = {}) {
+  const ratio = vs ? r.rps / vs.rps : undefined;
+  const goal = minRatio === undefined ? {} : { targets: [{ target: target ?? `≥ ${Math.round(minRatio * 100)}% of ${ratioTo}`, met: ratio >= minRatio }] };
   const fields = {
-    name, rps: round(r.rps, 0), p50: round(r.p50, 2), p99: round(r.p99, 2),
-    ...(baseline ? { ratio: round(r.rps / baseline.rps, 3) } : {}), errors: r.errors, ...extra,
+    name, rps: round(r.rps, 0), p50: round(r.p50, 2), p99: round(r.p99, 2), errors: r.errors,
+    ...(r.cpuUsPerCall !== undefined ? { cpuUsPerCall: round(r.cpuUsPerCall, 0) } : {}),
+    ...(ratio !== undefined ? { ratio: round(ratio, 4), ratioTo } : {}),
+    ...(baseline ? { baseline: true, ratioTo } : {}), ...goal, ...extra,
   };
-  return `RESULT ${JSON.stringify(fields)}`;
+  const cpu = r.cpuUsPerCall !== undefined ? `  server CPU ${r.cpuUsPerCall.toFixed(0).padStart(5)} µs/call` : '';
+  const versus = ratio !== undefined ? `  ${(ratio * 100).toFixed(0).padStart(3)}% of ${ratioTo}` : baseline ? `  (${ratioTo} baseline)` : '';
+  const verdict = [...(goal.targets ?? []), ...(extra.targets ?? [])].map((t) => `  target ${verdictOf(t)}`).join('');
+  console.log(`${name.padEnd(52)} ${r.rps.toFixed(0).padStart(7)} calls/s  p50 ${r.p50.toFixed(2).padStart(6)} ms  p99 ${r.p99.toFixed(2).padStart(7)} ms${cpu}  errors ${r.errors}${versus}${verdict}`);
+  for (const [reason, n] of r.failures ?? []) console.log(`    failed ${n}×: ${reason}`);
+  printFields(fields);
 }
 
-/** The human row (harness formatRow) and the RESULT line. */
-export function printResult(name, r, baseline, extra) {
-  console.log(formatRow(name, r, baseline));
-  console.log(resultLine(name, r, baseline, extra));
+/** "≥ 60% of bare: met" */
+export function verdictOf({ target, met }) {
+  return `${target}: ${met ? 'met' : 'NOT met'}`;
+}
+
+/** The RESULT line of a timed row: {name, seconds, targets?, …}; the bench prints its own human line. */
+export function printTimed(fields) {
+  printFields({ ...fields, seconds: round(fields.seconds, 2) });
+}
+
+function printFields(fields) {
+  console.log(`RESULT ${JSON.stringify(fields)}`);
 }
 
 /** Parses one printed line; null when it is not a RESULT line. */
@@ -24,6 +46,6 @@ export function parseResultLine(line) {
   try { return JSON.parse(line.slice('RESULT '.length)); } catch { return null; }
 }
 
-function round(n, digits) {
+export function round(n, digits) {
   return Number.isFinite(n) ? Number(n.toFixed(digits)) : null;
 }
