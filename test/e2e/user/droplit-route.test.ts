@@ -165,7 +165,8 @@ describe('POST /api/users/{ecosystemId};{userId}/tokens (Droplit)', () => {
   it('when keys keep failing on this route then the gateway\'s limit applies: 429 RATE_LIMITED with Retry-After', async () => {
     let last: Response | undefined;
     for (let i = 0; i < 40 && last?.status !== 429; i++) {
-      last = await fetch(`${s.url}/api/users/${idsOf(owner)}/tokens`, { method: 'POST', headers: { authorization: `tgk_wrong${i}` } });
+      // a remote client (loopback itself is not limited per IP); the server trusts X-Forwarded-For from loopback
+      last = await fetch(`${s.url}/api/users/${idsOf(owner)}/tokens`, { method: 'POST', headers: { authorization: `tgk_wrong${i}`, 'x-forwarded-for': '203.0.113.77' } });
     }
     expect(last!.status).toBe(429);
     expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
