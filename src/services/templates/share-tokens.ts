@@ -4,7 +4,7 @@ import { AppError, E } from '../../errors';
 import { newObjectId } from './ids';
 import { checkPinRule, inheritProtection, PasswordProtectionInput, protectionView } from './password-protection';
 import { newReference, referenceUrl } from './reference';
-import { assertInFuture, findKnownTemplate } from './templates';
+import { assertInFuture, findKnownTemplate, ownedItemView } from './templates';
 
 export interface NewShareToken {
   templateId: string;
@@ -73,11 +73,7 @@ export async function listShareTokens(db: EntityManager, caller: string, templat
 /** enmeshed's TokenDTO for a template token; never the password or its hash. */
 function shareTokenView(row: ShareTokenRow, caller: string, reference?: { truncated: string; url: string }) {
   return {
-    id: row.id,
-    isOwn: row.created_by === caller,
-    createdBy: row.created_by,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
+    ...ownedItemView(row, caller),
     content: { templateId: row.template_id },
     ...(row.for_identity ? { forIdentity: row.for_identity } : {}),
     ...protectionView(row),

@@ -59,14 +59,15 @@ export async function findKnownTemplate(db: EntityManager, id: string, caller: s
   return row;
 }
 
+/** The fields enmeshed's template and token DTOs share: who made it, when, until when. */
+export function ownedItemView(row: { id: string; created_by: string; created_at: Date; expires_at: Date }, caller: string) {
+  return { id: row.id, isOwn: row.created_by === caller, createdBy: row.created_by, createdAt: row.created_at, expiresAt: row.expires_at };
+}
+
 /** enmeshed's RelationshipTemplateDTO, minus the password: optional fields only when set. */
 export function templateView(row: TemplateRow, caller: string) {
   return {
-    id: row.id,
-    isOwn: row.created_by === caller,
-    createdBy: row.created_by,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
+    ...ownedItemView(row, caller),
     content: row.content,
     ...(row.for_identity ? { forIdentity: row.for_identity } : {}),
     ...protectionView(row),
