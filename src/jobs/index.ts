@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
+import { expiredRowsPurgeJob } from './expired-rows-purge';
 import { userTokenPurgeJob } from './user-token-purge';
 import { rateLimitCleanupJob } from '../services/rate-limit/cleanup-job';
 
@@ -11,7 +12,7 @@ export interface Job {
 }
 
 /** Jobs every server process runs in the background. */
-export const jobs: Job[] = [userTokenPurgeJob, rateLimitCleanupJob];
+export const jobs: Job[] = [userTokenPurgeJob, expiredRowsPurgeJob, rateLimitCleanupJob];
 
 /** Starts every job on its interval; returns a stop function that waits for a running pass. */
 export function startJobs(dataSource: DataSource, log: Logger, list: readonly Job[] = jobs): () => Promise<void> {

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import { sqlCount } from '../db/sql';
+import { deleteInBatches } from './batched-delete';
 import type { Job } from './index';
 
 export interface UserTokenPurgeOptions {
@@ -39,11 +39,7 @@ export function createUserTokenPurgeJob(options: Partial<UserTokenPurgeOptions> 
     async run(dataSource: DataSource, log: Logger) {
       let purged = 0;
       for (const statement of [DEAD, ORPHANED]) {
-        for (let batch = 0; batch < o.maxBatches; batch++) {
-          const deleted = await sqlCount(dataSource.manager, statement, [o.graceSeconds, o.batchSize]);
-          purged += deleted;
-          if (deleted < o.batchSize) break;
-        }
+        purged += await deleteInBatches(dataSource, statement, [o.graceSeconds], o.batchSize, o.maxBatches);
       }
       if (purged > 0) log.info({ job: 'user-token-purge', purged }, 'purged user tokens');
     },

@@ -1,0 +1,48 @@
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import { deleteInBatches } from './batched-delete';
+import type { Job } from './index';
+
+/**
+ * Rows that can never be used again, kept a grace period for support questions
+ * ("why did my link say expired?"), then deleted: used or expired download links,
+ * expired share tokens (their password-attempt rows go with them), and attempt
+ * windows that ended long ago.
+ */
+const GRACE_SECONDS = 7 * 24 * 3600;
+const BATCH = 10_000;
+const MAX_BATCHES = 50;
+
+export const EXPIRED_ROWS: Readonly<Record<string, string>> = {
+  downloadLinks: `
+    DELETE FROM token_download_links WHERE code_hash IN (
+      SELECT code_hash FROM token_download_links
+       WHERE coalesce(used_at, expires_at) < now() - $1 * interval '1 second'
+       LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+  shareTokens: `
+    DELETE FROM share_tokens WHERE id IN (
+      SELECT id FROM share_tokens WHERE expires_at < now() - $1 * interval '1 second'
+       LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+  passwordAttempts: `
+    DELETE FROM share_token_password_attempts WHERE (token_id, identity) IN (
+      SELECT token_id, identity FROM share_token_password_attempts
+       WHERE window_started_at < now() - $1 * interval '1 second'
+       LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+};
+
+export async function purgeExpiredRows(dataSource: DataSource, graceSeconds = GRACE_SECONDS): Promise<Record<string, number>> {
+  const purged: Record<string, number> = {};
+  for (const [kind, statement] of Object.entries(EXPIRED_ROWS)) {
+    purged[kind] = await deleteInBatches(dataSource, statement, [graceSeconds], BATCH, MAX_BATCHES);
+  }
+  return purged;
+}
+
+export const expiredRowsPurgeJob: Job = {
+  name: 'expired-rows-purge',
+  intervalMs: 10 * 60_000,
+  async run(dataSource: DataSource, log: Logger) {
+    const purged = await purgeExpiredRows(dataSource);
+    if (Object.values(purged).some((n) => n > 0)) log.info({ job: 'expired-rows-purge', purged }, 'purged expired rows');
+  },
+};
