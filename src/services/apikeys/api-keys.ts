@@ -3,7 +3,7 @@ import type { Caller, Scope } from '../../contract/method';
 import { sql } from '../../db/sql';
 import { generateSecret, keyedHash } from '../../domain/crypto/secrets';
 import { AppError, E } from '../../errors';
-import { buildOrderBy, buildWhere, FieldMap, pageOf, SearchParams } from '../query/search-query';
+import { FieldMap, SearchParams, searchPage } from '../query/search-query';
 
 export const SCOPES: readonly Scope[] = [
   'admin', 'directory', 'token:read', 'token:write', 'token:credential', 'auth:verify',
@@ -40,17 +40,11 @@ const FIELDS: FieldMap = {
   revokedAt: { column: 'revoked_at', type: 'time' },
 };
 
-export async function searchApiKeys(db: EntityManager, params: SearchParams) {
-  const where = buildWhere(FIELDS, params.match);
-  const { offset, limit } = pageOf(params);
-  const [{ total }] = await db.query(`SELECT count(*)::int AS total FROM api_keys WHERE ${where.sql}`, where.params);
-  const rows = await db.query(
-    `SELECT id, name, scopes, identity, created_at AS "createdAt", expires_at AS "expiresAt", revoked_at AS "revokedAt"
-       FROM api_keys WHERE ${where.sql} ORDER BY ${buildOrderBy(FIELDS, params.orderBy, 'created_at, id')}
-      OFFSET ${offset} LIMIT ${limit}`,
-    where.params,
-  );
-  return { total, rows };
+export function searchApiKeys(db: EntityManager, params: SearchParams) {
+  return searchPage(db, {
+    select: 'id, name, scopes, identity, created_at AS "createdAt", expires_at AS "expiresAt", revoked_at AS "revokedAt"',
+    from: 'api_keys', fields: FIELDS, defaultOrder: 'created_at, id',
+  }, params);
 }
 
 export async function revokeApiKey(db: EntityManager, id: string) {

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { sql, sqlCount } from '../../db/sql';
 import { AppError, E, ErrorDef, isUniqueViolation } from '../../errors';
-import { buildOrderBy, buildWhere, FieldMap, MatchEntry, pageOf, SearchParams } from '../query/search-query';
+import { buildWhere, FieldMap, MatchEntry, SearchParams, searchPage } from '../query/search-query';
 
 /**
  * A directory object as the generic methods (create/get/search/set/delete) see it:
@@ -32,15 +32,8 @@ export interface Resource {
 
 export interface GetParams { id?: string; match?: MatchEntry[] }
 
-export async function searchRecords(db: EntityManager, r: Resource, params: SearchParams) {
-  const where = buildWhere(r.fields, params.match);
-  const { offset, limit } = pageOf(params);
-  const from = `${r.from} WHERE ${r.live} AND ${where.sql}`;
-  const [{ total }] = await sql(db, `SELECT count(*)::int AS total FROM ${from}`, where.params);
-  const rows = await sql(db,
-    `SELECT ${r.select} FROM ${from} ORDER BY ${buildOrderBy(r.fields, params.orderBy, r.defaultOrder)} OFFSET ${offset} LIMIT ${limit}`,
-    where.params);
-  return { total, rows };
+export function searchRecords(db: EntityManager, r: Resource, params: SearchParams) {
+  return searchPage(db, { select: r.select, from: r.from, fields: r.fields, defaultOrder: r.defaultOrder, filter: { sql: r.live, params: [] } }, params);
 }
 
 /** One object by id and/or match. A match naming several is refused rather than answered with a guess. */

@@ -1,3 +1,5 @@
+import type { EntityManager } from 'typeorm';
+import { sql } from '../../db/sql';
 import { AppError, E } from '../../errors';
 
 /**
@@ -53,8 +55,27 @@ export function buildOrderBy(fields: FieldMap, orderBy: string | string[] | unde
   return [...parts, fallback].join(', ');
 }
 
-export function pageOf(params: SearchParams): { offset: number; limit: number } {
-  return { offset: params.offset ?? 0, limit: params.limit ?? 100 };
+/** What a search reads: its select list, FROM clause, matchable fields and default order. */
+export interface SearchSource {
+  select: string;
+  from: string;
+  fields: FieldMap;
+  defaultOrder: string;
+  /** A condition every row meets, with its own parameters ($1…), numbered before the match's. */
+  filter?: { sql: string; params: unknown[] };
+}
+
+/** `{total, rows}` for one page: the count of every match, then the page itself. */
+export async function searchPage<T = any>(db: EntityManager, source: SearchSource, params: SearchParams): Promise<{ total: number; rows: T[] }> {
+  const filter = source.filter ?? { sql: 'TRUE', params: [] };
+  const where = buildWhere(source.fields, params.match, filter.params.length + 1);
+  const from = `${source.from} WHERE ${filter.sql} AND ${where.sql}`;
+  const args = [...filter.params, ...where.params];
+  const [{ total }] = await sql<{ total: number }>(db, `SELECT count(*)::int AS total FROM ${from}`, args);
+  const rows = await sql<T>(db,
+    `SELECT ${source.select} FROM ${from} ORDER BY ${buildOrderBy(source.fields, params.orderBy, source.defaultOrder)}
+      OFFSET ${params.offset ?? 0} LIMIT ${params.limit ?? 100}`, args);
+  return { total, rows };
 }
 
 function coerce(spec: FieldSpec, field: string, value: unknown): unknown {

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { sql } from '../../db/sql';
 import { AppError, E } from '../../errors';
 import { findUser, UserRef } from '../directory/refs';
-import { buildOrderBy, buildWhere, FieldMap, MatchEntry, pageOf, SearchParams } from '../query/search-query';
+import { buildWhere, FieldMap, MatchEntry, SearchParams, searchPage } from '../query/search-query';
 import { findToken, TokenSelector } from './token-refs';
 
 /**
@@ -24,16 +24,17 @@ const usersOf = (role: string) => `coalesce((
  */
 const COUNTER_JSON = `CASE WHEN t.counter <= ${Number.MAX_SAFE_INTEGER} THEN to_json(t.counter) ELSE to_json(t.counter::text) END`;
 
-const VIEW_SELECT = `
-  SELECT t.id, t.serial, t.identifier, t.status, t.description, p.type, t.algorithm, t.digits,
+const VIEW_COLUMNS = `
+         t.id, t.serial, t.identifier, t.status, t.description, p.type, t.algorithm, t.digits,
          CASE WHEN p.type = 'TOTP' THEN t.period END AS period,
          json_build_object('id', p.id, 'manufacturerCode', p.manufacturer_code, 'productCode', p.product_code,
                            'name', p.name, 'hardware', p.hardware) AS product,
          CASE WHEN r.id IS NULL THEN NULL ELSE json_build_object('id', r.id, 'name', r.name) END AS repository,
          ${usersOf('owner')} AS "assignedUsers", ${usersOf('shared')} AS "sharedUsers",
          ${COUNTER_JSON} AS counter, t.drift, t.confined, t.fail_count AS "failCount", t.locked,
-         t.last_used_at AS "lastUsedAt", t.created_at AS "createdAt"
-    FROM tokens t JOIN products p ON p.id = t.product_id LEFT JOIN repositories r ON r.id = t.repository_id`;
+         t.last_used_at AS "lastUsedAt", t.created_at AS "createdAt"`;
+const VIEW_FROM = 'tokens t JOIN products p ON p.id = t.product_id LEFT JOIN repositories r ON r.id = t.repository_id';
+const VIEW_SELECT = `SELECT ${VIEW_COLUMNS} FROM ${VIEW_FROM}`;
 
 /** Fields `match` and `orderBy` may name; nested ones use DualShield's dotted names. */
 const FIELDS: FieldMap = {
@@ -87,16 +88,11 @@ export interface TokenSearchParams extends SearchParams { user?: UserRef }
 /** /token/search; `user` limits the rows to the tokens that user holds (owner or shared). */
 export async function searchTokens(db: EntityManager, params: TokenSearchParams) {
   const userId = params.user ? (await findUser(db, params.user)).id : null;
-  const where = buildWhere(FIELDS, params.match, 2);
-  const filter = `($1::uuid IS NULL OR EXISTS (SELECT 1 FROM token_assignments a WHERE a.token_id = t.id AND a.user_id = $1))
-                  AND ${where.sql}`;
-  const args = [userId, ...where.params];
-  const { offset, limit } = pageOf(params);
-  const [{ total }] = await sql<{ total: number }>(db,
-    `SELECT count(*)::int AS total FROM tokens t JOIN products p ON p.id = t.product_id
-       LEFT JOIN repositories r ON r.id = t.repository_id WHERE ${filter}`, args);
-  const rows = await sql<ViewRow>(db,
-    `${VIEW_SELECT} WHERE ${filter} ORDER BY ${buildOrderBy(FIELDS, params.orderBy, 't.created_at, t.id')}
-      OFFSET ${offset} LIMIT ${limit}`, args);
+  const filter = {
+    sql: '($1::uuid IS NULL OR EXISTS (SELECT 1 FROM token_assignments a WHERE a.token_id = t.id AND a.user_id = $1))',
+    params: [userId],
+  };
+  const { total, rows } = await searchPage<ViewRow>(db,
+    { select: VIEW_COLUMNS, from: VIEW_FROM, fields: FIELDS, defaultOrder: 't.created_at, t.id', filter }, params);
   return { total, rows: rows.map(withUsers) };
 }
