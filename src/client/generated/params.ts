@@ -854,15 +854,17 @@ export type TokenConfineParams = {
  * (scrypt-hashed) on that assignment. Returns the new token (see /token/get); `return` picks fields.
  * (2) An import: attrs {data, format?, psk?, passphrase?, product?, repository?}. Formats: pskc (RFC
  * 6030 plain, pre-shared key as hex in psk, PBKDF2 passphrase; the MAC is checked, a wrong key is
- * refused), dualshield-xml, oath-csv (serial, seed hex, type, digits, counter|period[, algorithm]);
- * detected when format is absent. All-or-nothing: any bad entry → IMPORT_FILE_INVALID with data.errors
- * [{position, serial?, message}] listing every bad entry; serials already present for the product →
- * SERIAL_DUPLICATE with data.serials. Each token keeps the algorithm, digits, period and counter its
- * file gives. Its type decides the product: a named product takes only tokens of its own type (HOTP or
- * TOTP), others are refused as bad entries; without a product each token goes to the product its file
- * names (DualShield XML manufacturer/product) when it exists, else to OATH/HOTP or OATH/TOTP, so
- * vendor files mixing both types import in one call. repository is optional. Imported tokens are
- * unassigned. Returns {total, rows: [{id, serial}]} in file order.
+ * refused), dualshield-xml, oath-csv as privacyIDEA and LinOTP write it (serial, key hex[, type
+ * hotp|totp[, digits[, counter|period[, hash]]]]: defaults hotp, 6 digits, counter 0 or period 30,
+ * hash by key length 20/32/64 bytes; # comments and blank lines skipped); detected when format is
+ * absent. All-or-nothing: any bad entry → IMPORT_FILE_INVALID with data.errors [{position, serial?,
+ * message}] listing every bad entry; serials already present for the product → SERIAL_DUPLICATE with
+ * data.serials. Each token keeps the algorithm, digits, period and counter its file gives. Its type
+ * decides the product: a named product takes only tokens of its own type (HOTP or TOTP), others are
+ * refused as bad entries; without a product each token goes to the product its file names (DualShield
+ * XML manufacturer/product) when it exists, else to OATH/HOTP or OATH/TOTP, so vendor files mixing
+ * both types import in one call. repository is optional. Imported tokens are unassigned. Returns
+ * {total, rows: [{id, serial}]} in file order.
  */
 export type TokenCreateParams = {
   attrs: {

@@ -1,69 +1,91 @@
 /**
- * OATH CSV seed files, one token a line:
- *   serial, seed hex, type, digits, counter|period[, algorithm]
- * type is HOTP or TOTP (any case); the fifth field is the counter for HOTP and the
- * period in seconds for TOTP; algorithm is SHA1 (default), SHA256 or SHA512.
- * Blank lines and lines starting with # are ignored, as is a header line whose first
- * field is "serial". Fields hold no quotes or commas, so a plain split is exact — and
- * fast: 100,000 lines parse in well under a second. A token's position is its line number.
+ * OATH CSV seed files as privacyIDEA and LinOTP write them, one token a line:
+ *   serial, key[, type[, digits[, counter|period[, hash]]]]
+ * Only serial and key (hex) are required. type is hotp (default) or totp, any case;
+ * digits defaults to 6; the fifth field is the start counter for HOTP (default 0) and
+ * the period in seconds for TOTP (default 30); hash is sha1, sha256 or sha512, by
+ * default chosen from the key length (20 bytes SHA1, 32 SHA256, 64 SHA512, as
+ * RFC 6238's reference keys are sized), else SHA1.
+ * Blank lines and lines starting with # are skipped, as is a header line whose first
+ * field is "serial"; spaces around fields are ignored. Fields hold no quotes or commas,
+ * so a plain split is exact — and fast. A token's position is its line number.
  * Error messages never repeat a field's value: with columns in the wrong order the
  * seed could be what sits in the "type" column.
  */
-import { parseHotpCounter } from '../otp';
+import { parseHotpCounter, type OtpAlgorithm } from '../otp';
 import { isHex } from './seed-encodings';
-import { assembleTokens, parseOtpAlgorithmName, parseWholeNumber, type TokenDraft } from './token-checks';
+import { assembleTokens, DEFAULT_PERIOD, parseOtpAlgorithmName, parseWholeNumber, type TokenDraft } from './token-checks';
 import type { ImportedToken } from './imported-token';
 
-const FIELD_LIST = 'serial, seed hex, type, digits, counter|period[, algorithm]';
+const FIELD_LIST = 'serial, key[, type[, digits[, counter|period[, hash]]]]';
+const DEFAULT_DIGITS = 6;
 
 export function parseOathCsv(text: string): ImportedToken[] {
+  const readLine = oathCsvLineReader();
   const lines = splitLines(text);
   const drafts: TokenDraft[] = [];
-  let seenData = false;
   for (let index = 0; index < lines.length; index++) {
-    const trimmed = lines[index].trim();
-    if (trimmed === '' || trimmed.startsWith('#')) continue;
-    const fields = trimmed.split(',');
-    for (let i = 0; i < fields.length; i++) fields[i] = fields[i].trim();
-    const isHeader = !seenData && fields[0].toLowerCase() === 'serial';
-    seenData = true;
-    if (!isHeader) drafts.push(readCsvLine(fields, index + 1));
+    const draft = readLine(lines[index], index + 1);
+    if (draft) drafts.push(draft);
   }
   return assembleTokens(drafts);
 }
 
-/** Whether the first line that is not blank or a comment looks like this format. */
+/**
+ * A reader of one line at a time, for whole files and streamed uploads alike: it
+ * answers null for a line that holds no token (blank, comment, the header) and
+ * remembers whether data has begun, since only the first such line may be a header.
+ */
+export function oathCsvLineReader(): (line: string, lineNumber: number) => TokenDraft | null {
+  let seenData = false;
+  return (line, lineNumber) => {
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) return null;
+    const fields = trimmed.split(',');
+    for (let i = 0; i < fields.length; i++) fields[i] = fields[i].trim();
+    const isHeader = !seenData && fields[0].toLowerCase() === 'serial';
+    seenData = true;
+    return isHeader ? null : readCsvLine(fields, lineNumber);
+  };
+}
+
+/** Whether the first line that is not blank or a comment looks like this format: a serial and a hex key at least. */
 export function looksLikeOathCsv(text: string): boolean {
+  let sawHeader = false;
   for (const line of splitLines(text.slice(0, 10_000))) {
     const trimmed = line.trim();
     if (trimmed === '' || trimmed.startsWith('#')) continue;
-    return trimmed.split(',').length >= 4;
+    const fields = trimmed.split(',').map((field) => field.trim());
+    if (fields.length < 2 || fields.length > 6) return false;
+    if (!sawHeader && fields[0].toLowerCase() === 'serial') { sawHeader = true; continue; }
+    return fields[0] !== '' && isHex(fields[1]);
   }
-  return false;
+  return sawHeader;
 }
 
 function readCsvLine(fields: string[], lineNumber: number): TokenDraft {
   const serial = fields[0] || undefined;
-  if (fields.length < 5 || fields.length > 6) {
-    return { position: lineNumber, serial, problems: [`expected 5 or 6 comma-separated fields (${FIELD_LIST}), found ${fields.length}`] };
+  if (fields.length < 2 || fields.length > 6) {
+    return { position: lineNumber, serial, problems: [`expected 2 to 6 comma-separated fields (${FIELD_LIST}), found ${fields.length}`] };
   }
-  const [, seedHex, typeText, digitsText, fifthText, algorithmText = ''] = fields;
+  const [, seedHex, typeText = '', digitsText = '', fifthText = '', hashText = ''] = fields;
   const problems: string[] = [];
   if (seedHex === '') problems.push('the seed (2nd field) is empty');
   else if (!isHex(seedHex)) problems.push('the seed (2nd field) is not an even number of hexadecimal digits');
-  const type = typeText.toUpperCase();
+  const type = typeText === '' ? 'HOTP' : typeText.toUpperCase();
   if (type !== 'HOTP' && type !== 'TOTP') problems.push('the type (3rd field) must be HOTP or TOTP');
-  const digits = parseWholeNumber(digitsText);
+  const digits = digitsText === '' ? DEFAULT_DIGITS : parseWholeNumber(digitsText);
   if (digits === null) problems.push('the digits (4th field) must be a whole number');
   const isTotp = type === 'TOTP';
   // the counter is 64-bit: parsed as a bigint so no digit of a 20-digit counter is lost
-  const fifth = isTotp ? parseWholeNumber(fifthText) : parseHotpCounter(fifthText);
+  const fifth = fifthText === '' ? (isTotp ? DEFAULT_PERIOD : 0n) : isTotp ? parseWholeNumber(fifthText) : parseHotpCounter(fifthText);
   if (fifth === null) {
     problems.push(isTotp ? 'the period (5th field) must be a whole number' : 'the counter (5th field) must be a whole number below 2^64');
   }
-  const algorithm = algorithmText === '' ? 'SHA1' : parseOtpAlgorithmName(algorithmText);
-  if (algorithm === null) problems.push('the algorithm (6th field) must be SHA1, SHA256 or SHA512');
-  if (problems.length > 0 || digits === null || fifth === null || algorithm === null) {
+  const secret = problems.length === 0 ? Buffer.from(seedHex, 'hex') : undefined;
+  const algorithm = hashText === '' ? algorithmForKeyLength(secret?.length ?? 0) : parseOtpAlgorithmName(hashText);
+  if (algorithm === null) problems.push('the hash (6th field) must be SHA1, SHA256 or SHA512');
+  if (problems.length > 0 || !secret || digits === null || fifth === null || algorithm === null) {
     return { position: lineNumber, serial, problems };
   }
   return {
@@ -73,7 +95,7 @@ function readCsvLine(fields: string[], lineNumber: number): TokenDraft {
     token: {
       position: lineNumber,
       serial: fields[0],
-      secret: Buffer.from(seedHex, 'hex'),
+      secret,
       type: isTotp ? 'TOTP' : 'HOTP',
       algorithm,
       digits,
@@ -81,6 +103,13 @@ function readCsvLine(fields: string[], lineNumber: number): TokenDraft {
       period: isTotp ? Number(fifth) : 0,
     },
   };
+}
+
+/** privacyIDEA's rule when the hash column is absent: the key's length names the HMAC it was made for. */
+function algorithmForKeyLength(bytes: number): OtpAlgorithm {
+  if (bytes === 32) return 'SHA256';
+  if (bytes === 64) return 'SHA512';
+  return 'SHA1';
 }
 
 /** CRLF and LF files split on \n (trim drops the \r); old Mac files on \r alone. */
