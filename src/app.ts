@@ -7,6 +7,8 @@ import type { MethodModule, ServerKeys } from './contract/method';
 import { callerResolver, credentialChecker, CredentialCheck } from './gateway/credentials';
 import { createPipeline, Pipeline } from './gateway/pipeline';
 import { createRegistry } from './gateway/registry';
+import type { RpcLimits } from './gateway/rpc-handler';
+import { DEFAULT_RPC_BATCH_MAX } from './config';
 import { restRouter } from './gateway/rest-route';
 import { rpcRouter } from './gateway/rpc-route';
 import { createValidator } from './gateway/validation';
@@ -41,10 +43,14 @@ export interface AppDeps {
   rateLimits?: RateLimitSettings;
   /** express "trust proxy": which hops may set X-Forwarded-For (the client IP rate limits key on). */
   trustProxy?: boolean | number | string;
+  /** Most calls in one JSON-RPC batch (POST /rpc and GET /ws); default DEFAULT_RPC_BATCH_MAX. */
+  rpcBatchMax?: number;
 }
 
 /** The app, and what transports outside express (src/realtime) need to reach the same pipeline. */
-export type TokengateApp = Express & { readonly gateway: { pipeline: Pipeline; checkCredential: CredentialCheck; log: Logger } };
+export type TokengateApp = Express & {
+  readonly gateway: { pipeline: Pipeline; checkCredential: CredentialCheck; log: Logger; rpcLimits: RpcLimits };
+};
 
 /** The express app: routes and the method pipeline, no listening. */
 export function createApp(deps: AppDeps): TokengateApp {
@@ -68,12 +74,13 @@ export function createApp(deps: AppDeps): TokengateApp {
   }));
   const resolveCaller = callerResolver(checkCredential);
   const bodyLimit = deps.bodyLimit ?? '10mb';
+  const rpcLimits: RpcLimits = { batchMax: deps.rpcBatchMax ?? DEFAULT_RPC_BATCH_MAX };
 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy ?? 'loopback');
   app.use(assignRequestId);
-  app.use(rpcRouter(pipeline, { bodyLimit, resolveCaller }));
+  app.use(rpcRouter(pipeline, { bodyLimit, resolveCaller, rpcLimits }));
   app.use(restRouter(pipeline, registry, { bodyLimit, resolveCaller }));
   app.use(operationsRouter({ dataSource, registry, schemaDir: SCHEMA_DIR }));
   for (const factory of extraRouters) app.use(factory({ dataSource, keys, log, pipeline, resolveCaller, audit }));
@@ -82,5 +89,5 @@ export function createApp(deps: AppDeps): TokengateApp {
     log.error({ err, correlationId: res.locals.requestId }, 'unhandled route error');
     if (!res.headersSent) res.status(500).json({ error: -32603, name: 'INTERNAL', message: 'Internal error' });
   });
-  return Object.assign(app, { gateway: { pipeline, checkCredential, log } });
+  return Object.assign(app, { gateway: { pipeline, checkCredential, log, rpcLimits } });
 }

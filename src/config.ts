@@ -16,7 +16,12 @@ export interface Config {
   readonly poolSize: number;
   /** express "trust proxy" (TOKENGATE_TRUST_PROXY): hops allowed to name the client in X-Forwarded-For. */
   readonly trustProxy: boolean | number | string;
+  /** Most calls in one JSON-RPC batch, over HTTP and WebSocket (TOKENGATE_RPC_BATCH_MAX). */
+  readonly rpcBatchMax: number;
 }
+
+/** A batch of more calls holds a connection and the event loop too long for one request. */
+export const DEFAULT_RPC_BATCH_MAX = 100;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
@@ -30,6 +35,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: env.TOKENGATE_BODY_LIMIT || '10mb',
     poolSize: Number(env.TOKENGATE_POOL_SIZE || 20),
     trustProxy: parseTrustProxy(env.TOKENGATE_TRUST_PROXY || 'loopback'),
+    rpcBatchMax: parsePositiveInt('TOKENGATE_RPC_BATCH_MAX', env.TOKENGATE_RPC_BATCH_MAX || String(DEFAULT_RPC_BATCH_MAX)),
   };
 }
 
@@ -37,6 +43,12 @@ function parsePort(raw: string): number {
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be 0..65535, got "${raw}"`);
   return port;
+}
+
+function parsePositiveInt(name: string, raw: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number above 0, got "${raw}"`);
+  return value;
 }
 
 /** "true", a hop count, or express's list form ("loopback, 10.0.0.0/8"). */

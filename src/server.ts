@@ -53,7 +53,9 @@ export async function startServer(config: Config, say: (line: string) => void = 
   const { dataSource, keys, embedded } = await prepareDatabase(config, say);
   observePool(dataSource);
   const audit = new AuditWriter(dataSource);
-  const app = createApp({ dataSource, keys, log, audit, methods: allMethods, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy });
+  const app = createApp({ dataSource, keys, log, audit, methods: allMethods, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy,
+    rpcBatchMax: config.rpcBatchMax,
+  });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
   });

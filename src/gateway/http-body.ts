@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { AppError, E } from '../errors';
+import { parseJsonText } from './json-limits';
 
 /** Turns body-parser failures into catalog errors (413 too large, 400 otherwise). */
 export function bodyParserError(err: unknown): AppError {
@@ -13,11 +14,7 @@ export function bodyParserError(err: unknown): AppError {
 export function parseJsonBody(req: Request): unknown {
   const raw: unknown = req.body;
   if (!Buffer.isBuffer(raw) || raw.length === 0) return undefined;
-  try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw AppError.of(E.PARSE_ERROR);
-  }
+  return parseJsonText(raw.toString('utf8'));
 }
 
 export function baseUrlOf(req: Request): string {

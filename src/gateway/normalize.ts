@@ -2,7 +2,8 @@
  * DualShield clients write nested parameters as dotted keys ("product.id": 5,
  * "user.domain.name": "corp"). Expand them, at any depth, into nested objects so
  * schemas and handlers see one shape. A dotted key merges into an object given
- * explicitly under the same name.
+ * explicitly under the same name. Recursive: callers bound the depth first
+ * (json-limits.ts), counting each dotted segment as the level it becomes.
  */
 export function expandDottedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(expandDottedKeys);

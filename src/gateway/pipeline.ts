@@ -6,6 +6,7 @@ import type { RateLimitSettings } from '../services/rate-limit';
 import { AppError, E } from '../errors';
 import { authorize } from './authorize';
 import { exposeError } from './error-out';
+import { assertDepth, MAX_PARAMS_DEPTH } from './json-limits';
 import { expandDottedKeys, isPlainObject } from './normalize';
 import { projectResult, ReturnSpec } from './project';
 import type { Registry } from './registry';
@@ -44,7 +45,7 @@ export interface Call {
 export type Pipeline = (call: Call) => Promise<unknown>;
 
 /**
- * authenticate → find the method → expand dotted keys → validate → authorise →
+ * authenticate → find the method → bound the depth → expand dotted keys → validate → authorise →
  * handler in one transaction → project through `return` → audit. Every outcome,
  * success or failure, is recorded; only AppErrors leave.
  */
@@ -100,6 +101,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 function normalizeParams(raw: unknown): Record<string, unknown> {
   if (raw === undefined || raw === null) return {};
   if (!isPlainObject(raw)) throw AppError.of(E.INVALID_PARAMS, { errors: [{ path: '/', message: 'params must be an object' }] });
+  // Before anything recurses over the params (expansion, ajv, the `return` projection).
+  assertDepth(raw, MAX_PARAMS_DEPTH);
   return expandDottedKeys(raw) as Record<string, unknown>;
 }
 

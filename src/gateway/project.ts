@@ -4,6 +4,8 @@ import { isPlainObject } from './normalize';
  * DualShield's `return`: ["id","serial"], ["*"] for every simple field, and
  * {"assignedUsers":["id","loginName"]} for relations. Applied to each row of a
  * {total, rows} result, or to the result object itself. Unknown names are skipped.
+ * Recursion follows the spec, which the pipeline has bounded (MAX_PARAMS_DEPTH), and
+ * the result, which the server built.
  */
 export type ReturnSpec = Array<string | Record<string, ReturnSpec>>;
 

@@ -3,6 +3,8 @@ import {
 } from 'json-rpc-2.0';
 import type { Caller } from '../contract/method';
 import { AppError, E } from '../errors';
+import { findTooDeep, MAX_PARAMS_DEPTH, RPC_ENVELOPE_DEPTH, tooDeepError } from './json-limits';
+import { isPlainObject } from './normalize';
 import type { Pipeline } from './pipeline';
 
 /** What one JSON-RPC message (a call or a batch) runs with, whatever carried it. */
@@ -18,13 +20,24 @@ export interface RpcContext {
 export type RpcReply = JSONRPCResponse | JSONRPCResponse[] | null;
 export type RpcHandler = (message: unknown, ctx: RpcContext) => Promise<RpcReply>;
 
+export interface RpcLimits {
+  /** Most calls in one batch (TOKENGATE_RPC_BATCH_MAX); a longer batch is refused whole, unrun. */
+  batchMax: number;
+}
+
 /**
  * JSON-RPC 2.0 for every transport (POST /rpc, GET /ws). The json-rpc-2.0 server does
  * the protocol (ids, notifications, invalid requests); every call goes through the one
  * pipeline in its middleware. A batch runs one call after another, in order, and is
  * always answered with an array.
+ *
+ * Before any call runs, the message as a whole is bounded: a batch longer than
+ * `batchMax` is INVALID_REQUEST (data.max), and a message nested deeper than its params
+ * may be is INVALID_PARAMS (data.max), both answered once, with the call's id when it
+ * was a single call. One request can thus neither hold a connection for thousands of
+ * calls nor reach a recursion with hostile nesting (an echoed id, say).
  */
-export function createRpcHandler(pipeline: Pipeline): RpcHandler {
+export function createRpcHandler(pipeline: Pipeline, limits: RpcLimits): RpcHandler {
   const server = new JSONRPCServer<RpcContext>({ errorListener: () => {} });
   server.applyMiddleware(async (_next, request, ctx) => {
     try {
@@ -41,6 +54,12 @@ export function createRpcHandler(pipeline: Pipeline): RpcHandler {
 
   return async (message, given) => {
     const ctx = { ...given, authenticate: once(given.authenticate) };
+    if (Array.isArray(message) && message.length > limits.batchMax) {
+      const text = `A batch may hold at most ${limits.batchMax} calls; this one holds ${message.length}`;
+      return rpcErrorResponse(null, AppError.of(E.INVALID_REQUEST, { max: limits.batchMax }, text));
+    }
+    const tooDeep = findTooDeep(message, MAX_PARAMS_DEPTH + RPC_ENVELOPE_DEPTH);
+    if (tooDeep !== null) return rpcErrorResponse(singleCallId(message), tooDeepError(tooDeep, MAX_PARAMS_DEPTH));
     if (!Array.isArray(message)) {
       const reply = await server.receive(message as never, ctx);
       return reply ? withErrorName(reply) : null;
@@ -65,6 +84,12 @@ function withErrorName(reply: JSONRPCResponse): JSONRPCResponse {
   const name = reply.error.code === JSONRPCErrorCode.InvalidRequest ? E.INVALID_REQUEST.name
     : reply.error.code === JSONRPCErrorCode.MethodNotFound ? E.METHOD_NOT_FOUND.name : E.INTERNAL.name;
   return { ...reply, error: { ...reply.error, data: { ...reply.error.data, name } } };
+}
+
+/** The id of a single call, to answer a message-level refusal with; a batch's is null. */
+function singleCallId(message: unknown): string | number | null {
+  const id = isPlainObject(message) ? message.id : undefined;
+  return typeof id === 'string' || typeof id === 'number' ? id : null;
 }
 
 function once<T>(fn: () => Promise<T>): () => Promise<T> {

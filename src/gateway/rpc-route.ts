@@ -3,12 +3,14 @@ import type { Caller } from '../contract/method';
 import type { AppError } from '../errors';
 import { baseUrlOf, bodyParserError, parseJsonBody } from './http-body';
 import type { Pipeline } from './pipeline';
-import { createRpcHandler, rpcErrorResponse } from './rpc-handler';
+import { createRpcHandler, rpcErrorResponse, RpcLimits } from './rpc-handler';
 import { requestIdOf } from './request-id';
 
 /** POST /rpc: JSON-RPC 2.0 over HTTP; the protocol itself is rpc-handler.ts, shared with GET /ws. */
-export function rpcRouter(pipeline: Pipeline, opts: { bodyLimit: string; resolveCaller: (req: Request) => Promise<Caller | null> }): Router {
-  const handle = createRpcHandler(pipeline);
+export function rpcRouter(
+  pipeline: Pipeline, opts: { bodyLimit: string; resolveCaller: (req: Request) => Promise<Caller | null>; rpcLimits: RpcLimits },
+): Router {
+  const handle = createRpcHandler(pipeline, opts.rpcLimits);
   const router = express.Router();
   router.post('/rpc', express.raw({ type: () => true, limit: opts.bodyLimit }), async (req: Request, res: Response) => {
     let body: unknown;

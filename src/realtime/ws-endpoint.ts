@@ -7,6 +7,7 @@ import { AppError, E } from '../errors';
 import { readCredential } from '../gateway/credentials';
 import { exposeError } from '../gateway/error-out';
 import { baseUrlOf } from '../gateway/http-body';
+import { parseJsonText } from '../gateway/json-limits';
 import { createRpcHandler, RpcReply, rpcErrorResponse } from '../gateway/rpc-handler';
 import type { RealtimeSettings } from './settings';
 import { ConnectionSlots, idleTimer, SocketSession } from './socket-session';
@@ -31,7 +32,7 @@ export interface WsEndpoint {
  */
 export function createWsEndpoint(app: TokengateApp, settings: RealtimeSettings, slots: ConnectionSlots): WsEndpoint {
   const { checkCredential, log } = app.gateway;
-  const handle = createRpcHandler(app.gateway.pipeline);
+  const handle = createRpcHandler(app.gateway.pipeline, app.gateway.rpcLimits);
   const wss = new WebSocketServer({
     noServer: true, clientTracking: false, maxPayload: settings.maxMessageBytes, perMessageDeflate: false,
   });
@@ -92,9 +93,9 @@ export function createWsEndpoint(app: TokengateApp, settings: RealtimeSettings, 
       if (closing) return; // shutting down: not run, and the socket closes with 1001
       let message: unknown;
       try {
-        message = JSON.parse(textOf(data));
-      } catch {
-        return send(rpcErrorResponse(null, AppError.of(E.PARSE_ERROR)));
+        message = parseJsonText(textOf(data));
+      } catch (err) {
+        return send(rpcErrorResponse(null, err as AppError));
       }
       const correlationId = randomUUID();
       const accepted = session.queue.offer(async () => {

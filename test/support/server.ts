@@ -38,7 +38,7 @@ export interface TestServer {
  * (migrated from scratch), the real app on an ephemeral port.
  */
 export async function startTestServer(
-  { realtime: realtimeLimits, ...options }: Partial<Pick<AppDeps, 'log' | 'rateLimits'>> & { realtime?: Partial<RealtimeSettings> } = {},
+  { realtime: realtimeLimits, ...options }: Partial<Pick<AppDeps, 'log' | 'rateLimits' | 'rpcBatchMax'>> & { realtime?: Partial<RealtimeSettings> } = {},
 ): Promise<TestServer> {
   const serverUrl = process.env.TOKENGATE_TEST_PG_URL;
   if (!serverUrl) throw new Error('TOKENGATE_TEST_PG_URL is not set (jest globalSetup starts PostgreSQL)');

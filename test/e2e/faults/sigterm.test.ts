@@ -41,6 +41,7 @@ async function spawnServer(databaseUrl: string, args: string[] = []) {
     env: {
       ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', TOKENGATE_DATA_DIR: dataDir,
       TOKENGATE_ADMIN_KEY: adminKey, TOKENGATE_MASTER_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'warn',
+      TOKENGATE_RPC_BATCH_MAX: '300', // the batches below are long on purpose: calls in flight at the signal
     },
   });
   let output = '';

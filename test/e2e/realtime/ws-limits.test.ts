@@ -29,6 +29,7 @@ const connect = async (opts: Parameters<typeof openWs>[2] = {}) => {
 beforeAll(async () => {
   s = await startTestServer({
     realtime: LIMITS, log: createLogger('warn', sink), rateLimits: rateLimitSettings({ TOKENGATE_RATE_LIMIT_AUTH_DEVICE: '2/300' }),
+    rpcBatchMax: 4000, // the slow-reader test needs big replies: batches of 4000 invalid calls
   });
   device = await s.call('/device/register', { attrs: {} });
 });
