@@ -50,8 +50,9 @@ rmSync(dir, { recursive: true, force: true });
 /** One domain, `n` users and `n` OATH/HOTP tokens (the bench never reads a seed: a placeholder is sealed). */
 async function prepare(n) {
   const started = performance.now();
-  const { rows: [domain] } = await pool.query(`INSERT INTO domains (name) VALUES ('bench') RETURNING id`);
-  await pool.query(`INSERT INTO users (domain_id, login_name) SELECT $1, 'user' || i FROM generate_series(0, $2 - 1) i`, [domain.id, n]);
+  // Lower-case ASCII names are their own keys (src/domain/names/username-key.ts).
+  const { rows: [domain] } = await pool.query(`INSERT INTO domains (name, name_key) VALUES ('bench', 'bench') RETURNING id`);
+  await pool.query(`INSERT INTO users (domain_id, login_name, login_name_key) SELECT $1, 'user' || i, 'user' || i FROM generate_series(0, $2 - 1) i`, [domain.id, n]);
   await pool.query(`
     INSERT INTO tokens (product_id, serial, seed_sealed, algorithm, digits, period)
     SELECT p.id, 'S' || i, '\\x00'::bytea, p.algorithm, p.digits, p.period
@@ -108,7 +109,7 @@ function goal(rows, seconds, copyRatio, peakMb) {
 async function bareInsert() {
   await pool.query('DROP TABLE IF EXISTS bench_ids');
   await pool.query(`CREATE TABLE bench_ids AS SELECT t.id AS token_id, u.id AS user_id
-    FROM bench_copy c JOIN users u ON u.login_name = c.login_name JOIN tokens t ON t.serial = c.serial`);
+    FROM bench_copy c JOIN users u ON u.login_name_key = c.login_name JOIN tokens t ON t.serial = c.serial`);
   await pool.query('TRUNCATE token_assignments');
   await pool.query('VACUUM ANALYZE token_assignments, bench_ids');
   await pool.query('CHECKPOINT');

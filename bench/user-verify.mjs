@@ -19,8 +19,8 @@ const EXPIRY = process.env.BENCH_EXPIRY ?? 'SlidingTtl';
 export async function bareRoutes(app, { pool, apiKeyCaller, audit, hash, importDist }) {
   const { VERIFY_USER_TOKEN_SQL } = await importDist('services/user-tokens/user-tokens.js');
   app.post('/setup', async (req, res) => {
-    const [{ id: ecosystemId }] = (await pool.query(`INSERT INTO domains (name) VALUES ('bare') RETURNING id`)).rows;
-    const [{ id: userId }] = (await pool.query(`INSERT INTO users (domain_id, login_name) VALUES ($1, 'bare') RETURNING id`, [ecosystemId])).rows;
+    const [{ id: ecosystemId }] = (await pool.query(`INSERT INTO domains (name, name_key) VALUES ('bare', 'bare') RETURNING id`)).rows;
+    const [{ id: userId }] = (await pool.query(`INSERT INTO users (domain_id, login_name, login_name_key) VALUES ($1, 'bare', 'bare') RETURNING id`, [ecosystemId])).rows;
     const tokens = Array.from({ length: req.body.n }, () => `tgu_${randomBytes(32).toString('base64url')}`);
     await pool.query(
       `INSERT INTO user_tokens (token_hash, user_id, domain_id, expiry_type, ttl_seconds, expires_at)

@@ -73,9 +73,9 @@ if (isMain(import.meta.url)) {
     // tokens through the import method (sealed by the server), users and assignments with SQL
     const seeds = Array.from({ length: USERS }, () => randomBytes(20));
     const imported = await gateway.rest('/token/create', { attrs: { data: seeds.map((seed, i) => `BENCH-${i},${seed.toString('hex')},HOTP,6,0`).join('\n') } }, bearer(tg.adminKey));
-    const { rows: [domain] } = await pool.query(`INSERT INTO domains (name) VALUES ('bench') RETURNING id`);
+    const { rows: [domain] } = await pool.query(`INSERT INTO domains (name, name_key) VALUES ('bench', 'bench') RETURNING id`);
     const { rows: users } = await pool.query(
-      `INSERT INTO users (domain_id, login_name) SELECT $1, 'user' || g FROM generate_series(0, $2 - 1) g RETURNING id, login_name`, [domain.id, USERS]);
+      `INSERT INTO users (domain_id, login_name, login_name_key) SELECT $1, 'user' || g, 'user' || g FROM generate_series(0, $2 - 1) g RETURNING id, login_name`, [domain.id, USERS]);
     const userIds = users.sort((a, b) => Number(a.login_name.slice(4)) - Number(b.login_name.slice(4))).map((u) => u.id);
     const tokenIds = imported.rows.sort((a, b) => Number(a.serial.slice(6)) - Number(b.serial.slice(6))).map((r) => r.id);
     await pool.query(`INSERT INTO token_assignments (token_id, user_id) SELECT * FROM unnest($1::uuid[], $2::uuid[])`, [tokenIds, userIds]);

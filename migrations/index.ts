@@ -4,6 +4,7 @@ import { UserTokens1764130000003 } from './1764130000003-user-tokens';
 import { Devices1764130000004 } from './1764130000004-devices';
 import { Templates1764130000005 } from './1764130000005-templates';
 import { RateLimits1764130000006 } from './1764130000006-rate-limits';
+import { NameKeys1764130000008 } from './1764130000008-name-keys';
 
 /** Every migration, in order. Never edit one that has landed: add a new one. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   Devices1764130000004,
   Templates1764130000005,
   RateLimits1764130000006,
+  NameKeys1764130000008,
 ];

@@ -1,3 +1,4 @@
+import { usernameKey } from '../../domain/names/username-key';
 import type { UserRef } from '../directory/refs';
 
 /**
@@ -6,6 +7,9 @@ import type { UserRef } from '../directory/refs';
  * an existing user from an unknown one any more than AUTH_FAILED does.
  */
 export function verifyFailureBucket(userId: string | undefined, ref: UserRef): string {
-  const who = userId ?? ref.id?.toLowerCase() ?? `${ref.domain?.id ?? ref.domain?.name}/${ref.loginName ?? ref.loginNam}`;
+  const loginName = ref.loginName ?? ref.loginNam;
+  const domain = ref.domain?.id ?? (ref.domain?.name === undefined ? undefined : usernameKey(ref.domain.name));
+  // By the names' keys: spelling a missing user another way does not open a fresh bucket.
+  const who = userId ?? ref.id?.toLowerCase() ?? `${domain}/${loginName === undefined ? undefined : usernameKey(loginName)}`;
   return `verify-fail:user:${who}`;
 }

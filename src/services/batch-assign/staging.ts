@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { seal, unseal } from '../../domain/crypto/seal';
+import { usernameKey } from '../../domain/names/username-key';
 import type { CheckedRow } from './row-checks';
 
 /**
@@ -21,20 +22,24 @@ export async function createStagingTable(db: EntityManager): Promise<void> {
       status text,
       pin_sealed text,           -- AES-256-GCM under the call's ephemeral key, base64
       error_name text,           -- set when the row failed a check of its own (row-checks.ts)
-      error_message text
+      error_message text,
+      domain_key text NOT NULL,  -- the names' keys (domain/names): rows meet the directory by these
+      login_name_key text NOT NULL
     ) ON COMMIT DROP`);
 }
 
-/** One multi-row INSERT per chunk: ten array parameters whatever the chunk size. */
+/** One multi-row INSERT per chunk: twelve array parameters whatever the chunk size. */
 export async function stageRows(db: EntityManager, rows: readonly CheckedRow[], pinKey: Buffer): Promise<void> {
   const column = <K extends keyof CheckedRow>(k: K) => rows.map((r) => r[k]);
   await db.query(
     `INSERT INTO batch_assign_rows
-     SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])`,
+     SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
+                          $11::text[], $12::text[])`,
     [
       column('line'), column('domain'), column('loginName'), column('manufacturerCode'), column('productCode'),
       column('serial'), column('status'), rows.map((r) => (r.pin === null ? null : sealPin(pinKey, r.pin, r.line))),
       column('errorName'), column('errorMessage'),
+      rows.map((r) => usernameKey(r.domain)), rows.map((r) => usernameKey(r.loginName)),
     ],
   );
 }

@@ -13,6 +13,7 @@ export interface RowError {
  * directory and the tokens, the first problem of each row chosen by a CASE, in this
  * order: a problem of its own (row-checks.ts), domain, user, product, token, a
  * DECEASED token, a token named on several lines, a token owned by someone else.
+ * Names meet the directory by their keys, as every method looks them up.
  * Each join hits a unique key, so a row never multiplies. A token named on several
  * lines fails on all of them: the file does not say which owner is meant.
  */
@@ -24,8 +25,8 @@ const CHECK_ROWS = `
            count(*) OVER (PARTITION BY t.id) AS times_named,
            min(r.line) OVER (PARTITION BY t.id) AS first_line
     FROM batch_assign_rows r
-    LEFT JOIN domains d ON d.name = r.domain AND d.deleted_at IS NULL
-    LEFT JOIN users u ON u.domain_id = d.id AND u.login_name = r.login_name AND u.deleted_at IS NULL
+    LEFT JOIN domains d ON d.name_key = r.domain_key AND d.deleted_at IS NULL
+    LEFT JOIN users u ON u.domain_id = d.id AND u.login_name_key = r.login_name_key AND u.deleted_at IS NULL
     LEFT JOIN products p ON p.manufacturer_code = r.manufacturer_code AND p.product_code = r.product_code
     LEFT JOIN tokens t ON t.product_id = p.id AND t.serial = r.serial
     LEFT JOIN token_assignments owner ON owner.token_id = t.id AND owner.role = 'owner'
@@ -43,7 +44,7 @@ const CHECK_ROWS = `
     END AS problem
     FROM resolved
   )
-  SELECT line, serial, status, pin_sealed, domain_id, login_name, user_id, token_id, held_already,
+  SELECT line, serial, status, pin_sealed, domain_id, login_name, login_name_key, user_id, token_id, held_already,
     CASE problem
       WHEN 'own' THEN error_name
       WHEN 'domain' THEN 'DOMAIN_NOT_FOUND'

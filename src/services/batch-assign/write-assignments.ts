@@ -10,18 +10,20 @@ import { AppError, E, isUniqueViolation } from '../../errors';
 
 /** createUsers: the good rows' unknown users, created in their (existing) domains. */
 export async function createMissingUsers(db: EntityManager): Promise<number> {
+  // One user per name key, spelled as on its first line ("José" and "JOSÉ" are one user).
   // ON CONFLICT: another call may create the same user meanwhile; it is then simply found.
   const created = await sqlCount(db, `
-    INSERT INTO users (domain_id, login_name)
-    SELECT DISTINCT domain_id, login_name FROM batch_assign_checked
+    INSERT INTO users (domain_id, login_name, login_name_key)
+    SELECT DISTINCT ON (domain_id, login_name_key) domain_id, login_name, login_name_key FROM batch_assign_checked
     WHERE error_name IS NULL AND user_id IS NULL
-    ON CONFLICT (domain_id, login_name) WHERE deleted_at IS NULL DO NOTHING
+    ORDER BY domain_id, login_name_key, line
+    ON CONFLICT (domain_id, login_name_key) WHERE deleted_at IS NULL DO NOTHING
     RETURNING id`);
   await db.query(`
     UPDATE batch_assign_checked c SET user_id = u.id
     FROM users u
     WHERE c.user_id IS NULL AND c.error_name IS NULL
-      AND u.domain_id = c.domain_id AND u.login_name = c.login_name AND u.deleted_at IS NULL`);
+      AND u.domain_id = c.domain_id AND u.login_name_key = c.login_name_key AND u.deleted_at IS NULL`);
   return created;
 }
 

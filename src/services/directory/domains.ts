@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { sql, sqlCount } from '../../db/sql';
+import { usernameKey } from '../../domain/names/username-key';
 import { AppError, E } from '../../errors';
 import type { Resource } from './resource';
 import { softDeleteUsers } from './users';
@@ -13,12 +14,13 @@ export const DOMAINS: Resource = {
   defaultOrder: 't.name, t.id',
   fields: {
     id: { column: 't.id', type: 'uuid' },
-    name: { column: 't.name', type: 'text' },
+    name: { column: 't.name', type: 'text', keyed: { column: 't.name_key', key: usernameKey } },
     description: { column: 't.description', type: 'text' },
     createdAt: { column: 't.created_at', type: 'time' },
   },
   writable: { name: 'name', description: 'description' },
-  unique: { domains_name_live: ['name'] },
+  keyColumns: { name: 'name_key' },
+  unique: { domains_name_key_live: ['name'] },
   notFound: E.DOMAIN_NOT_FOUND,
 };
 

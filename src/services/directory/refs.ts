@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { sql } from '../../db/sql';
+import { usernameKey } from '../../domain/names/username-key';
 import { AppError, E } from '../../errors';
 
 /**
@@ -28,6 +29,11 @@ export interface FindUserOptions {
   lock?: 'share';
 }
 
+/** Names are looked up by their key (domain/names/username-key.ts), on the indexed key columns. */
+function keyOf(name: string | undefined): string | null {
+  return name === undefined ? null : usernameKey(name);
+}
+
 export async function findUser(db: EntityManager, ref: UserRef, opts: FindUserOptions = {}): Promise<UserRow> {
   const loginName = ref.loginName ?? ref.loginNam;
   const lock = opts.lock === 'share' ? 'FOR SHARE OF u' : '';
@@ -35,8 +41,9 @@ export async function findUser(db: EntityManager, ref: UserRef, opts: FindUserOp
     ? await sql(db, `SELECT ${USER_COLUMNS} FROM users u JOIN domains d ON d.id = u.domain_id
                       WHERE u.id = $1 AND u.deleted_at IS NULL AND d.deleted_at IS NULL ${lock}`, [ref.id])
     : await sql(db, `SELECT ${USER_COLUMNS} FROM users u JOIN domains d ON d.id = u.domain_id
-                      WHERE u.login_name = $1 AND u.deleted_at IS NULL AND d.deleted_at IS NULL
-                        AND (d.id::text = $2 OR d.name = $3) ${lock}`, [loginName, ref.domain?.id ?? '', ref.domain?.name ?? null]);
+                      WHERE u.login_name_key = $1 AND u.deleted_at IS NULL AND d.deleted_at IS NULL
+                        AND (d.id::text = $2 OR d.name_key = $3) ${lock}`,
+        [keyOf(loginName), ref.domain?.id ?? '', keyOf(ref.domain?.name)]);
   if (!row) throw AppError.of(E.USER_NOT_FOUND);
   return row;
 }
@@ -69,9 +76,9 @@ export async function findDomain(db: EntityManager, ref: DomainRef, options: { f
   if (!ref.id && !ref.name) throw AppError.of(E.DOMAIN_NOT_FOUND);
   const [row] = await sql(db,
     `SELECT id, name FROM domains
-      WHERE deleted_at IS NULL AND ($1::uuid IS NULL OR id = $1::uuid) AND ($2::text IS NULL OR name = $2::text)
+      WHERE deleted_at IS NULL AND ($1::uuid IS NULL OR id = $1::uuid) AND ($2::text IS NULL OR name_key = $2::text)
       ${options.forShare ? 'FOR SHARE' : ''}`,
-    [ref.id ?? null, ref.name ?? null]);
+    [ref.id ?? null, keyOf(ref.name)]);
   if (!row) throw AppError.of(E.DOMAIN_NOT_FOUND);
   return row;
 }

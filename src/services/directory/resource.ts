@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { sql, sqlCount } from '../../db/sql';
+import { usernameKey } from '../../domain/names/username-key';
 import { AppError, E, ErrorDef, isUniqueViolation } from '../../errors';
 import { buildWhere, FieldMap, MatchEntry, SearchParams, searchPage } from '../query/search-query';
 
@@ -25,6 +26,8 @@ export interface Resource {
   readonly fields: FieldMap;
   /** Attribute → column for create and set. */
   readonly writable: Readonly<Record<string, string>>;
+  /** Name column → its key column, written beside it on create and set (domain/names). */
+  readonly keyColumns?: Readonly<Record<string, string>>;
   /** Unique constraint or index name → the API fields it covers, for CONFLICT data. */
   readonly unique: Readonly<Record<string, readonly string[]>>;
   readonly notFound: ErrorDef;
@@ -97,7 +100,10 @@ function toColumns(r: Resource, attrs: object): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [attr, value] of Object.entries(attrs)) {
     const column = r.writable[attr];
-    if (column && value !== undefined) out[column] = value;
+    if (!column || value === undefined) continue;
+    out[column] = value;
+    const keyColumn = r.keyColumns?.[column];
+    if (keyColumn) out[keyColumn] = usernameKey(value as string);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { sqlCount } from '../../db/sql';
 import { AppError, E } from '../../errors';
+import { usernameKey } from '../../domain/names/username-key';
 import type { MatchEntry } from '../query/search-query';
 import { createRecord, getRecord, Resource, setRecord } from './resource';
 import { DomainRef, findDomain } from './refs';
@@ -17,9 +18,9 @@ export const USERS: Resource = {
   fields: {
     id: { column: 't.id', type: 'uuid' },
     'domain.id': { column: 'd.id', type: 'uuid' },
-    'domain.name': { column: 'd.name', type: 'text' },
-    loginName: { column: 't.login_name', type: 'text' },
-    loginNam: { column: 't.login_name', type: 'text' },
+    'domain.name': { column: 'd.name', type: 'text', keyed: { column: 'd.name_key', key: usernameKey } },
+    loginName: { column: 't.login_name', type: 'text', keyed: { column: 't.login_name_key', key: usernameKey } },
+    loginNam: { column: 't.login_name', type: 'text', keyed: { column: 't.login_name_key', key: usernameKey } },
     firstName: { column: 't.first_name', type: 'text' },
     lastName: { column: 't.last_name', type: 'text' },
     email: { column: 't.email', type: 'text' },
@@ -30,7 +31,9 @@ export const USERS: Resource = {
   writable: {
     loginName: 'login_name', firstName: 'first_name', lastName: 'last_name', email: 'email', mobile: 'mobile', status: 'status',
   },
-  unique: { users_login_live: ['domain', 'loginName'] },
+  keyColumns: { login_name: 'login_name_key' },
+  // loginNames are unique per domain by their key: "José", "jose\u0301" and "JOSÉ" are one user.
+  unique: { users_login_key_live: ['domain', 'loginName'] },
   notFound: E.USER_NOT_FOUND,
 };
 

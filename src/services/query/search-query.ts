@@ -8,7 +8,15 @@ import { AppError, E } from '../../errors';
  * named, so neither a column nor an operator ever comes from the client verbatim.
  */
 export type FieldType = 'text' | 'int' | 'bool' | 'time' | 'uuid';
-export interface FieldSpec { column: string; type: FieldType }
+export interface FieldSpec {
+  column: string;
+  type: FieldType;
+  /**
+   * A name compared through its key (domain/names): match values are keyed and meet the
+   * indexed key column instead of `column`, for every operator; orderBy still sorts by `column`.
+   */
+  keyed?: { column: string; key: (value: string) => string };
+}
 export type FieldMap = Readonly<Record<string, FieldSpec>>;
 export type MatchEntry = [string, string, unknown];
 
@@ -24,18 +32,19 @@ export function buildWhere(fields: FieldMap, match: MatchEntry[] = [], firstPara
     const spec = fields[field];
     if (!spec) throw invalid(`match: unknown field "${field}"; known: ${Object.keys(fields).join(', ')}`);
     const placeholder = () => `$${firstParam + params.length - 1}`; // after the push
+    const column = spec.keyed?.column ?? spec.column;
     if (op === 'in') {
       if (!Array.isArray(value)) throw invalid(`match: "in" on "${field}" needs an array`);
       params.push(value.map((v) => coerce(spec, field, v)));
-      clauses.push(`${spec.column} = ANY(${placeholder()}::${sqlType(spec.type)}[])`);
+      clauses.push(`${column} = ANY(${placeholder()}::${sqlType(spec.type)}[])`);
     } else if (op in OPERATORS) {
       if (value === null && (op === '=' || op === '!=')) {
-        clauses.push(`${spec.column} IS ${op === '=' ? '' : 'NOT '}NULL`);
+        clauses.push(`${column} IS ${op === '=' ? '' : 'NOT '}NULL`);
         continue;
       }
       if (op === 'like' && spec.type !== 'text') throw invalid(`match: "like" needs a text field, "${field}" is not`);
       params.push(coerce(spec, field, value));
-      clauses.push(`${spec.column} ${OPERATORS[op]} ${placeholder()}::${sqlType(spec.type)}`);
+      clauses.push(`${column} ${OPERATORS[op]} ${placeholder()}::${sqlType(spec.type)}`);
     } else {
       throw invalid(`match: unknown operator "${op}"`);
     }
@@ -86,7 +95,8 @@ function coerce(spec: FieldSpec, field: string, value: unknown): unknown {
     spec.type === 'uuid' ? typeof value === 'string' && UUID.test(value) :
     typeof value === 'string' && !Number.isNaN(Date.parse(value));
   if (!ok) throw invalid(`match: "${field}" takes a ${spec.type} value`);
-  return value;
+  // `%` and `_` pass through the key unchanged, so a `like` pattern keys as its text does.
+  return spec.keyed ? spec.keyed.key(value as string) : value;
 }
 
 function sqlType(type: FieldType): string {

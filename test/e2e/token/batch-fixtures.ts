@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { seal } from '../../../src/domain/crypto/seal';
+import { usernameKey } from '../../../src/domain/names/username-key';
 import type { RestReply, TestServer } from '../../support/server';
 
 /**
@@ -7,14 +8,15 @@ import type { RestReply, TestServer } from '../../support/server';
  * set-based (one statement for any number of rows), so large fixtures stay fast.
  */
 export async function createDomain(s: TestServer, name: string): Promise<string> {
-  const [row] = await s.db.query('INSERT INTO domains (name) VALUES ($1) RETURNING id', [name]);
+  const [row] = await s.db.query('INSERT INTO domains (name, name_key) VALUES ($1, $2) RETURNING id', [name, usernameKey(name)]);
   return row.id;
 }
 
 export async function createUsers(s: TestServer, domainId: string, loginNames: string[]): Promise<string[]> {
   const rows = await s.db.query(
-    `INSERT INTO users (domain_id, login_name) SELECT $1, n FROM unnest($2::text[]) WITH ORDINALITY AS x(n, i) ORDER BY i RETURNING id`,
-    [domainId, loginNames]);
+    `INSERT INTO users (domain_id, login_name, login_name_key)
+     SELECT $1, n, k FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS x(n, k, i) ORDER BY i RETURNING id`,
+    [domainId, loginNames, loginNames.map(usernameKey)]);
   return rows.map((r: { id: string }) => r.id);
 }
 

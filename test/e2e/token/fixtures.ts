@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { usernameKey } from '../../../src/domain/names/username-key';
 import { base32Decode, generateHotp, generateTotp, type OtpAlgorithm } from '../../../src/domain/otp';
 import type { TestServer } from '../../support/server';
 
@@ -15,11 +16,12 @@ const suffix = () => Math.random().toString(36).slice(2, 8);
 export async function makeUser(s: TestServer, opts: { loginName?: string; domain?: string; status?: string } = {}) {
   const domainName = opts.domain ?? `dom-${suffix()}`;
   const [domain] = await s.db.query(
-    `INSERT INTO domains (name) VALUES ($1) ON CONFLICT (name) WHERE deleted_at IS NULL DO UPDATE SET name = EXCLUDED.name RETURNING id, name`,
-    [domainName]);
+    `INSERT INTO domains (name, name_key) VALUES ($1, $2) ON CONFLICT (name_key) WHERE deleted_at IS NULL DO UPDATE SET name = EXCLUDED.name RETURNING id, name`,
+    [domainName, usernameKey(domainName)]);
   const loginName = opts.loginName ?? `user-${suffix()}`;
   const [user] = await s.db.query(
-    `INSERT INTO users (domain_id, login_name, status) VALUES ($1, $2, $3) RETURNING id`, [domain.id, loginName, opts.status ?? 'ACTIVE']);
+    `INSERT INTO users (domain_id, login_name, login_name_key, status) VALUES ($1, $2, $3, $4) RETURNING id`,
+    [domain.id, loginName, usernameKey(loginName), opts.status ?? 'ACTIVE']);
   return { id: user.id as string, loginName, domain: { id: domain.id as string, name: domain.name as string } };
 }
 

@@ -4,8 +4,10 @@ import type { TestServer } from '../../support/server';
 
 /** Domains and users made with SQL (the directory methods are another family's). */
 export async function makeUser(s: TestServer, domainId?: string): Promise<{ ecosystemId: string; id: string }> {
-  const ecosystemId = domainId ?? (await s.db.query(`INSERT INTO domains (name) VALUES ($1) RETURNING id`, [`eco-${randomUUID()}`]))[0].id;
-  const [{ id }] = await s.db.query(`INSERT INTO users (domain_id, login_name) VALUES ($1, $2) RETURNING id`, [ecosystemId, `u-${randomUUID()}`]);
+  // Lower-case ASCII names: each is its own key (src/domain/names/username-key.ts).
+  const domainName = `eco-${randomUUID()}`;
+  const ecosystemId = domainId ?? (await s.db.query(`INSERT INTO domains (name, name_key) VALUES ($1, $1) RETURNING id`, [domainName]))[0].id;
+  const [{ id }] = await s.db.query(`INSERT INTO users (domain_id, login_name, login_name_key) VALUES ($1, $2, $2) RETURNING id`, [ecosystemId, `u-${randomUUID()}`]);
   return { ecosystemId, id };
 }
 
