@@ -61,15 +61,16 @@ async function fillKeys(q: QueryRunner, table: 'domains' | 'users', column: stri
 
 interface Collision { kind: 'domain' | 'user'; domain: string | null; names: string[] }
 
-/** Live names (tombstones may repeat) that share a key: domains, and users within one domain. */
+/** Live names (tombstones may repeat) that share a key: domains, and users within one domain; listed in code point order. */
 async function findCollisions(q: QueryRunner): Promise<Collision[]> {
   const domains: Array<{ names: string[] }> = await q.query(`
-    SELECT array_agg(name ORDER BY name) AS names FROM domains WHERE deleted_at IS NULL
-     GROUP BY name_key HAVING count(*) > 1 ORDER BY min(name)`);
+    SELECT array_agg(name ORDER BY name COLLATE "C") AS names FROM domains WHERE deleted_at IS NULL
+     GROUP BY name_key HAVING count(*) > 1 ORDER BY min(name COLLATE "C")`);
   const users: Array<{ domain: string; names: string[] }> = await q.query(`
-    SELECT d.name AS domain, array_agg(u.login_name ORDER BY u.login_name) AS names
+    SELECT d.name AS domain, array_agg(u.login_name ORDER BY u.login_name COLLATE "C") AS names
       FROM users u JOIN domains d ON d.id = u.domain_id WHERE u.deleted_at IS NULL
-     GROUP BY d.name, u.domain_id, u.login_name_key HAVING count(*) > 1 ORDER BY d.name, min(u.login_name)`);
+     GROUP BY d.name, u.domain_id, u.login_name_key HAVING count(*) > 1
+     ORDER BY d.name COLLATE "C", min(u.login_name COLLATE "C")`);
   return [
     ...domains.map((r) => ({ kind: 'domain' as const, domain: null, names: r.names })),
     ...users.map((r) => ({ kind: 'user' as const, domain: r.domain, names: r.names })),
