@@ -393,8 +393,9 @@ export type DeviceVerifyTokenParams = {
 
 /**
  * Params of /domain/create. Create a domain (a user directory; Droplit calls it an ecosystem) → {id}.
- * The name is unique among live domains (CONFLICT, data.fields ["name"]); the name of a deleted domain
- * may be used again. Scope directory.
+ * The name is unique among live domains (CONFLICT, data.fields ["name"]), compared as a directory
+ * compares names (PRECIS UsernameCaseMapped, RFC 8265: case and Unicode form ignored) and kept as
+ * given; the name of a deleted domain may be used again. Scope directory.
  */
 export type DomainCreateParams = {
   attrs: {
@@ -1070,8 +1071,9 @@ export type TokenSyncTokenParams = {
  * Params of /user/create. Create a user in a live domain → {id}. domain is {id} or {name}
  * ("domain.name" works as a dotted key); a deleted or unknown domain → DOMAIN_NOT_FOUND. loginName (or
  * its alias loginNam) is unique among the live users of the domain (CONFLICT, data.fields
- * ["domain","loginName"]); the loginName of a deleted user may be used again. status defaults to
- * ACTIVE. Scope directory.
+ * ["domain","loginName"]), compared as a directory compares names (PRECIS UsernameCaseMapped, RFC
+ * 8265: case and Unicode form ignored, so "José", "jose\u0301" and "JOSÉ" are one) and kept as given;
+ * the loginName of a deleted user may be used again. status defaults to ACTIVE. Scope directory.
  */
 export type UserCreateParams = {
   attrs: {

@@ -56,7 +56,7 @@ export async function allAssignments(s: TestServer): Promise<unknown[]> {
 export async function uploadCsv(
   s: TestServer, body: string | Buffer, opts: { query?: Record<string, string | boolean>; contentType?: string; key?: string } = {},
 ): Promise<RestReply> {
-  const query = new URLSearchParams(Object.entries(opts.query ?? {}).map(([k, v]) => [k, String(v)]));
+  const query = new URLSearchParams(Object.entries(opts.query ?? {}).map(([k, v]): [string, string] => [k, String(v)]));
   const res = await fetch(`${s.url}/rest/token/batchAssignTokens?${query}`, {
     method: 'POST',
     headers: { 'content-type': opts.contentType ?? 'text/csv', authorization: `Bearer ${opts.key ?? s.adminKey}` },
