@@ -54,12 +54,8 @@ export function createRpcHandler(pipeline: Pipeline, limits: RpcLimits): RpcHand
 
   return async (message, given) => {
     const ctx = { ...given, authenticate: once(given.authenticate) };
-    if (Array.isArray(message) && message.length > limits.batchMax) {
-      const text = `A batch may hold at most ${limits.batchMax} calls; this one holds ${message.length}`;
-      return rpcErrorResponse(null, AppError.of(E.INVALID_REQUEST, { max: limits.batchMax }, text));
-    }
-    const tooDeep = findTooDeep(message, MAX_PARAMS_DEPTH + RPC_ENVELOPE_DEPTH);
-    if (tooDeep !== null) return rpcErrorResponse(singleCallId(message), tooDeepError(tooDeep, MAX_PARAMS_DEPTH));
+    const outOfBounds = refuseOutOfBounds(message, limits);
+    if (outOfBounds) return outOfBounds;
     if (!Array.isArray(message)) {
       const reply = await server.receive(message as never, ctx);
       return reply ? withErrorName(reply) : null;
@@ -84,6 +80,16 @@ function withErrorName(reply: JSONRPCResponse): JSONRPCResponse {
   const name = reply.error.code === JSONRPCErrorCode.InvalidRequest ? E.INVALID_REQUEST.name
     : reply.error.code === JSONRPCErrorCode.MethodNotFound ? E.METHOD_NOT_FOUND.name : E.INTERNAL.name;
   return { ...reply, error: { ...reply.error, data: { ...reply.error.data, name } } };
+}
+
+/** The one reply refusing a message too long (batch) or too deep for `limits`; null when it is within them. */
+export function refuseOutOfBounds(message: unknown, limits: RpcLimits): JSONRPCResponse | null {
+  if (Array.isArray(message) && message.length > limits.batchMax) {
+    const text = `A batch may hold at most ${limits.batchMax} calls; this one holds ${message.length}`;
+    return rpcErrorResponse(null, AppError.of(E.INVALID_REQUEST, { max: limits.batchMax }, text));
+  }
+  const tooDeep = findTooDeep(message, MAX_PARAMS_DEPTH + RPC_ENVELOPE_DEPTH);
+  return tooDeep === null ? null : rpcErrorResponse(singleCallId(message), tooDeepError(tooDeep, MAX_PARAMS_DEPTH));
 }
 
 /** The id of a single call, to answer a message-level refusal with; a batch's is null. */

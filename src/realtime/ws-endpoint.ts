@@ -8,7 +8,7 @@ import { readCredential } from '../gateway/credentials';
 import { exposeError } from '../gateway/error-out';
 import { baseUrlOf } from '../gateway/http-body';
 import { parseJsonText } from '../gateway/json-limits';
-import { createRpcHandler, RpcReply, rpcErrorResponse } from '../gateway/rpc-handler';
+import { createRpcHandler, refuseOutOfBounds, RpcReply, rpcErrorResponse } from '../gateway/rpc-handler';
 import type { RealtimeSettings } from './settings';
 import { ConnectionSlots, idleTimer, SocketSession } from './socket-session';
 import { accessTokenOf, expressView, refuseUpgrade, refuseWithError } from './upgrade-request';
@@ -102,7 +102,9 @@ export function createWsEndpoint(app: TokengateApp, settings: RealtimeSettings, 
         send(await handle(message, { authenticate: session.authenticate, baseUrl: session.baseUrl, correlationId }));
         if (session.lost) ws.close(WS_CLOSE.CREDENTIAL_LOST, 'credentials no longer valid');
       });
-      if (!accepted) send(refusal(message, settings));
+      // Unqueued: one RATE_LIMITED per call, unless the message is refused whole anyway (a
+      // batch over the limit would otherwise turn into thousands of replies).
+      if (!accepted) send(refuseOutOfBounds(message, app.gateway.rpcLimits) ?? refusal(message, settings));
     });
   }
 

@@ -89,6 +89,17 @@ describe('GET /ws limits', () => {
     expect((await other.call(rpcCall(9, '/device/get', { uuid: device.uuid }))).result.uuid).toBe(device.uuid);
   });
 
+  it('when the queue is full and a batch over the batch limit arrives then it is refused once, not answered call by call', async () => {
+    const flood = await connect();
+    for (const id of [1, 2]) flood.send(rpcCall(id, '/device/generateAndStoreToken', { uuid: device.uuid }));
+    flood.send(Array.from({ length: 4001 }, (_, i) => ({ id: i }))); // while those two fill in-flight and queue
+    const replies = await Promise.all([1, 2, 3].map(() => flood.next()));
+    expect(replies.filter((r) => Array.isArray(r))).toEqual([]);
+    expect(replies.find((r) => r.id === null)).toEqual({
+      jsonrpc: '2.0', id: null, error: { code: -32600, message: 'A batch may hold at most 4000 calls; this one holds 4001', data: { name: 'INVALID_REQUEST', max: 4000 } },
+    });
+  });
+
   it('when the connection limit is reached then further upgrades are refused with 503 and Retry-After', async () => {
     for (let i = 0; i < LIMITS.maxConnections; i++) await connect();
     await expect(openWs(s, bearer(s.adminKey))).rejects.toMatchObject({ status: 503, headers: { 'retry-after': '5' }, body: { name: 'UNAVAILABLE' } });
