@@ -80,6 +80,14 @@ describe('SDK: tg.batch (one JSON-RPC batch)', () => {
     expect(requests).toBe(0);
   });
 
+  it('when the batch holds more calls than the server allows then it rejects with INVALID_REQUEST and data.max, and none runs', async () => {
+    const tg = sdkFor(s);
+    const err = await tg.batch((b) => Array.from({ length: 101 }, (_, i) => b.domain.create({ attrs: { name: `sdk over limit ${i}` } }))).catch((e) => e);
+    expect(err).toBeInstanceOf(TokengateError);
+    expect(err).toMatchObject({ name: 'INVALID_REQUEST', code: -32600, data: { max: 100 } });
+    expect(await s.db.query(`SELECT count(*)::int AS n FROM domains WHERE name LIKE 'sdk over limit%'`)).toEqual([{ n: 0 }]);
+  });
+
   it('when the key is unknown then every call of the batch answers UNAUTHENTICATED', async () => {
     const results = await sdkFor(s, 'tgk_unknown').batch((b) => [b.domain.search(), b.product.search()]);
     expect(results.map((r) => isTokengateError(r, 'UNAUTHENTICATED'))).toEqual([true, true]);
