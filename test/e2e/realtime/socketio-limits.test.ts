@@ -14,7 +14,10 @@ const ready = async () => {
   return r.socket;
 };
 beforeAll(async () => {
-  s = await startTestServer({ realtime: LIMITS, rateLimits: rateLimitSettings({ TOKENGATE_RATE_LIMIT_AUTH_DEVICE: '2/300' }) });
+  s = await startTestServer({
+    realtime: LIMITS, rateLimits: rateLimitSettings({ TOKENGATE_RATE_LIMIT_AUTH_DEVICE: '2/300' }),
+    rpcBatchMax: 150, // the shutdown test keeps a long batch running
+  });
   device = await s.call('/device/register', { attrs: {} });
 });
 afterEach(async () => {
