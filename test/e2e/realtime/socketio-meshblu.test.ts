@@ -106,6 +106,17 @@ describe('Socket.IO: Meshblu device events', () => {
       const reply = await emitAck(socket, 'generateAndStoreToken', { uuid: target.uuid, tag: 'x' });
       expect(reply).toEqual({ error: 'A field the method does not take', name: 'QUERY_FIELD_NOT_ALLOWED', data: { errors: expect.any(Array) } });
     });
+
+    it('when the params nest deeper than 32 levels then INVALID_PARAMS with data.max, as over HTTP', async () => {
+      const { socket } = await ready({ auth: target });
+      let deep: Record<string, unknown> = {};
+      for (let i = 0; i < 40; i++) deep = { a: deep };
+      const reply = await emitAck(socket, 'generateAndStoreToken', { uuid: target.uuid, ...deep });
+      expect(reply).toEqual({
+        error: 'The parameters are nested deeper than 32 levels', name: 'INVALID_PARAMS',
+        data: { max: 32, errors: [{ path: `/a${'/a'.repeat(31)}`, message: 'nested deeper than 32 levels' }] },
+      });
+    });
   });
 
   describe('revokeToken and resetToken', () => {
