@@ -83,7 +83,7 @@ export function createApp(deps: AppDeps): TokengateApp {
   app.use(rpcRouter(pipeline, { bodyLimit, resolveCaller, rpcLimits }));
   app.use(restRouter(pipeline, registry, { bodyLimit, resolveCaller }));
   app.use(operationsRouter({ dataSource, registry, schemaDir: SCHEMA_DIR }));
-  for (const factory of extraRouters) app.use(factory({ dataSource, keys, log, pipeline, resolveCaller, audit }));
+  for (const factory of extraRouters) app.use(factory({ dataSource, keys, log, pipeline, registry, resolveCaller, audit }));
   app.use((_req, res) => res.status(404).json({ error: 404, name: 'NOT_FOUND', message: 'No such route' }));
   app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     log.error({ err, correlationId: res.locals.requestId }, 'unhandled route error');

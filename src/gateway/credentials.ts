@@ -20,6 +20,9 @@ export function readCredential(req: Request): Credential | null {
     const colon = decoded.indexOf(':');
     if (colon > 0) return { type: 'device', uuid: decoded.slice(0, colon), token: decoded.slice(colon + 1) };
   }
+  // The enmeshed Connector's header; any route takes it, as any route takes Authorization.
+  const apiKey = req.get('x-api-key');
+  if (apiKey) return { type: 'bearer', key: apiKey };
   const uuid = req.get('meshblu_auth_uuid');
   const token = req.get('meshblu_auth_token');
   if (uuid && token) return { type: 'device', uuid, token };

@@ -10,9 +10,10 @@ import searchTokens from './device/searchTokens';
 import unregister from './device/unregister';
 import update from './device/update';
 import verifyToken from './device/verifyToken';
+import whoami from './device/whoami';
 
 /** The Meshblu-style device registry and its session tokens (SPEC "device"). */
 export const deviceMethods: MethodModule[] = [
-  register, get, update, unregister,
+  register, get, whoami, update, unregister,
   generateAndStoreToken, createSessionToken, revokeToken, revokeTokensByQuery, searchTokens, verifyToken, resetToken,
 ];

@@ -47,6 +47,14 @@ export async function loadDevice(db: EntityManager, caller: Caller, uuid: string
   return row;
 }
 
+/** The calling device itself; an API key is no device. */
+export function loadCallerDevice(db: EntityManager, caller: Caller): Promise<DeviceView> {
+  if (caller.kind !== 'device') {
+    throw AppError.of(E.FORBIDDEN, { reason: 'NOT_A_DEVICE' }, 'Only a device credential (uuid:token) has a device to answer');
+  }
+  return loadDevice(db, caller, caller.uuid, 'view');
+}
+
 /** name/type/owner given (null clears) replace; whitelists merge list by list. */
 export async function updateDevice(db: EntityManager, caller: Caller, uuid: string, attrs: DeviceAttrs): Promise<DeviceView> {
   const current = await loadDevice(db, caller, uuid, 'update', true);

@@ -14,7 +14,7 @@ export interface NewShareToken {
   passwordProtection?: PasswordProtectionInput;
 }
 
-interface ShareTokenRow {
+export interface ShareTokenRow {
   id: string;
   template_id: string;
   created_by: string;
@@ -26,7 +26,7 @@ interface ShareTokenRow {
   ephemeral: boolean;
 }
 
-const COLUMNS = 'id, template_id, created_by, created_at, expires_at, for_identity, password_hash, password_is_pin, ephemeral';
+export const SHARE_TOKEN_COLUMNS = 'id, template_id, created_by, created_at, expires_at, for_identity, password_hash, password_is_pin, ephemeral';
 
 /**
  * enmeshed's "create a Token for a RelationshipTemplate": only for one's own template,
@@ -51,7 +51,7 @@ export async function createShareToken(db: EntityManager, pepper: Buffer, owner:
   const [row] = await sql<ShareTokenRow>(db,
     `INSERT INTO share_tokens (id, template_id, created_by, expires_at, for_identity, password_hash, password_is_pin,
        ephemeral, secret_hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${SHARE_TOKEN_COLUMNS}`,
     [id, template.id, owner, req.expiresAt ?? template.expires_at, req.forIdentity ?? null, protection?.hash ?? null,
       protection?.isPin ?? null, req.ephemeral ?? true, reference.secretHash]);
   return shareTokenView(row, owner, { truncated: reference.truncated, url: referenceUrl(baseUrl, reference.truncated) });
@@ -64,14 +64,14 @@ export async function createShareToken(db: EntityManager, pepper: Buffer, owner:
 export async function listShareTokens(db: EntityManager, caller: string, templateId: string) {
   const template = await findKnownTemplate(db, templateId, caller);
   const rows = await sql<ShareTokenRow>(db,
-    `SELECT ${COLUMNS} FROM share_tokens
+    `SELECT ${SHARE_TOKEN_COLUMNS} FROM share_tokens
       WHERE template_id = $1 AND created_by = $2 AND NOT ephemeral ORDER BY created_at, id`,
     [template.id, caller]);
   return { total: rows.length, rows: rows.map((row) => shareTokenView(row, caller)) };
 }
 
 /** enmeshed's TokenDTO for a template token; never the password or its hash. */
-function shareTokenView(row: ShareTokenRow, caller: string, reference?: { truncated: string; url: string }) {
+export function shareTokenView(row: ShareTokenRow, caller: string, reference?: { truncated: string; url: string }) {
   return {
     ...ownedItemView(row, caller),
     content: { templateId: row.template_id },

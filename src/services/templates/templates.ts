@@ -24,7 +24,7 @@ export interface TemplateRow {
   max_number_of_allocations: number | null;
 }
 
-const COLUMNS = `id, created_by, created_at, expires_at, content, for_identity, password_hash,
+export const TEMPLATE_COLUMNS = `id, created_by, created_at, expires_at, content, for_identity, password_hash,
   password_is_pin, max_number_of_allocations`;
 
 export function assertInFuture(expiresAt: string | Date, data?: Record<string, unknown>): void {
@@ -38,7 +38,7 @@ export async function createTemplate(db: EntityManager, owner: string, attrs: Ne
   const [row] = await sql<TemplateRow>(db,
     `INSERT INTO relationship_templates (id, created_by, content, expires_at, for_identity, password_hash,
        password_is_pin, max_number_of_allocations)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${TEMPLATE_COLUMNS}`,
     [newObjectId('RLT'), owner, JSON.stringify(attrs.content), attrs.expiresAt, attrs.forIdentity ?? null,
       protection?.hash ?? null, protection?.isPin ?? null, attrs.maxNumberOfAllocations ?? null]);
   return templateView(row, owner);
@@ -51,7 +51,7 @@ export async function createTemplate(db: EntityManager, owner: string, attrs: Ne
  */
 export async function findKnownTemplate(db: EntityManager, id: string, caller: string): Promise<TemplateRow> {
   const [row] = await sql<TemplateRow>(db,
-    `SELECT ${COLUMNS} FROM relationship_templates t
+    `SELECT ${TEMPLATE_COLUMNS} FROM relationship_templates t
       WHERE t.id = $1 AND (t.created_by = $2 OR EXISTS (
         SELECT 1 FROM relationship_template_allocations a WHERE a.template_id = t.id AND a.identity = $2))`,
     [id, caller]);

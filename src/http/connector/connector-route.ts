@@ -1,0 +1,89 @@
+import express, { NextFunction, Request, Response, Router } from 'express';
+import { AppError, E } from '../../errors';
+import { exposeError } from '../../gateway/error-out';
+import { baseUrlOf, bodyParserError, parseJsonBody } from '../../gateway/http-body';
+import { requestIdOf } from '../../gateway/request-id';
+import type { HttpDeps } from '../types';
+import { connectorQuery } from './connector-query';
+import { connectorTemplate, connectorToken, sendConnectorError } from './connector-shapes';
+
+interface ConnectorRoute {
+  verb: 'get' | 'post';
+  path: string;
+  /** The method call this request is. */
+  call: (req: Request) => [method: string, params: unknown];
+  /** The method's result as the reply's `result`. */
+  shape: (result: any) => unknown;
+  /** `Accept: image/png` answers the method's renderAs PNG (a share token's QR code). */
+  png?: boolean;
+}
+
+const TEMPLATE_FILTERS = ['createdAt', 'expiresAt', 'createdBy', 'forIdentity', 'maxNumberOfAllocations'];
+const TOKEN_FILTERS = ['createdAt', 'expiresAt', 'forIdentity', 'templateId'];
+const body = (req: Request) => (parseJsonBody(req) ?? {}) as Record<string, unknown>;
+const templateList = (found: { rows: any[] }) => found.rows.map(connectorTemplate);
+const tokenList = (found: { rows: any[] }) => found.rows.map(connectorToken);
+
+/**
+ * The enmeshed Connector's template and token routes (what @nmshd/connector-sdk calls),
+ * SPEC §7, under /api/v2. Each is one template method run through the one pipeline;
+ * this file only maps the wire. Static segments (Own, Peer) come before /:id.
+ */
+export const CONNECTOR_ROUTES: readonly ConnectorRoute[] = [
+  { verb: 'post', path: '/RelationshipTemplates/Own', call: (req) => ['/relationshipTemplate/create', body(req)], shape: connectorTemplate },
+  { verb: 'get', path: '/RelationshipTemplates', call: (req) => ['/relationshipTemplate/search', connectorQuery(req.query, [...TEMPLATE_FILTERS, 'isOwn'])], shape: templateList },
+  { verb: 'get', path: '/RelationshipTemplates/Own', call: (req) => ['/relationshipTemplate/search', { ...connectorQuery(req.query, TEMPLATE_FILTERS), isOwn: true }], shape: templateList },
+  { verb: 'get', path: '/RelationshipTemplates/Peer', call: (req) => ['/relationshipTemplate/search', { ...connectorQuery(req.query, TEMPLATE_FILTERS), isOwn: false }], shape: templateList },
+  { verb: 'get', path: '/RelationshipTemplates/:id', call: (req) => ['/relationshipTemplate/get', { id: req.params.id }], shape: connectorTemplate },
+  {
+    verb: 'post', path: '/RelationshipTemplates/Own/:id/Token', png: true,
+    call: (req) => ['/relationshipTemplate/createToken', { ...body(req), templateId: req.params.id }], shape: connectorToken,
+  },
+  { verb: 'post', path: '/RelationshipTemplates/Peer', call: (req) => ['/relationshipTemplate/loadToken', body(req)], shape: connectorTemplate },
+  { verb: 'get', path: '/Tokens', call: (req) => ['/relationshipTemplate/searchTokens', connectorQuery(req.query, TOKEN_FILTERS)], shape: tokenList },
+  { verb: 'get', path: '/Tokens/Own', call: (req) => ['/relationshipTemplate/searchTokens', connectorQuery(req.query, TOKEN_FILTERS)], shape: tokenList },
+  { verb: 'get', path: '/Tokens/:id', call: (req) => ['/relationshipTemplate/getToken', { id: req.params.id }], shape: connectorToken },
+];
+
+export const CONNECTOR_PREFIX = '/api/v2';
+
+/**
+ * Replies as the Connector's: {result} with exactly 201 for POST and 200 for GET (the
+ * SDK checks the status), errors as {error: {id, code, message, docs, time}}.
+ * GET /health answers {isHealthy, services} without credentials, as the Connector's does.
+ */
+export function connectorRouter({ pipeline, registry, resolveCaller, log, dataSource }: HttpDeps): Router {
+  const router = express.Router();
+  const raw = express.raw({ type: () => true, limit: '1mb' });
+  const docs = (req: Request) => `${baseUrlOf(req)}/openapi.json`;
+
+  router.get('/health', async (_req, res) => {
+    const database = await dataSource.query('SELECT 1').then(() => 'healthy' as const, () => 'unhealthy' as const);
+    res.status(database === 'healthy' ? 200 : 503).json({ isHealthy: database === 'healthy', services: { database } });
+  });
+
+  for (const route of CONNECTOR_ROUTES) {
+    router[route.verb](CONNECTOR_PREFIX + route.path, raw, async (req: Request, res: Response) => {
+      const correlationId = requestIdOf(res);
+      const settings = { baseUrl: baseUrlOf(req) };
+      try {
+        const [methodName, params] = route.call(req);
+        const result = await pipeline({ methodName, params, correlationId, settings, authenticate: () => resolveCaller(req) });
+        const render = route.png ? registry.get(methodName)?.module.renderAs?.['image/png'] : undefined;
+        if (render && req.accepts(['application/json', 'image/png']) === 'image/png') {
+          return void res.status(201).type('image/png').send(await render(result, { settings }));
+        }
+        res.status(route.verb === 'post' ? 201 : 200).json({ result: route.shape(result) });
+      } catch (err) {
+        sendConnectorError(res, exposeError(err, log.child({ correlationId }), { route: `Connector ${route.path}` }, correlationId), docs(req));
+      }
+    });
+  }
+  router.use(CONNECTOR_PREFIX, (req: Request, res: Response) => {
+    sendConnectorError(res, AppError.of(E.NOT_FOUND, undefined, 'No such route'), docs(req));
+  });
+  router.use(CONNECTOR_PREFIX, (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    sendConnectorError(res, bodyParserError(err), docs(req));
+  });
+  return router;
+}
