@@ -263,16 +263,22 @@ export type DeviceRegisterParams = {
  * Params of /device/resetToken. Meshblu's resetToken: a new root token replaces the device's current
  * one → {uuid, token}; the token is shown only here, and the old root token stops authenticating at
  * once (HTTP calls, and the next call on any open /ws or Socket.IO connection signed in with it, which
- * is then closed). Session tokens are left as they are, as in Meshblu (revoke them with
- * /device/revokeToken or /device/revokeTokensByQuery). The parameters hold uuid and nothing else
- * (QUERY_FIELD_NOT_ALLOWED otherwise). Who may: an API key with scope device (or admin), for any
- * device; a device for itself and for devices whose configure.update whitelist holds it or "*". A
- * missing or unregistered device and one the caller may not reach answer the same DEVICE_NOT_FOUND
- * (404); on the Socket.IO transport both answer {error: "Forbidden"}, and the reply there is Meshblu's
- * {device: {uuid, token}}.
+ * is then closed). Session tokens are left as they are, as in Meshblu's Socket.IO API, unless
+ * revokeSessionTokens is true: then every session token of the device is deleted in the same statement
+ * (Meshblu HTTP's POST /devices/:uuid/token passes true: SPEC §7, "all other tokens revoked"). The
+ * parameters hold uuid and revokeSessionTokens and nothing else (QUERY_FIELD_NOT_ALLOWED otherwise).
+ * Who may: an API key with scope device (or admin), for any device; a device for itself and for
+ * devices whose configure.update whitelist holds it or "*". A missing or unregistered device and one
+ * the caller may not reach answer the same DEVICE_NOT_FOUND (404); on the Socket.IO transport both
+ * answer {error: "Forbidden"}, and the reply there is Meshblu's {device: {uuid, token}}.
  */
 export type DeviceResetTokenParams = {
   uuid: DeviceUuid;
+  /**
+   * Also delete every session token of the device (default false).
+   * @default false
+   */
+  revokeSessionTokens?: boolean;
 };
 
 /**
@@ -389,6 +395,16 @@ export type DeviceUpdateParams = {
 export type DeviceVerifyTokenParams = {
   uuid: DeviceUuid;
   token: string;
+};
+
+/**
+ * Params of /device/whoami. Meshblu's whoami: the calling device, as /device/get answers it. Only a
+ * device credential (Basic uuid:token or the meshblu_auth_* headers) has a device to answer; an API
+ * key → FORBIDDEN. The Meshblu HTTP routes GET /v2/whoami and POST /authenticate run this method (POST
+ * /authenticate with return ["uuid"]).
+ */
+export type DeviceWhoamiParams = {
+  return?: Return;
 };
 
 /**
@@ -665,6 +681,17 @@ export type RelationshipTemplateGetParams = {
 };
 
 /**
+ * Params of /relationshipTemplate/getToken. One share token the caller's identity created and kept
+ * (non-ephemeral), in listTokens' shape (no reference). An unknown id, an ephemeral token (not kept,
+ * as in enmeshed) and another identity's token all answer TOKEN_NOT_FOUND. The Connector's GET
+ * /api/v2/Tokens/:id runs this method.
+ */
+export type RelationshipTemplateGetTokenParams = {
+  id: string;
+  return?: Return;
+};
+
+/**
  * Params of /relationshipTemplate/listTokens. The caller's non-ephemeral tokens for a template it
  * knows, oldest first, as {total, rows}, including expired ones (see expiresAt). Rows are
  * createToken's reply without reference: only a keyed hash of its secret is stored, so a reference is
@@ -694,6 +721,36 @@ export type RelationshipTemplateListTokensParams = {
 export type RelationshipTemplateLoadTokenParams = {
   reference: string;
   password?: string;
+  return?: Return;
+};
+
+/**
+ * Params of /relationshipTemplate/search. The templates the caller's identity knows, as {total, rows}
+ * of /relationshipTemplate/get's shape: its own, and peers' it has loaded through a token. isOwn true:
+ * only its own; false: only peers'. match fields: id, createdBy, createdAt, expiresAt, forIdentity,
+ * maxNumberOfAllocations. Default order: oldest first. The Connector's GET
+ * /api/v2/RelationshipTemplates (and /Own, /Peer) runs this method.
+ */
+export type RelationshipTemplateSearchParams = {
+  isOwn?: boolean;
+  match?: Match;
+  offset?: Offset;
+  limit?: Limit;
+  orderBy?: OrderBy;
+  return?: Return;
+};
+
+/**
+ * Params of /relationshipTemplate/searchTokens. The share tokens the caller's identity created and
+ * kept (non-ephemeral), across all its templates, as {total, rows} of listTokens' shape (no reference:
+ * it is shown once, at creation). match fields: id, templateId, createdAt, expiresAt, forIdentity;
+ * expired tokens are included. The Connector's GET /api/v2/Tokens and /Tokens/Own run this method.
+ */
+export type RelationshipTemplateSearchTokensParams = {
+  match?: Match;
+  offset?: Offset;
+  limit?: Limit;
+  orderBy?: OrderBy;
   return?: Return;
 };
 
@@ -1318,6 +1375,7 @@ export interface ParamsByMethod {
   '/device/unregister': DeviceUnregisterParams;
   '/device/update': DeviceUpdateParams;
   '/device/verifyToken': DeviceVerifyTokenParams;
+  '/device/whoami': DeviceWhoamiParams;
   '/domain/create': DomainCreateParams;
   '/domain/delete': DomainDeleteParams;
   '/domain/get': DomainGetParams;
@@ -1332,8 +1390,11 @@ export interface ParamsByMethod {
   '/relationshipTemplate/create': RelationshipTemplateCreateParams;
   '/relationshipTemplate/createToken': RelationshipTemplateCreateTokenParams;
   '/relationshipTemplate/get': RelationshipTemplateGetParams;
+  '/relationshipTemplate/getToken': RelationshipTemplateGetTokenParams;
   '/relationshipTemplate/listTokens': RelationshipTemplateListTokensParams;
   '/relationshipTemplate/loadToken': RelationshipTemplateLoadTokenParams;
+  '/relationshipTemplate/search': RelationshipTemplateSearchParams;
+  '/relationshipTemplate/searchTokens': RelationshipTemplateSearchTokensParams;
   '/repository/create': RepositoryCreateParams;
   '/repository/delete': RepositoryDeleteParams;
   '/repository/get': RepositoryGetParams;
@@ -1382,6 +1443,7 @@ export const methodNames = [
   '/device/unregister',
   '/device/update',
   '/device/verifyToken',
+  '/device/whoami',
   '/domain/create',
   '/domain/delete',
   '/domain/get',
@@ -1396,8 +1458,11 @@ export const methodNames = [
   '/relationshipTemplate/create',
   '/relationshipTemplate/createToken',
   '/relationshipTemplate/get',
+  '/relationshipTemplate/getToken',
   '/relationshipTemplate/listTokens',
   '/relationshipTemplate/loadToken',
+  '/relationshipTemplate/search',
+  '/relationshipTemplate/searchTokens',
   '/repository/create',
   '/repository/delete',
   '/repository/get',
