@@ -2,10 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { E } from '../errors';
 import type { Registry } from '../gateway/registry';
+import { COMPAT_SCHEMAS, compatPaths } from './compat-openapi';
 
 /**
  * An OpenAPI 3.1 document generated from schemas/: one operation per method on the
- * legacy route, and /rpc as one operation whose body is any of the methods' calls.
+ * legacy route, /rpc as one operation whose body is any of the methods' calls, and the
+ * Meshblu HTTP and enmeshed Connector route sets.
  */
 export function buildOpenApi(registry: Registry, schemaDir: string): object {
   const common = readSchema(schemaDir, 'common.json');
@@ -41,13 +43,17 @@ export function buildOpenApi(registry: Registry, schemaDir: string): object {
       responses: { 200: { description: 'JSON-RPC reply or array of replies' }, 204: { description: 'only notifications' } },
     },
   };
+  Object.assign(paths, compatPaths());
+  Object.assign(schemas, COMPAT_SCHEMAS);
   return {
     openapi: '3.1.0',
     info: { title: 'tokengate', version: '0.1.0', description: 'Token server: OTP authenticators, user access tokens, device session tokens, share tokens.' },
     paths,
     components: {
       schemas,
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API key' }, device: { type: 'http', scheme: 'basic', description: 'device uuid:token' } },
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API key' }, device: { type: 'http', scheme: 'basic', description: 'device uuid:token' },
+        apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-KEY', description: 'API key, as the enmeshed Connector takes it (every route accepts it)' },
+      },
     },
   };
 }

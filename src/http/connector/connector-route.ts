@@ -10,8 +10,10 @@ import { connectorTemplate, connectorToken, sendConnectorError } from './connect
 interface ConnectorRoute {
   verb: 'get' | 'post';
   path: string;
-  /** The method call this request is. */
-  call: (req: Request) => [method: string, params: unknown];
+  /** The method it runs, and that method's params from the request. */
+  method: string;
+  params: (req: Request) => unknown;
+  summary: string;
   /** The method's result as the reply's `result`. */
   shape: (result: any) => unknown;
   /** `Accept: image/png` answers the method's renderAs PNG (a share token's QR code). */
@@ -30,19 +32,48 @@ const tokenList = (found: { rows: any[] }) => found.rows.map(connectorToken);
  * this file only maps the wire. Static segments (Own, Peer) come before /:id.
  */
 export const CONNECTOR_ROUTES: readonly ConnectorRoute[] = [
-  { verb: 'post', path: '/RelationshipTemplates/Own', call: (req) => ['/relationshipTemplate/create', body(req)], shape: connectorTemplate },
-  { verb: 'get', path: '/RelationshipTemplates', call: (req) => ['/relationshipTemplate/search', connectorQuery(req.query, [...TEMPLATE_FILTERS, 'isOwn'])], shape: templateList },
-  { verb: 'get', path: '/RelationshipTemplates/Own', call: (req) => ['/relationshipTemplate/search', { ...connectorQuery(req.query, TEMPLATE_FILTERS), isOwn: true }], shape: templateList },
-  { verb: 'get', path: '/RelationshipTemplates/Peer', call: (req) => ['/relationshipTemplate/search', { ...connectorQuery(req.query, TEMPLATE_FILTERS), isOwn: false }], shape: templateList },
-  { verb: 'get', path: '/RelationshipTemplates/:id', call: (req) => ['/relationshipTemplate/get', { id: req.params.id }], shape: connectorTemplate },
+  {
+    verb: 'post', path: '/RelationshipTemplates/Own', summary: 'createOwnRelationshipTemplate: 201 the template',
+    method: '/relationshipTemplate/create', params: body, shape: connectorTemplate,
+  },
+  {
+    verb: 'get', path: '/RelationshipTemplates',
+    summary: 'getRelationshipTemplates: the templates the caller knows; filters isOwn, createdAt, expiresAt, createdBy, forIdentity, maxNumberOfAllocations (values may start with >, <, >=, <= or !)',
+    method: '/relationshipTemplate/search', params: (req) => connectorQuery(req.query, [...TEMPLATE_FILTERS, 'isOwn']), shape: templateList,
+  },
+  {
+    verb: 'get', path: '/RelationshipTemplates/Own', summary: "getOwnRelationshipTemplates: the caller's own templates",
+    method: '/relationshipTemplate/search', params: (req) => ({ ...connectorQuery(req.query, TEMPLATE_FILTERS), isOwn: true }), shape: templateList,
+  },
+  {
+    verb: 'get', path: '/RelationshipTemplates/Peer', summary: "getPeerRelationshipTemplates: peers' templates the caller has loaded",
+    method: '/relationshipTemplate/search', params: (req) => ({ ...connectorQuery(req.query, TEMPLATE_FILTERS), isOwn: false }), shape: templateList,
+  },
+  {
+    verb: 'get', path: '/RelationshipTemplates/:id', summary: 'getRelationshipTemplate: one template the caller knows',
+    method: '/relationshipTemplate/get', params: (req) => ({ id: req.params.id }), shape: connectorTemplate,
+  },
   {
     verb: 'post', path: '/RelationshipTemplates/Own/:id/Token', png: true,
-    call: (req) => ['/relationshipTemplate/createToken', { ...body(req), templateId: req.params.id }], shape: connectorToken,
+    summary: 'createTokenForOwnRelationshipTemplate: 201 the token with its truncatedReference (shown only here); with Accept: image/png, 201 its QR code PNG',
+    method: '/relationshipTemplate/createToken', params: (req) => ({ ...body(req), templateId: req.params.id }), shape: connectorToken,
   },
-  { verb: 'post', path: '/RelationshipTemplates/Peer', call: (req) => ['/relationshipTemplate/loadToken', body(req)], shape: connectorTemplate },
-  { verb: 'get', path: '/Tokens', call: (req) => ['/relationshipTemplate/searchTokens', connectorQuery(req.query, TOKEN_FILTERS)], shape: tokenList },
-  { verb: 'get', path: '/Tokens/Own', call: (req) => ['/relationshipTemplate/searchTokens', connectorQuery(req.query, TOKEN_FILTERS)], shape: tokenList },
-  { verb: 'get', path: '/Tokens/:id', call: (req) => ['/relationshipTemplate/getToken', { id: req.params.id }], shape: connectorToken },
+  {
+    verb: 'post', path: '/RelationshipTemplates/Peer', summary: 'loadPeerRelationshipTemplate {reference, password?}: 201 the template',
+    method: '/relationshipTemplate/loadToken', params: body, shape: connectorTemplate,
+  },
+  {
+    verb: 'get', path: '/Tokens', summary: "getTokens: the caller's kept (non-ephemeral) tokens; filters createdAt, expiresAt, forIdentity, templateId",
+    method: '/relationshipTemplate/searchTokens', params: (req) => connectorQuery(req.query, TOKEN_FILTERS), shape: tokenList,
+  },
+  {
+    verb: 'get', path: '/Tokens/Own', summary: 'getOwnTokens: as GET /api/v2/Tokens',
+    method: '/relationshipTemplate/searchTokens', params: (req) => connectorQuery(req.query, TOKEN_FILTERS), shape: tokenList,
+  },
+  {
+    verb: 'get', path: '/Tokens/:id', summary: "getToken: one of the caller's kept tokens",
+    method: '/relationshipTemplate/getToken', params: (req) => ({ id: req.params.id }), shape: connectorToken,
+  },
 ];
 
 export const CONNECTOR_PREFIX = '/api/v2';
@@ -67,8 +98,8 @@ export function connectorRouter({ pipeline, registry, resolveCaller, log, dataSo
       const correlationId = requestIdOf(res);
       const settings = { baseUrl: baseUrlOf(req) };
       try {
-        const [methodName, params] = route.call(req);
-        const result = await pipeline({ methodName, params, correlationId, settings, authenticate: () => resolveCaller(req) });
+        const methodName = route.method;
+        const result = await pipeline({ methodName, params: route.params(req), correlationId, settings, authenticate: () => resolveCaller(req) });
         const render = route.png ? registry.get(methodName)?.module.renderAs?.['image/png'] : undefined;
         if (render && req.accepts(['application/json', 'image/png']) === 'image/png') {
           return void res.status(201).type('image/png').send(await render(result, { settings }));

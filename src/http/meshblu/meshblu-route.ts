@@ -15,6 +15,9 @@ interface MeshbluRoute {
   verb: 'get' | 'post' | 'patch' | 'delete';
   paths: string[];
   status: number;
+  /** The method(s) it runs, and what it answers: for /openapi.json. */
+  method: string;
+  summary: string;
   /** The method call this request is, and the reply's body (none for 204). */
   handle: (req: Request, run: Run) => Promise<unknown>;
 }
@@ -31,6 +34,7 @@ export const MESHBLU_ROUTES: readonly MeshbluRoute[] = [
     // Meshblu answers the new device with its token; the registry's reply is {uuid, token},
     // so the device is then read as itself (it may always see itself), its token added back.
     verb: 'post', paths: ['/devices'], status: 201,
+    method: '/device/register', summary: 'register: the new device with its token (the device then reads itself back: /device/get)',
     handle: async (req, run) => {
       const { uuid, token } = await run('/device/register', { attrs: deviceAttrs(parseJsonBody(req)) });
       return { ...meshbluDevice(await run('/device/get', { uuid }, { kind: 'device', uuid })), token };
@@ -38,23 +42,28 @@ export const MESHBLU_ROUTES: readonly MeshbluRoute[] = [
   },
   {
     verb: 'get', paths: ['/v2/whoami'], status: 200,
+    method: '/device/whoami', summary: 'whoami: the calling device',
     handle: async (_req, run) => meshbluDevice(await run('/device/whoami', {})),
   },
   {
     verb: 'get', paths: ['/v2/devices/:uuid', '/devices/:uuid'], status: 200,
+    method: '/device/get', summary: 'device: the device, if the caller may view it (else 404, as for a missing one)',
     handle: async (req, run) => meshbluDevice(await run('/device/get', { uuid: device(req) }) as DeviceView),
   },
   {
     verb: 'patch', paths: ['/v2/devices/:uuid'], status: 204,
+    method: '/device/update', summary: 'update: flat properties, meshblu.whitelists or whitelists; 204',
     handle: async (req, run) => void await run('/device/update', { uuid: device(req), attrs: deviceAttrs(parseJsonBody(req)) }),
   },
   {
     verb: 'delete', paths: ['/devices/:uuid'], status: 200,
+    method: '/device/unregister', summary: 'unregister: {uuid}',
     handle: async (req, run) => ({ uuid: (await run('/device/unregister', { uuid: device(req) })).uuid }),
   },
   {
     // meshblu-http's generateAndStoreToken posts `true`; generateAndStoreTokenWithOptions posts {tag, expiresOn}.
     verb: 'post', paths: ['/devices/:uuid/tokens'], status: 201,
+    method: '/device/generateAndStoreToken', summary: 'generateAndStoreToken: {uuid, token, createdAt}; with {tag, expiresOn} /device/createSessionToken',
     handle: async (req, run) => {
       const body = parseJsonBody(req);
       const options = typeof body === 'object' && body !== null && !Array.isArray(body) ? body as Record<string, unknown> : {};
@@ -65,19 +74,23 @@ export const MESHBLU_ROUTES: readonly MeshbluRoute[] = [
   {
     // The token travels in the path because Meshblu's client puts it there; tokengate logs no URL.
     verb: 'delete', paths: ['/devices/:uuid/tokens/:token'], status: 204,
+    method: '/device/revokeToken', summary: 'revokeToken: that session token ends; 204',
     handle: async (req, run) => void await run('/device/revokeToken', { uuid: device(req), token: String(req.params.token) }),
   },
   {
     verb: 'delete', paths: ['/devices/:uuid/tokens'], status: 204,
+    method: '/device/revokeTokensByQuery', summary: 'revokeTokenByQuery (?tag=): the tagged session tokens end; 204',
     handle: async (req, run) => void await run('/device/revokeTokensByQuery', { ...req.query, uuid: device(req) }),
   },
   {
     verb: 'post', paths: ['/devices/:uuid/token'], status: 201,
+    method: '/device/resetToken', summary: 'resetToken: a new root token {uuid, token}; every other token of the device is revoked',
     handle: (req, run) => run('/device/resetToken', { uuid: device(req), revokeSessionTokens: true }),
   },
   {
     // Meshblu searches the caller's own tokens with a Mongo-style query: {"metadata.tag": …}.
     verb: 'post', paths: ['/search/tokens'], status: 200,
+    method: '/device/searchTokens', summary: 'searchTokens ({uuid?, "metadata.tag"?}; uuid defaults to the caller): [{uuid, metadata: {createdAt, tag?, expiresOn?}}]',
     handle: async (req, run) => {
       const { uuid, ['metadata.tag']: tag, metadata, ...rest } = (parseJsonBody(req) ?? {}) as Record<string, unknown>;
       const nestedTag = typeof metadata === 'object' && metadata !== null ? (metadata as Record<string, unknown>).tag : undefined;
@@ -89,6 +102,7 @@ export const MESHBLU_ROUTES: readonly MeshbluRoute[] = [
   },
   {
     verb: 'post', paths: ['/authenticate'], status: 200,
+    method: '/device/whoami', summary: 'authenticate: {uuid} of the presented credentials, else 401',
     handle: (_req, run) => run('/device/whoami', { return: ['uuid'] }),
   },
 ];
