@@ -706,17 +706,21 @@ export type RelationshipTemplateListTokensParams = {
 /**
  * Params of /relationshipTemplate/loadToken. Load a share token: answers its template as the caller
  * sees it (as /relationshipTemplate/get). reference: the truncated reference or the whole reference
- * URL. Unknown, malformed or expired reference, expired template, or a token/template personalized for
- * another identity → TOKEN_NOT_FOUND (indistinguishable). Password-protected: missing password →
- * PASSWORD_INVALID (not counted as a guess; data.passwordIsPin says whether to ask for a PIN); wrong
- * password → PASSWORD_INVALID with data.attemptsLeft; 5 guesses per token and calling identity within
- * a 15-minute window (opened by the first guess), the 6th and later → RATE_LIMITED with
- * data.retryAfter (seconds until the window ends; also the Retry-After header on the legacy route),
- * even with the right password; the limit is TOKENGATE_RATE_LIMIT_PASSWORD (default 5/900; off for
- * none); a right password clears the count. The token's creator needs neither password nor
- * personalization. A peer's first load allocates it the template (that makes the template known to it
- * for get); once maxNumberOfAllocations distinct peers hold it, a new peer → TEMPLATE_NOT_FOUND
- * (data.reason ALLOCATIONS_EXHAUSTED).
+ * URL of a share token ("VE9L…"), or a template's own reference ("UkxU…", enmeshed's direct template
+ * reference: base64url(template id ‖ HMAC(pepper, id)), derived rather than stored, so the Connector
+ * routes show it on every read of the template as truncatedReference; it loads the template with the
+ * template's own personalization and password, whose guesses count against the same limit, per
+ * template and identity). Unknown, malformed or expired reference, expired template, or a
+ * token/template personalized for another identity → TOKEN_NOT_FOUND (indistinguishable).
+ * Password-protected: missing password → PASSWORD_INVALID (not counted as a guess; data.passwordIsPin
+ * says whether to ask for a PIN); wrong password → PASSWORD_INVALID with data.attemptsLeft; 5 guesses
+ * per token and calling identity within a 15-minute window (opened by the first guess), the 6th and
+ * later → RATE_LIMITED with data.retryAfter (seconds until the window ends; also the Retry-After
+ * header on the legacy route), even with the right password; the limit is
+ * TOKENGATE_RATE_LIMIT_PASSWORD (default 5/900; off for none); a right password clears the count. The
+ * token's creator needs neither password nor personalization. A peer's first load allocates it the
+ * template (that makes the template known to it for get); once maxNumberOfAllocations distinct peers
+ * hold it, a new peer → TEMPLATE_NOT_FOUND (data.reason ALLOCATIONS_EXHAUSTED).
  */
 export type RelationshipTemplateLoadTokenParams = {
   reference: string;

@@ -14,8 +14,8 @@ interface ConnectorRoute {
   method: string;
   params: (req: Request) => unknown;
   summary: string;
-  /** The method's result as the reply's `result`. */
-  shape: (result: any) => unknown;
+  /** The method's result as the reply's `result` (the pepper derives a template's reference). */
+  shape: (result: any, pepper: Buffer) => unknown;
   /** `Accept: image/png` answers the method's renderAs PNG (a share token's QR code). */
   png?: boolean;
 }
@@ -23,7 +23,7 @@ interface ConnectorRoute {
 const TEMPLATE_FILTERS = ['createdAt', 'expiresAt', 'createdBy', 'forIdentity', 'maxNumberOfAllocations'];
 const TOKEN_FILTERS = ['createdAt', 'expiresAt', 'forIdentity', 'templateId'];
 const body = (req: Request) => (parseJsonBody(req) ?? {}) as Record<string, unknown>;
-const templateList = (found: { rows: any[] }) => found.rows.map(connectorTemplate);
+const templateList = (found: { rows: any[] }, pepper: Buffer) => found.rows.map((t) => connectorTemplate(t, pepper));
 const tokenList = (found: { rows: any[] }) => found.rows.map(connectorToken);
 
 /**
@@ -83,7 +83,7 @@ export const CONNECTOR_PREFIX = '/api/v2';
  * SDK checks the status), errors as {error: {id, code, message, docs, time}}.
  * GET /health answers {isHealthy, services} without credentials, as the Connector's does.
  */
-export function connectorRouter({ pipeline, registry, resolveCaller, log, dataSource }: HttpDeps): Router {
+export function connectorRouter({ pipeline, registry, resolveCaller, log, dataSource, keys }: HttpDeps): Router {
   const router = express.Router();
   const raw = express.raw({ type: () => true, limit: '1mb' });
   const docs = (req: Request) => `${baseUrlOf(req)}/openapi.json`;
@@ -104,7 +104,7 @@ export function connectorRouter({ pipeline, registry, resolveCaller, log, dataSo
         if (render && req.accepts(['application/json', 'image/png']) === 'image/png') {
           return void res.status(201).type('image/png').send(await render(result, { settings }));
         }
-        res.status(route.verb === 'post' ? 201 : 200).json({ result: route.shape(result) });
+        res.status(route.verb === 'post' ? 201 : 200).json({ result: route.shape(result, keys.pepper) });
       } catch (err) {
         sendConnectorError(res, exposeError(err, log.child({ correlationId }), { route: `Connector ${route.path}` }, correlationId), docs(req));
       }

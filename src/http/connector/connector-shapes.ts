@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Response } from 'express';
 import type { AppError } from '../../errors';
+import { templateReference } from '../../services/templates/reference';
 
 /**
  * The enmeshed Connector's wire shapes for tokengate's templates and share tokens.
@@ -21,9 +22,12 @@ export function deviceIdOf(address: string): string {
 
 interface TemplateView { id: string; createdBy: string; [field: string]: unknown }
 
-/** RelationshipTemplateDTO: the method's template plus createdByDevice (never a password). */
-export function connectorTemplate(template: TemplateView) {
-  return { ...template, createdByDevice: deviceIdOf(template.createdBy) };
+/**
+ * RelationshipTemplateDTO: the method's template plus createdByDevice and the template's
+ * own reference (the templates service derives it; loadToken takes it). Never a password.
+ */
+export function connectorTemplate(template: TemplateView, pepper: Buffer) {
+  return { ...template, createdByDevice: deviceIdOf(template.createdBy), truncatedReference: templateReference(pepper, template.id) };
 }
 
 interface TokenView {

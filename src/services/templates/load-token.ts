@@ -2,9 +2,9 @@ import type { EntityManager } from 'typeorm';
 import { sql } from '../../db/sql';
 import { AppError, E } from '../../errors';
 import type { RateLimit } from '../rate-limit';
-import { checkSharePassword } from './password-attempts';
-import { parseReference } from './reference';
-import { TemplateRow, templateView } from './templates';
+import { checkSharePassword, checkTemplatePassword } from './password-attempts';
+import { ParsedReference, parseReference } from './reference';
+import { TEMPLATE_COLUMNS, TemplateRow, templateView } from './templates';
 
 interface LoadedToken extends TemplateRow {
   token_id: string;
@@ -15,7 +15,8 @@ interface LoadedToken extends TemplateRow {
 }
 
 /**
- * enmeshed's "load an item from a reference": the token's template as the caller sees it.
+ * enmeshed's "load an item from a reference": the token's template as the caller sees it
+ * (or the template itself, for a template's own reference: loadTemplateReference).
  * An unknown, malformed or expired reference, an expired template, and a token
  * personalized for someone else all answer TOKEN_NOT_FOUND, so none can be told apart.
  * The creator of the token needs neither personalization nor password (enmeshed's
@@ -31,7 +32,9 @@ interface LoadedToken extends TemplateRow {
 export async function loadShareToken(
   db: EntityManager, pepper: Buffer, caller: string, reference: string, password: string | undefined, passwordLimit: RateLimit | null,
 ) {
-  const token = await findLiveToken(db, pepper, reference);
+  const parsed = parseReference(pepper, reference);
+  if (parsed?.kind === 'template') return loadTemplateReference(db, parsed.templateId, caller, password, passwordLimit);
+  const token = await findLiveToken(db, parsed);
   const isOwn = token.token_created_by === caller;
   const addressee = token.token_for_identity ?? token.for_identity;
   if (!isOwn && addressee && addressee !== caller) throw AppError.of(E.TOKEN_NOT_FOUND);
@@ -42,9 +45,24 @@ export async function loadShareToken(
   return templateView(token, caller);
 }
 
-async function findLiveToken(db: EntityManager, pepper: Buffer, reference: string): Promise<LoadedToken> {
-  const parsed = parseReference(pepper, reference);
-  const [row] = parsed ? await sql<LoadedToken>(db,
+/**
+ * A template's own reference: the template as if through a token that inherits its
+ * personalization and password (and the same TOKEN_NOT_FOUND for whatever does not load).
+ */
+async function loadTemplateReference(db: EntityManager, templateId: string, caller: string, password: string | undefined, passwordLimit: RateLimit | null) {
+  const [template] = await sql<TemplateRow>(db,
+    `SELECT ${TEMPLATE_COLUMNS} FROM relationship_templates WHERE id = $1 AND expires_at > now()`, [templateId]);
+  if (!template) throw AppError.of(E.TOKEN_NOT_FOUND);
+  if (template.created_by !== caller) {
+    if (template.for_identity && template.for_identity !== caller) throw AppError.of(E.TOKEN_NOT_FOUND);
+    await checkTemplatePassword(db, template, caller, password, passwordLimit);
+    await allocate(db, template, caller);
+  }
+  return templateView(template, caller);
+}
+
+async function findLiveToken(db: EntityManager, parsed: ParsedReference | null): Promise<LoadedToken> {
+  const [row] = parsed?.kind === 'token' ? await sql<LoadedToken>(db,
     `SELECT s.id AS token_id, s.created_by AS token_created_by, s.for_identity AS token_for_identity,
             s.password_hash AS token_password_hash, s.password_is_pin AS token_password_is_pin,
             t.id, t.created_by, t.created_at, t.expires_at, t.content, t.for_identity, t.password_hash,

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { sql } from '../../db/sql';
 import { verifyPassword } from '../../domain/crypto/password-hash';
 import { AppError, E } from '../../errors';
-import type { RateLimit } from '../rate-limit';
+import { clearRateLimits, consumeRateLimit, type RateLimit } from '../rate-limit';
 
 interface Protected { id: string; password_hash: string | null; password_is_pin: boolean | null }
 
@@ -42,4 +42,21 @@ async function countAttempt(db: EntityManager, tokenId: string, identity: string
        greatest(1, ceil(extract(epoch FROM window_started_at + make_interval(secs => $3) - now())))::int AS "retryAfter"`,
     [tokenId, identity, windowSeconds]);
   return row as { attempts: number; retryAfter: number };
+}
+
+/**
+ * checkSharePassword for a template loaded through its own reference: the same rules and
+ * the same limit (TOKENGATE_RATE_LIMIT_PASSWORD per template and identity), counted in
+ * the rate-limit buckets, since there is no share token row to count against.
+ */
+export async function checkTemplatePassword(
+  db: EntityManager, template: Protected, identity: string, password: string | undefined, limit: RateLimit | null,
+) {
+  if (!template.password_hash) return;
+  const passwordIsPin = template.password_is_pin === true;
+  if (password === undefined) throw AppError.of(E.PASSWORD_INVALID, { passwordIsPin }, 'A password is required');
+  const bucket = `template-password:${template.id}:${identity}`;
+  if (limit) await consumeRateLimit(db, bucket, limit);
+  if (!await verifyPassword(password, template.password_hash)) throw AppError.of(E.PASSWORD_INVALID, { passwordIsPin });
+  await clearRateLimits(db, [bucket]);
 }

@@ -37,7 +37,7 @@ describe('enmeshed Connector API with @nmshd/connector-sdk', () => {
     expect(created.result).toEqual({
       id: expect.stringMatching(/^RLT[A-Za-z0-9]{17}$/), isOwn: true, createdBy: alice.address,
       createdByDevice: expect.stringMatching(/^DVC[A-Za-z0-9]{17}$/), createdAt: expect.stringMatching(ISO),
-      expiresAt, content, maxNumberOfAllocations: 2,
+      expiresAt, content, maxNumberOfAllocations: 2, truncatedReference: expect.stringMatching(/^UkxU[A-Za-z0-9_-]{66}$/),
     });
     const read = await alice.client.relationshipTemplates.getRelationshipTemplate(created.result.id);
     expect(read.result).toEqual(created.result);
@@ -106,6 +106,26 @@ describe('enmeshed Connector API with @nmshd/connector-sdk', () => {
     const own = await ownTemplate();
     const token = await alice.client.relationshipTemplates.createTokenForOwnRelationshipTemplate(own.id, { expiresAt: past });
     expect(token.error).toMatchObject({ code: 'EXPIRES_AT_IN_PAST' });
+  });
+
+  it("when a peer loads a template by the template's own truncatedReference then its rules still apply", async () => {
+    const open = await ownTemplate();
+    expect((await bob.client.relationshipTemplates.loadPeerRelationshipTemplate({ reference: open.truncatedReference })).result)
+      .toEqual({ ...open, isOwn: false });
+
+    const locked = await ownTemplate({ passwordProtection: { password: 'secret' } });
+    const without = await bob.client.relationshipTemplates.loadPeerRelationshipTemplate({ reference: locked.truncatedReference });
+    expect(without.error).toMatchObject({ code: 'PASSWORD_INVALID' });
+    const withIt = await bob.client.relationshipTemplates.loadPeerRelationshipTemplate({ reference: locked.truncatedReference, password: 'secret' });
+    expect(withIt.result.id).toBe(locked.id);
+
+    const forAlice = await ownTemplate({ forIdentity: alice.address });
+    const personal = await bob.client.relationshipTemplates.loadPeerRelationshipTemplate({ reference: forAlice.truncatedReference });
+    expect(personal.error).toMatchObject({ code: 'TOKEN_NOT_FOUND' });
+
+    const forged = `${open.truncatedReference.slice(0, 30)}${open.truncatedReference.slice(30).split('').reverse().join('')}`;
+    const refused = await bob.client.relationshipTemplates.loadPeerRelationshipTemplate({ reference: forged });
+    expect(refused.error).toMatchObject({ code: 'TOKEN_NOT_FOUND' });
   });
 
   it('when a template is unknown or not known to the caller then TEMPLATE_NOT_FOUND', async () => {
