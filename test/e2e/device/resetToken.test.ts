@@ -39,6 +39,28 @@ describe('/device/resetToken', () => {
     expect(reply.result.uuid).toBe(device.uuid);
   });
 
+  it('when revokeSessionTokens is true then every session token ends with the old root token', async () => {
+    const device = await target();
+    const sessions = [await s.call('/device/generateAndStoreToken', { uuid: device.uuid }), await s.call('/device/createSessionToken', { uuid: device.uuid, tag: 't' })];
+    const other = await target();
+    const kept = await s.call('/device/generateAndStoreToken', { uuid: other.uuid });
+    const reply = await rpcAs(s, device, '/device/resetToken', { uuid: device.uuid, revokeSessionTokens: true });
+    expect(reply.result).toEqual({ uuid: device.uuid, token: expect.stringMatching(/^tgd_/) });
+    for (const session of sessions) {
+      expect((await rpcAs(s, { uuid: device.uuid, token: session.token }, '/device/get', { uuid: device.uuid })).error.data.name).toBe('UNAUTHENTICATED');
+    }
+    expect((await s.db.query('SELECT count(*)::int AS n FROM device_tokens WHERE uuid = $1', [device.uuid]))[0].n).toBe(0);
+    expect((await rpcAs(s, { uuid: other.uuid, token: kept.token }, '/device/get', { uuid: other.uuid })).result.uuid).toBe(other.uuid);
+  });
+
+  it('when revokeSessionTokens is asked for a device the caller may not update then DEVICE_NOT_FOUND and its tokens stay', async () => {
+    const device = await target();
+    await s.call('/device/generateAndStoreToken', { uuid: device.uuid });
+    const reply = await rpcAs(s, stranger, '/device/resetToken', { uuid: device.uuid, revokeSessionTokens: true });
+    expect(reply.error.data.name).toBe('DEVICE_NOT_FOUND');
+    expect((await s.db.query('SELECT count(*)::int AS n FROM device_tokens WHERE uuid = $1', [device.uuid]))[0].n).toBe(1);
+  });
+
   it('when the caller is not whitelisted then DEVICE_NOT_FOUND and the root token is unchanged', async () => {
     const device = await target();
     const before = await rootHash(device.uuid);
