@@ -18,7 +18,8 @@ function rpcClient(key: string) {
   const { hostname, port } = new URL(s.url);
   const client = jayson.client.http({ hostname, port: Number(port), path: '/rpc', headers: { authorization: `Bearer ${key}` } });
   return (method: string, params: Record<string, unknown>) => new Promise<any>((resolve, reject) => {
-    client.request(method, params, (err: Error | null, reply: unknown) => (err ? reject(err) : resolve(reply)));
+    const done: jayson.JSONRPCCallbackTypePlain = (err, reply) => (err ? reject(err) : resolve(reply));
+    client.request(method, params, done);
   });
 }
 

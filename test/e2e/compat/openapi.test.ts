@@ -19,12 +19,12 @@ const CONNECTOR = [
 
 describe('/openapi.json: the compatibility route sets', () => {
   it.each([...MESHBLU, ...CONNECTOR])('when the document is read then it has %s %s', async (verb, path) => {
-    const doc = await (await fetch(`${s.url}/openapi.json`)).json();
+    const doc: any = await (await fetch(`${s.url}/openapi.json`)).json();
     expect(doc.paths[path]?.[verb]).toEqual(expect.objectContaining({ summary: expect.any(String), responses: expect.any(Object) }));
   });
 
   it('when a Connector route is documented then it names X-API-KEY and the exact success status', async () => {
-    const doc = await (await fetch(`${s.url}/openapi.json`)).json();
+    const doc: any = await (await fetch(`${s.url}/openapi.json`)).json();
     expect(doc.components.securitySchemes.apiKeyHeader).toEqual(expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-API-KEY' }));
     expect(Object.keys(doc.paths['/api/v2/RelationshipTemplates/Own'].post.responses)).toEqual(['201', 'default']);
     expect(Object.keys(doc.paths['/api/v2/RelationshipTemplates/{id}'].get.responses)).toEqual(['200', 'default']);
