@@ -1,4 +1,5 @@
 import { keyedHash } from '../../../src/domain/crypto/secrets';
+import { rateLimitSettings } from '../../../src/services/rate-limit';
 import { startTestServer, TestServer } from '../../support/server';
 import { DeviceCreds, failureOf, meshblu } from './meshblu-client';
 
@@ -9,7 +10,7 @@ import { DeviceCreds, failureOf, meshblu } from './meshblu-client';
 let s: TestServer;
 let admin: ReturnType<typeof meshblu>;
 beforeAll(async () => {
-  s = await startTestServer();
+  s = await startTestServer({ rateLimits: { ...rateLimitSettings({}), authFailuresPerDevice: { limit: 3, windowSeconds: 60 } } });
   admin = meshblu(s, { bearerToken: s.adminKey });
 });
 afterAll(() => s.close());
@@ -144,5 +145,15 @@ describe('Meshblu HTTP with meshblu-http', () => {
 
   it('when an API key asks whoami then 403: a key is no device', async () => {
     expect(await failureOf(admin.whoami())).toMatchObject({ code: 403, body: { name: 'FORBIDDEN' } });
+  });
+
+  it("when a device's token is guessed wrong past the gateway's limit then 429 with Retry-After, the right token too", async () => {
+    const device = await registered();
+    const wrong = meshblu(s, { uuid: device.uuid, token: 'tgd_guess' });
+    for (let i = 0; i < 3; i++) expect(await failureOf(wrong.whoami())).toMatchObject({ code: 401 });
+    const limited = await failureOf(wrong.whoami());
+    expect(limited).toMatchObject({ code: 429, body: { error: 'Too many attempts; retry later', name: 'RATE_LIMITED' } });
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(await failureOf(meshblu(s, device).whoami())).toMatchObject({ code: 429 });
   });
 });
