@@ -3,6 +3,7 @@ import { AppError, E } from '../../errors';
 import { exposeError } from '../../gateway/error-out';
 import { baseUrlOf, bodyParserError, parseJsonBody } from '../../gateway/http-body';
 import { requestIdOf } from '../../gateway/request-id';
+import { referenceQrPng, referenceUrl, templateReference } from '../../services/templates/reference';
 import type { HttpDeps } from '../types';
 import { connectorQuery } from './connector-query';
 import { connectorTemplate, connectorToken, sendConnectorError } from './connector-shapes';
@@ -16,8 +17,8 @@ interface ConnectorRoute {
   summary: string;
   /** The method's result as the reply's `result` (the pepper derives a template's reference). */
   shape: (result: any, pepper: Buffer) => unknown;
-  /** `Accept: image/png` answers the method's renderAs PNG (a share token's QR code). */
-  png?: boolean;
+  /** `Accept: image/png` answers a QR code PNG instead: of a new token (the method's renderAs) or of a template's own reference. */
+  png?: 'renderAs' | 'templateReference';
 }
 
 const TEMPLATE_FILTERS = ['createdAt', 'expiresAt', 'createdBy', 'forIdentity', 'maxNumberOfAllocations'];
@@ -50,11 +51,12 @@ export const CONNECTOR_ROUTES: readonly ConnectorRoute[] = [
     method: '/relationshipTemplate/search', params: (req) => ({ ...connectorQuery(req.query, TEMPLATE_FILTERS), isOwn: false }), shape: templateList,
   },
   {
-    verb: 'get', path: '/RelationshipTemplates/:id', summary: 'getRelationshipTemplate: one template the caller knows',
+    verb: 'get', path: '/RelationshipTemplates/:id', png: 'templateReference',
+    summary: "getRelationshipTemplate: one template the caller knows; with Accept: image/png, the QR code of the template's own reference",
     method: '/relationshipTemplate/get', params: (req) => ({ id: req.params.id }), shape: connectorTemplate,
   },
   {
-    verb: 'post', path: '/RelationshipTemplates/Own/:id/Token', png: true,
+    verb: 'post', path: '/RelationshipTemplates/Own/:id/Token', png: 'renderAs',
     summary: 'createTokenForOwnRelationshipTemplate: 201 the token with its truncatedReference (shown only here); with Accept: image/png, 201 its QR code PNG',
     method: '/relationshipTemplate/createToken', params: (req) => ({ ...body(req), templateId: req.params.id }), shape: connectorToken,
   },
@@ -100,9 +102,11 @@ export function connectorRouter({ pipeline, registry, resolveCaller, log, dataSo
       try {
         const methodName = route.method;
         const result = await pipeline({ methodName, params: route.params(req), correlationId, settings, authenticate: () => resolveCaller(req) });
-        const render = route.png ? registry.get(methodName)?.module.renderAs?.['image/png'] : undefined;
-        if (render && req.accepts(['application/json', 'image/png']) === 'image/png') {
-          return void res.status(201).type('image/png').send(await render(result, { settings }));
+        if (route.png && req.accepts(['application/json', 'image/png']) === 'image/png') {
+          const png = route.png === 'renderAs'
+            ? await registry.get(methodName)!.module.renderAs!['image/png'](result, { settings })
+            : await referenceQrPng(referenceUrl(settings.baseUrl, templateReference(keys.pepper, (result as { id: string }).id)));
+          return void res.status(route.verb === 'post' ? 201 : 200).type('image/png').send(png);
         }
         res.status(route.verb === 'post' ? 201 : 200).json({ result: route.shape(result, keys.pepper) });
       } catch (err) {

@@ -1,6 +1,6 @@
-import QRCode from 'qrcode';
 import { defineMethod } from '../../contract/method';
 import { requireCallerIdentity } from '../../services/templates/identities';
+import { referenceQrPng } from '../../services/templates/reference';
 import { createShareToken, NewShareToken } from '../../services/templates/share-tokens';
 
 type Created = Awaited<ReturnType<typeof createShareToken>>;
@@ -10,7 +10,7 @@ export default defineMethod<NewShareToken, Created>({
   scope: 'template',
   auditTarget: (params, result) => result?.id ?? params.templateId,
   // Accept: image/png on the legacy route: the QR code a wallet app scans.
-  renderAs: { 'image/png': (result) => QRCode.toBuffer(result.reference!.url, { type: 'png', errorCorrectionLevel: 'M' }) },
+  renderAs: { 'image/png': (result) => referenceQrPng(result.reference!.url) },
   handler: async ({ db, caller, keys, settings, params }) =>
     createShareToken(db, keys.pepper, await requireCallerIdentity(db, caller), settings.baseUrl, params),
 });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import QRCode from 'qrcode';
 import { constantTimeEqual, keyedHash } from '../../domain/crypto/secrets';
 import { TEMPLATE_ID, TOKEN_ID } from './ids';
 
@@ -40,6 +41,11 @@ export function templateReference(pepper: Buffer, templateId: string): string {
 export type ParsedReference =
   | { kind: 'token'; tokenId: string; secretHash: Buffer }
   | { kind: 'template'; templateId: string };
+
+/** The QR code a wallet app scans: a PNG of the reference URL. */
+export function referenceQrPng(url: string): Promise<Buffer> {
+  return QRCode.toBuffer(url, { type: 'png', errorCorrectionLevel: 'M' });
+}
 
 /**
  * Accepts the truncated reference or the whole URL, of a share token or of a template.

@@ -20,6 +20,7 @@ beforeAll(async () => {
 afterAll(() => s.close());
 
 const inHours = (h: number) => new Date(Date.now() + h * 3600_000).toISOString();
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const content = { '@type': 'ArbitraryRelationshipTemplateContent', value: { greeting: 'hello' } } as const;
 
@@ -138,7 +139,14 @@ describe('enmeshed Connector API with @nmshd/connector-sdk', () => {
     const template = await ownTemplate();
     const png = await alice.client.relationshipTemplates.createTokenQrCodeForOwnRelationshipTemplate(template.id, {});
     expect(png.isSuccess).toBe(true);
-    expect(Buffer.from(png.result as ArrayBuffer).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(Buffer.from(png.result as ArrayBuffer).subarray(0, 8)).toEqual(PNG_SIGNATURE);
+  });
+
+  it("when a template is asked for as a PNG then 200 answers the QR code of its own reference", async () => {
+    const template = await ownTemplate();
+    const png = await alice.client.relationshipTemplates.getQrCodeForOwnRelationshipTemplate(template.id);
+    expect(png.isSuccess).toBe(true);
+    expect(Buffer.from(png.result as ArrayBuffer).subarray(0, 8)).toEqual(PNG_SIGNATURE);
   });
 
   it('when the API key is unknown then UNAUTHENTICATED; /health answers without one', async () => {
