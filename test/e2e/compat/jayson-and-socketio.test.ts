@@ -14,9 +14,10 @@ beforeAll(async () => { s = await startTestServer(); });
 afterEach(() => { for (const socket of sockets.splice(0)) socket.disconnect(); });
 afterAll(() => s.close());
 
-function rpcClient(key: string) {
+function rpcClient(key: string, header: 'authorization' | 'x-api-key' = 'authorization') {
   const { hostname, port } = new URL(s.url);
-  const client = jayson.client.http({ hostname, port: Number(port), path: '/rpc', headers: { authorization: `Bearer ${key}` } });
+  const headers = header === 'authorization' ? { authorization: `Bearer ${key}` } : { 'x-api-key': key };
+  const client = jayson.client.http({ hostname, port: Number(port), path: '/rpc', headers });
   return (method: string, params: Record<string, unknown>) => new Promise<any>((resolve, reject) => {
     const done: jayson.JSONRPCCallbackTypePlain = (err, reply) => (err ? reject(err) : resolve(reply));
     client.request(method, params, done);
@@ -43,6 +44,13 @@ describe('jayson against POST /rpc', () => {
     expect(reply).toEqual({ jsonrpc: '2.0', id: expect.anything(), result: { uuid: expect.any(String), token: expect.stringMatching(/^tgd_/) } });
     const device = await call('/device/get', { uuid: reply.result.uuid });
     expect(device.result).toMatchObject({ uuid: reply.result.uuid, name: 'via jayson' });
+  });
+
+  it('when the API key comes as X-API-KEY then it is the same caller, and an unknown one is UNAUTHENTICATED', async () => {
+    const reply = await rpcClient(s.adminKey, 'x-api-key')('/device/register', { attrs: {} });
+    expect(reply.result).toEqual({ uuid: expect.any(String), token: expect.stringMatching(/^tgd_/) });
+    const refused = await rpcClient('tgk_unknown', 'x-api-key')('/device/register', { attrs: {} });
+    expect(refused.error).toEqual({ code: 2001, message: 'Missing, unknown or revoked credentials', data: { name: 'UNAUTHENTICATED' } });
   });
 
   it('when the device is missing then jayson gets the error with its catalog name', async () => {
