@@ -113,9 +113,10 @@ export function meshbluRouter({ pipeline, resolveCaller, log }: HttpDeps): Route
   for (const route of MESHBLU_ROUTES) {
     router[route.verb](route.paths, body, async (req: Request, res: Response) => {
       const correlationId = requestIdOf(res);
+      withMeshbluCredentials(req); // before any params are read: /search/tokens defaults to the claimed uuid
       const run: Run = (methodName, params, as) => pipeline({
         methodName, params, correlationId, settings: { baseUrl: baseUrlOf(req) },
-        authenticate: as ? async () => as : () => resolveCaller(withMeshbluCredentials(req)),
+        authenticate: as ? async () => as : () => resolveCaller(req),
       });
       try {
         const reply = await route.handle(req, run);

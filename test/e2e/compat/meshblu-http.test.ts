@@ -57,6 +57,14 @@ describe('Meshblu HTTP with meshblu-http', () => {
     expect(await client.authenticate()).toEqual({ uuid: device.uuid });
   });
 
+  it("when meshblu-http presents the device as bearerToken base64(uuid:token) then it is that device", async () => {
+    const device = await registered();
+    const bearer = meshblu(s, { bearerToken: Buffer.from(`${device.uuid}:${device.token}`).toString('base64') });
+    expect((await bearer.whoami()).uuid).toBe(device.uuid);
+    const session = await bearer.generateAndStoreTokenWithOptions(device.uuid, { tag: 'via-bearer' });
+    expect(await bearer.searchTokens({ 'metadata.tag': 'via-bearer' })).toEqual([{ uuid: device.uuid, metadata: { tag: 'via-bearer', createdAt: session.createdAt } }]);
+  });
+
   it('when the credentials are wrong then whoami and authenticate fail with 401', async () => {
     const device = await registered();
     const wrong = meshblu(s, { uuid: device.uuid, token: 'tgd_wrong' });
