@@ -27,7 +27,16 @@ interface TemplateView { id: string; createdBy: string; [field: string]: unknown
  * own reference (the templates service derives it; loadToken takes it). Never a password.
  */
 export function connectorTemplate(template: TemplateView, pepper: Buffer) {
-  return { ...template, createdByDevice: deviceIdOf(template.createdBy), truncatedReference: templateReference(pepper, template.id) };
+  return {
+    ...template, ...connectorProtection(template),
+    createdByDevice: deviceIdOf(template.createdBy), truncatedReference: templateReference(pepper, template.id),
+  };
+}
+
+/** The Connector says passwordIsPin only when it is true: {passwordIsPin: true} or {}. */
+function connectorProtection(item: { [field: string]: unknown }) {
+  const protection = item.passwordProtection as { passwordIsPin?: boolean } | undefined;
+  return protection ? { passwordProtection: protection.passwordIsPin ? { passwordIsPin: true as const } : {} } : {};
 }
 
 interface TokenView {
@@ -43,7 +52,7 @@ interface TokenView {
 export function connectorToken(token: TokenView) {
   const { isOwn: _isOwn, reference, content, ...rest } = token;
   return {
-    ...rest,
+    ...rest, ...connectorProtection(token),
     createdByDevice: deviceIdOf(token.createdBy),
     content: { '@type': 'TokenContentRelationshipTemplate', templateId: content.templateId },
     ...(reference ? { truncatedReference: reference.truncated } : {}),

@@ -115,6 +115,7 @@ describe('enmeshed Connector API with @nmshd/connector-sdk', () => {
       .toEqual({ ...open, isOwn: false });
 
     const locked = await ownTemplate({ passwordProtection: { password: 'secret' } });
+    expect(locked.passwordProtection).toEqual({}); // the Connector names passwordIsPin only when true; never the password
     const without = await bob.client.relationshipTemplates.loadPeerRelationshipTemplate({ reference: locked.truncatedReference });
     expect(without.error).toMatchObject({ code: 'PASSWORD_INVALID' });
     const withIt = await bob.client.relationshipTemplates.loadPeerRelationshipTemplate({ reference: locked.truncatedReference, password: 'secret' });
