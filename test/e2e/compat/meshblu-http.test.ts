@@ -37,6 +37,13 @@ describe('Meshblu HTTP with meshblu-http', () => {
     expect(row.hash).toEqual(keyedHash(s.keys.pepper, `${device.uuid}:${device.token}`));
   });
 
+  it('when nobody is signed in then register is refused with 401 and no device is made', async () => {
+    const [{ n: before }] = await s.db.query('SELECT count(*)::int AS n FROM devices');
+    const refused = await failureOf(meshblu(s, null).register({ name: 'anonymous' }));
+    expect(refused).toMatchObject({ code: 401, body: { error: 'Missing, unknown or revoked credentials', name: 'UNAUTHENTICATED' } });
+    expect((await s.db.query('SELECT count(*)::int AS n FROM devices'))[0].n).toBe(before);
+  });
+
   it('when a device registers one with meshblu.whitelists then it owns it and the lists are honoured', async () => {
     const parent = await registered();
     const other = await registered();
