@@ -732,7 +732,8 @@ export type RelationshipTemplateLoadTokenParams = {
  * Params of /relationshipTemplate/search. The templates the caller's identity knows, as {total, rows}
  * of /relationshipTemplate/get's shape: its own, and peers' it has loaded through a token. isOwn true:
  * only its own; false: only peers'. match fields: id, createdBy, createdAt, expiresAt, forIdentity,
- * maxNumberOfAllocations. Default order: oldest first. The Connector's GET
+ * maxNumberOfAllocations. Default order: oldest first. Times compare to the millisecond, as they are
+ * shown (a createdAt read back and used with > excludes its own row). The Connector's GET
  * /api/v2/RelationshipTemplates (and /Own, /Peer) runs this method.
  */
 export type RelationshipTemplateSearchParams = {
@@ -748,7 +749,9 @@ export type RelationshipTemplateSearchParams = {
  * Params of /relationshipTemplate/searchTokens. The share tokens the caller's identity created and
  * kept (non-ephemeral), across all its templates, as {total, rows} of listTokens' shape (no reference:
  * it is shown once, at creation). match fields: id, templateId, createdAt, expiresAt, forIdentity;
- * expired tokens are included. The Connector's GET /api/v2/Tokens and /Tokens/Own run this method.
+ * expired tokens are included. Times compare to the millisecond, as they are shown (a createdAt read
+ * back and used with > excludes its own row). The Connector's GET /api/v2/Tokens and /Tokens/Own run
+ * this method.
  */
 export type RelationshipTemplateSearchTokensParams = {
   match?: Match;

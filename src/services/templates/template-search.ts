@@ -5,12 +5,18 @@ import { FieldMap, SearchParams, searchPage } from '../query/search-query';
 import { SHARE_TOKEN_COLUMNS, ShareTokenRow, shareTokenView } from './share-tokens';
 import { TEMPLATE_COLUMNS, TemplateRow, templateView } from './templates';
 
+/**
+ * Times compare as they are shown: to the millisecond. PostgreSQL keeps microseconds, so
+ * "createdAt > <a createdAt read back>" would otherwise still match the very row it was read from.
+ */
+const shownTime = (column: string) => ({ column: `date_trunc('milliseconds', ${column})`, type: 'time' as const });
+
 /** What the Connector's list queries filter on (createdAt, expiresAt, …), as `match` fields. */
 const TEMPLATE_FIELDS: FieldMap = {
   id: { column: 'id', type: 'text' },
   createdBy: { column: 'created_by', type: 'text' },
-  createdAt: { column: 'created_at', type: 'time' },
-  expiresAt: { column: 'expires_at', type: 'time' },
+  createdAt: shownTime('created_at'),
+  expiresAt: shownTime('expires_at'),
   forIdentity: { column: 'for_identity', type: 'text' },
   maxNumberOfAllocations: { column: 'max_number_of_allocations', type: 'int' },
 };
@@ -33,8 +39,8 @@ export async function searchTemplates(db: EntityManager, caller: string, params:
 const TOKEN_FIELDS: FieldMap = {
   id: { column: 'id', type: 'text' },
   templateId: { column: 'template_id', type: 'text' },
-  createdAt: { column: 'created_at', type: 'time' },
-  expiresAt: { column: 'expires_at', type: 'time' },
+  createdAt: shownTime('created_at'),
+  expiresAt: shownTime('expires_at'),
   forIdentity: { column: 'for_identity', type: 'text' },
 };
 

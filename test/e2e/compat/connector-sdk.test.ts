@@ -130,6 +130,18 @@ describe('enmeshed Connector API with @nmshd/connector-sdk', () => {
     expect(refused.error).toMatchObject({ code: 'TOKEN_NOT_FOUND' });
   });
 
+  it("when the list is filtered by the Connector's query syntax then only matching templates come back", async () => {
+    const first = await ownTemplate();
+    const second = await ownTemplate({ expiresAt: inHours(48) });
+    const later = await alice.client.relationshipTemplates.getRelationshipTemplates({ isOwn: true, createdAt: `>${first.createdAt}` });
+    expect(later.result.map((t) => t.id)).toEqual([second.id]);
+    const ranged = await alice.client.relationshipTemplates.getOwnRelationshipTemplates({ expiresAt: [`>${inHours(36)}`, `<${inHours(60)}`] });
+    expect(ranged.result.map((t) => t.id)).toContain(second.id);
+    expect(ranged.result.map((t) => t.id)).not.toContain(first.id);
+    const unknown = await alice.client.relationshipTemplates.getRelationshipTemplates({ createdByDevice: 'DVCaaaaaaaaaaaaaaaaa' });
+    expect(unknown.error).toMatchObject({ code: 'QUERY_FIELD_NOT_ALLOWED' });
+  });
+
   it('when a template is unknown or not known to the caller then TEMPLATE_NOT_FOUND', async () => {
     const template = await ownTemplate();
     const unknown = await bob.client.relationshipTemplates.getRelationshipTemplate(template.id);
