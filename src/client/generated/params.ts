@@ -138,6 +138,13 @@ export type ApikeySearchParams = {
 };
 
 /**
+ * Params of /apikey/whoami. The calling API key: {id, name, scopes, identity}. Any API key may call it
+ * (no scope needed); never the key itself. The console uses it to hide what the key's scopes do not
+ * allow.
+ */
+export type ApikeyWhoamiParams = Record<string, never>;
+
+/**
  * Params of /audit/search. Search the audit log, newest first unless orderBy says otherwise. Fields:
  * time, caller, method, target, outcome (ok|error), errorName, durationMs. No secret is ever recorded.
  */
@@ -1305,6 +1312,7 @@ export interface ParamsByMethod {
   '/apikey/create': ApikeyCreateParams;
   '/apikey/revoke': ApikeyRevokeParams;
   '/apikey/search': ApikeySearchParams;
+  '/apikey/whoami': ApikeyWhoamiParams;
   '/audit/search': AuditSearchParams;
   '/auth/verify': AuthVerifyParams;
   '/device/createSessionToken': DeviceCreateSessionTokenParams;
@@ -1369,6 +1377,7 @@ export const methodNames = [
   '/apikey/create',
   '/apikey/revoke',
   '/apikey/search',
+  '/apikey/whoami',
   '/audit/search',
   '/auth/verify',
   '/device/createSessionToken',
