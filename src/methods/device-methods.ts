@@ -6,6 +6,7 @@ import register from './device/register';
 import resetToken from './device/resetToken';
 import revokeToken from './device/revokeToken';
 import revokeTokensByQuery from './device/revokeTokensByQuery';
+import search from './device/search';
 import searchTokens from './device/searchTokens';
 import unregister from './device/unregister';
 import update from './device/update';
@@ -13,6 +14,6 @@ import verifyToken from './device/verifyToken';
 
 /** The Meshblu-style device registry and its session tokens (SPEC "device"). */
 export const deviceMethods: MethodModule[] = [
-  register, get, update, unregister,
+  register, get, search, update, unregister,
   generateAndStoreToken, createSessionToken, revokeToken, revokeTokensByQuery, searchTokens, verifyToken, resetToken,
 ];

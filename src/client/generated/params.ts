@@ -295,15 +295,39 @@ export type DeviceRevokeTokenParams = {
 };
 
 /**
- * Params of /device/revokeTokensByQuery. Revoke every session token of the device carrying this tag →
- * {revoked: N}. Who may: an API key with scope device (or admin), for any device; a device for itself
- * and for devices whose configure.update whitelist holds it or "*". A missing or unregistered device
- * and one the caller may not reach answer the same DEVICE_NOT_FOUND (404).
+ * Params of /device/revokeTokensByQuery. Revoke the device's session tokens matching the query →
+ * {revoked: N}: every token carrying `tag`, or the one whose metadata `id` (from /device/searchTokens)
+ * is given — so an operator can revoke a token without ever holding it. Give exactly one of tag and
+ * id. Who may: an API key with scope device (or admin), for any device; a device for itself and for
+ * devices whose configure.update whitelist holds it or "*". A missing or unregistered device and one
+ * the caller may not reach answer the same DEVICE_NOT_FOUND (404).
  */
 export type DeviceRevokeTokensByQueryParams = {
   uuid: DeviceUuid;
   /** A label of the caller's choosing, e.g. the session or app it belongs to. */
   tag: string;
+  /** A session token's metadata id, as /device/searchTokens lists it. */
+  id?: Id;
+} | {
+  uuid: DeviceUuid;
+  /** A label of the caller's choosing, e.g. the session or app it belongs to. */
+  tag?: string;
+  /** A session token's metadata id, as /device/searchTokens lists it. */
+  id: Id;
+};
+
+/**
+ * Params of /device/search. List registered devices → {total, rows: [{uuid, name, type, owner,
+ * createdAt, updatedAt, sessionTokens}]} (sessionTokens: how many live session tokens it has); never a
+ * token. Match and orderBy fields: uuid, name, type, owner, createdAt, updatedAt. Default order:
+ * createdAt. Unregistered devices are not listed. API keys only (scope device or admin): a device sees
+ * others through /device/get and its whitelists.
+ */
+export type DeviceSearchParams = {
+  match?: Match;
+  offset?: Offset;
+  limit?: Limit;
+  orderBy?: OrderBy;
 };
 
 /**
@@ -1322,6 +1346,7 @@ export interface ParamsByMethod {
   '/device/resetToken': DeviceResetTokenParams;
   '/device/revokeToken': DeviceRevokeTokenParams;
   '/device/revokeTokensByQuery': DeviceRevokeTokensByQueryParams;
+  '/device/search': DeviceSearchParams;
   '/device/searchTokens': DeviceSearchTokensParams;
   '/device/unregister': DeviceUnregisterParams;
   '/device/update': DeviceUpdateParams;
@@ -1387,6 +1412,7 @@ export const methodNames = [
   '/device/resetToken',
   '/device/revokeToken',
   '/device/revokeTokensByQuery',
+  '/device/search',
   '/device/searchTokens',
   '/device/unregister',
   '/device/update',
