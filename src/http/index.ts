@@ -1,9 +1,11 @@
+import { consoleRouter } from './console-route';
 import { downloadRouter } from './download-route';
 import { droplitRouter } from './droplit-route';
 import type { RouterFactory } from './types';
 
 /** HTTP adapters beside the two method routes, in the order they are mounted. */
 export const extraRouters: RouterFactory[] = [
+  consoleRouter,
   downloadRouter,
   droplitRouter,
 ];
