@@ -1,8 +1,11 @@
 /** Calls and failures per minute, drawn as SVG bars by our own code (no chart library). */
 export interface MinuteCount { minute: number; calls: number; failures: number }
 
-/** Buckets rows by the minute of their time, filling empty minutes, for the last `maxMinutes` at most. */
-export function perMinute(rows: { time: string; outcome: string }[], maxMinutes = 60): MinuteCount[] {
+/**
+ * Buckets rows by the minute of their time, filling empty minutes: at least `minMinutes`
+ * (so one busy minute is a bar, not the whole chart), at most the last `maxMinutes`.
+ */
+export function perMinute(rows: { time: string; outcome: string }[], minMinutes = 30, maxMinutes = 60): MinuteCount[] {
   if (!rows.length) return [];
   const counts = new Map<number, MinuteCount>();
   for (const r of rows) {
@@ -13,7 +16,7 @@ export function perMinute(rows: { time: string; outcome: string }[], maxMinutes 
     counts.set(minute, c);
   }
   const last = Math.max(...counts.keys());
-  const first = Math.max(Math.min(...counts.keys()), last - maxMinutes + 1);
+  const first = Math.min(Math.max(Math.min(...counts.keys()), last - maxMinutes + 1), last - minMinutes + 1);
   const out: MinuteCount[] = [];
   for (let m = first; m <= last; m++) out.push(counts.get(m) ?? { minute: m, calls: 0, failures: 0 });
   return out;

@@ -55,7 +55,7 @@ export function ApiKeys({ session }: { session: Session }) {
             <td>{when(k.createdAt)}</td>
             <td>{k.expiresAt ? when(k.expiresAt) : 'never'}</td>
             <td>{k.revokedAt ? <span class="badge locked">revoked</span> : <span class="badge active">active</span>}</td>
-            <td>{!k.revokedAt && k.id !== session.who.id && <button type="button" disabled={action.busy} onClick={() => revoke(k)}>Revoke</button>}</td>
+            <td>{!k.revokedAt && k.id !== session.who.id && <button type="button" class="secondary" disabled={action.busy} onClick={() => revoke(k)}>Revoke</button>}</td>
           </tr>
         ))}
       </Table>

@@ -58,7 +58,7 @@ export function DevicePage({ session, uuid }: { session: Session; uuid: string }
         {(tokens.data?.rows ?? []).map((t: any) => (
           <tr key={t.id}>
             <td>{t.tag ?? '—'}</td><td>{when(t.createdAt)}</td><td>{t.expiresOn ? when(t.expiresOn) : 'never'}</td>
-            <td><button type="button" disabled={action.busy} onClick={() => revoke(t.id)}>Revoke</button></td>
+            <td><button type="button" class="secondary" disabled={action.busy} onClick={() => revoke(t.id)}>Revoke</button></td>
           </tr>
         ))}
       </Table>

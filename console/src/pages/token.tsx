@@ -58,7 +58,7 @@ function Holders({ session, t, canWrite, onChange }: { session: Session; t: Toke
   };
   const assign = async (e: Event) => {
     e.preventDefault();
-    const done = await action.run(() => session.client.token.assign({ id: t.id, user: { domain: { name: domain.trim() }, loginName: loginName.trim() } as never, shared }));
+    const done = await action.run(() => session.client.token.assign({ id: t.id, user: { domain: { name: domain.trim() }, loginName: loginName.trim() }, shared }));
     if (done) { setLoginName(''); onChange(); }
   };
   return (
@@ -69,7 +69,7 @@ function Holders({ session, t, canWrite, onChange }: { session: Session; t: Toke
           {holders.map((u) => (
             <li key={u.id}>
               <a href={href('users', u.id)}>{u.loginName} @ {u.domain.name}</a> <span class="muted">({u.role}{u.hasPin ? ', PIN' : ''})</span>
-              {canWrite && <button type="button" disabled={action.busy} onClick={() => unassign(u)}>Unassign</button>}
+              {canWrite && <button type="button" class="secondary" disabled={action.busy} onClick={() => unassign(u)}>Unassign</button>}
             </li>
           ))}
         </ul>
@@ -117,7 +117,8 @@ function TokenActions({ session, t, onChange }: { session: Session; t: TokenView
           if (await action.run(() => tg.delete({ id: t.id }))) go('tokens');
         }}>Delete…</button>
       </div>
-      <form class="inline" aria-label="Resynchronise" onSubmit={(e) => {
+      <h3 id="resync">Resynchronise with two consecutive codes</h3>
+      <form class="inline" aria-labelledby="resync" onSubmit={(e) => {
         e.preventDefault();
         act(() => tg.syncToken({ id: t.id, credential: `${otp1.trim()},${otp2.trim()}` }), 'Resynchronised.').then(() => { setOtp1(''); setOtp2(''); });
       }}>

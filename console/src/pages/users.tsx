@@ -101,7 +101,7 @@ function UserAccessTokens({ session, user }: { session: Session; user: UserRow }
             <td>{when(t.expiresAt)}</td>
             <td>{when(t.lastUsedAt)}</td>
             <td>{t.active ? 'yes' : 'no'}</td>
-            <td>{t.active && <button type="button" disabled={action.busy} onClick={() => revoke(t.id)}>Revoke</button>}</td>
+            <td>{t.active && <button type="button" class="secondary" disabled={action.busy} onClick={() => revoke(t.id)}>Revoke</button>}</td>
           </tr>
         ))}
       </Table>

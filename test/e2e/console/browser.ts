@@ -14,8 +14,13 @@ export const HAVE_CHROMIUM = existsSync(CHROMIUM);
 export const IN_CI = process.env.CI === 'true';
 export const ROOT = join(__dirname, '../../..');
 
-/** Screenshots go to docs/console when SCREENSHOTS=docs (to refresh the docs), else to a temporary directory. */
-export const SHOT_DIR = process.env.SCREENSHOTS === 'docs' ? join(ROOT, 'docs', 'console') : mkdtempSync(join(tmpdir(), 'tokengate-shots-'));
+/**
+ * Screenshots go to docs/console when SCREENSHOTS=docs (to refresh docs/console.md), else to a
+ * temporary directory (printed once) to look at. Phone-width shots are always taken; only a
+ * few go into the docs, to keep the repository small.
+ */
+const TMP_SHOTS = mkdtempSync(join(tmpdir(), 'tokengate-shots-'));
+export const SHOT_DIR = process.env.SCREENSHOTS === 'docs' ? join(ROOT, 'docs', 'console') : TMP_SHOTS;
 
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
@@ -65,10 +70,10 @@ export function unlabelledInputs(page: Page): Promise<string[]> {
 }
 
 /** A screenshot at desktop width and at phone width, with the viewport put back afterwards. */
-export async function screenshots(page: Page, name: string): Promise<void> {
+export async function screenshots(page: Page, name: string, opts: { phoneInDocs?: boolean } = {}): Promise<void> {
   mkdirSync(SHOT_DIR, { recursive: true });
   await page.screenshot({ path: join(SHOT_DIR, `${name}.png`) });
   await page.setViewportSize(PHONE);
-  await page.screenshot({ path: join(SHOT_DIR, `${name}-phone.png`) });
+  await page.screenshot({ path: join(opts.phoneInDocs ? SHOT_DIR : TMP_SHOTS, `${name}-phone.png`) });
   await page.setViewportSize(DESKTOP);
 }

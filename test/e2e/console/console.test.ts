@@ -57,7 +57,7 @@ describeInBrowser('the console', () => {
     const response = await page.goto(`${s.url}/console`);
     expect(response!.headers()['content-security-policy']).toBe(
       "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'");
-    await screenshots(page, 'sign-in');
+    await screenshots(page, 'sign-in', { phoneInDocs: true });
 
     // keyboard only: the key field has focus after one Tab from the top, Enter submits
     await page.getByLabel('API key').focus();
@@ -116,13 +116,63 @@ describeInBrowser('the console', () => {
     await page.getByRole('link', { name: token.serial }).click();
     const state = page.getByRole('definition').filter({ hasText: /^(locked|unlocked)$/ });
     await expect(state.textContent()).resolves.toBe('locked');
-    await screenshots(page, 'token-locked');
+    await screenshots(page, 'token-locked', { phoneInDocs: true });
 
     await page.getByRole('button', { name: 'Reset (unlock)' }).click();
     await page.getByText('Reset: the lock and fail count are cleared.').waitFor();
     await page.getByText('unlocked', { exact: true }).waitFor();
     expect(await page.getByTestId('fail-count').textContent()).toBe('0');
     expect(await s.call('/token/get', { id: token.id, return: ['locked', 'failCount'] })).toEqual({ locked: false, failCount: 0 });
+    await expectClean(page, problems);
+  });
+
+  it('when a token is resynced with two codes, given a download link, confined and deleted then each shows, the delete only after confirming', async () => {
+    // RFC 4226 appendix D: the seed "12345678901234567890" gives 338314 and 254676 at counters 4 and 5
+    await s.call('/token/create', { attrs: { data: 'RFC-4226,3132333435363738393031323334353637383930,hotp,6,0', product: { manufacturerCode: 'OATH', productCode: 'HOTP' } } });
+    const hotp = await s.call('/token/get', { token: { serial: 'RFC-4226' } });
+    const user = await newUser('corp', 'bob.actions');
+    const soft = await softwareToken(user.id);
+    const { page, problems } = await signedIn();
+
+    await page.goto(`${s.url}/console/#/tokens/${hotp.id}`);
+    await page.getByLabel('First code').fill('338314');
+    await page.getByLabel('Next code').fill('254676');
+    await page.getByRole('button', { name: 'Resync' }).click();
+    await page.getByText('Resynchronised.').waitFor();
+    await page.getByRole('definition').filter({ hasText: /^6$/ }).waitFor();
+    expect((await s.call('/token/get', { id: hotp.id, return: ['counter'] })).counter).toBe(6);
+
+    await page.goto(`${s.url}/console/#/tokens/${soft.id}`);
+    await page.getByRole('button', { name: 'New download link' }).click();
+    const link = await page.getByLabel('Enrolment link', { exact: true }).inputValue();
+    expect(link).toMatch(new RegExp(`^${s.url}/download/tgd_`));
+    await page.getByRole('img', { name: `QR code of the enrolment link for ${soft.serial}` }).waitFor();
+    await screenshots(page, 'token-link');
+    await page.getByRole('button', { name: 'Confine' }).click();
+    await page.getByRole('button', { name: 'Release' }).waitFor();
+    expect((await fetch(link)).status).toBe(403); // confining killed the outstanding link
+
+    await page.getByRole('button', { name: 'Delete…' }).click();
+    await page.keyboard.press('Escape'); // the dialog's cancel, from the keyboard
+    expect((await s.rpc('/token/get', { id: soft.id })).result?.serial).toBe(soft.serial);
+    await page.getByRole('button', { name: 'Delete…' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete token' }).click();
+    await page.getByRole('heading', { name: 'Tokens' }).waitFor();
+    expect((await s.rpc('/token/get', { id: soft.id })).error?.data.name).toBe('TOKEN_NOT_FOUND');
+    await expectClean(page, problems);
+  });
+
+  it('when only the keyboard is used then the sections are reachable and focus lands on each page\'s heading', async () => {
+    const { page, problems } = await signedIn();
+    const focused = () => page.evaluate('document.activeElement && document.activeElement.textContent');
+    for (let i = 0; i < 20 && (await focused()) !== 'Audit log'; i++) await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Audit log');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    expect(await focused()).toBe('Audit log');
+    expect(await page.evaluate('document.activeElement.tagName')).toBe('H1');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.closest("label").textContent')).toMatch(/^Method/);
     await expectClean(page, problems);
   });
 
@@ -211,11 +261,14 @@ describeInBrowser('the console', () => {
     await s.rpc('/token/get', { id: '00000000-0000-4000-8000-000000000000' }); // one failure to chart
     const { page, problems } = await signedIn();
     await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('img', { name: /Calls and failures per minute: \d+ calls, [1-9]\d* failures/ }).waitFor();
+    await screenshots(page, 'audit', { phoneInDocs: true });
+    await page.getByLabel('Method').fill('/token/get');
     await page.getByLabel('Outcome').selectOption('error');
     await page.getByRole('button', { name: 'Filter' }).click();
-    await page.getByRole('img', { name: /Calls and failures per minute: \d+ calls, \d+ failures/ }).waitFor();
-    expect(await page.locator('tbody tr').count()).toBeGreaterThan(0);
-    await screenshots(page, 'audit');
+    await page.getByRole('img', { name: /^Calls and failures per minute: (\d+) calls, \1 failures/ }).waitFor();
+    expect(await page.locator('tbody tr td:nth-child(2)').allTextContents()).toEqual(expect.arrayContaining(['/token/get']));
+    expect(new Set(await page.locator('tbody tr td:nth-child(2)').allTextContents())).toEqual(new Set(['/token/get']));
 
     await page.getByRole('link', { name: 'Devices' }).click();
     await page.getByRole('link', { name: 'door-sensor' }).click();
@@ -252,7 +305,7 @@ describeInBrowser('the enrolment page', () => {
     expect(await page.getByLabel('secret key').textContent()).toMatch(/^([A-Z2-7]{4} ){7}[A-Z2-7]{4}$/);
     await page.getByText('This secret will not be shown again.').waitFor();
     expect(await usedAt()).toEqual(expect.any(Date));
-    await screenshots(page, 'enrol-qr');
+    await screenshots(page, 'enrol-qr', { phoneInDocs: true });
 
     await page.goto(url);
     await page.getByRole('heading', { name: 'This link was already used or has expired' }).waitFor();
