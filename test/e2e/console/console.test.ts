@@ -22,7 +22,8 @@ const seedHex = (byte: string) => byte.repeat(20);
 beforeAll(async () => {
   if (!HAVE_CHROMIUM && !IN_CI) return;
   buildConsole();
-  [s, browser] = await Promise.all([startTestServer(), launchChromium()]);
+  browser = await launchChromium(); // first: without Chromium (CI=true) this fails before a server starts
+  s = await startTestServer();
 });
 afterAll(async () => { await browser?.close(); await s?.close(); });
 
