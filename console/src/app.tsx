@@ -64,13 +64,14 @@ function Shell({ session, onSignOut }: { session: Session; onSignOut: () => void
   );
 }
 
+/** Each object's page is keyed by its id: going from one token to another starts afresh (no stale notices). */
 function Page({ session, section, id }: { session: Session; section: string; id?: string }) {
   switch (section) {
-    case 'users': return id ? <UserPage session={session} id={id} /> : <Users session={session} />;
-    case 'tokens': return id ? <TokenPage session={session} id={id} /> : <Tokens session={session} />;
+    case 'users': return id ? <UserPage key={id} session={session} id={id} /> : <Users session={session} />;
+    case 'tokens': return id ? <TokenPage key={id} session={session} id={id} /> : <Tokens session={session} />;
     case 'import': return <Import session={session} />;
     case 'batch': return <Batch session={session} />;
-    case 'devices': return id ? <DevicePage session={session} uuid={id} /> : <Devices session={session} />;
+    case 'devices': return id ? <DevicePage key={id} session={session} uuid={id} /> : <Devices session={session} />;
     case 'keys': return <ApiKeys session={session} />;
     case 'audit': return <Audit session={session} />;
     default: return <NotAllowed />;

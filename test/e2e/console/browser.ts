@@ -75,5 +75,8 @@ export async function screenshots(page: Page, name: string, opts: { phoneInDocs?
   await page.screenshot({ path: join(SHOT_DIR, `${name}.png`) });
   await page.setViewportSize(PHONE);
   await page.screenshot({ path: join(opts.phoneInDocs ? SHOT_DIR : TMP_SHOTS, `${name}-phone.png`) });
+  // reads well at phone width: nothing wider than the screen (wide tables scroll inside their own box)
+  const width = await page.evaluate('document.documentElement.scrollWidth');
+  if (width !== PHONE.width) throw new Error(`${name}: the page is ${width}px wide at phone width ${PHONE.width}px`);
   await page.setViewportSize(DESKTOP);
 }
