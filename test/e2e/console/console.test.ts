@@ -306,7 +306,10 @@ describeInBrowser('the enrolment page', () => {
     expect(await usedAt()).toEqual(expect.any(Date));
     await screenshots(page, 'enrol-qr', { phoneInDocs: true });
 
-    await page.goto(url);
+    await page.reload(); // re-sends the POST: the link is spent, so no secret comes back
+    await page.getByRole('heading', { name: 'This link was already used or has expired' }).waitFor();
+    await expect(page.getByLabel('secret key').count()).resolves.toBe(0);
+    await page.goto(url); // and a fresh visit of the link says the same
     await page.getByRole('heading', { name: 'This link was already used or has expired' }).waitFor();
     await screenshots(page, 'enrol-used');
     expect(problems).toEqual([]);
