@@ -68,7 +68,7 @@ export const downloadRouter: RouterFactory = ({ dataSource, keys, log, audit }):
     const as = req.accepts(['application/json', 'image/png', 'text/html']);
     return as === 'text/html' ? preview(req, res) : redeem(req, res, as === 'image/png' ? 'image/png' : 'application/json');
   });
-  // The page's button. A form POST carries no Accept preference worth honouring beyond JSON.
+  // The page's button: the page with the QR code, unless the client asks for JSON rather than HTML.
   router.post('/download/:code', (req, res) =>
     redeem(req, res, req.accepts(['text/html', 'application/json']) === 'application/json' ? 'application/json' : 'text/html'));
   return router;
