@@ -180,7 +180,14 @@ describeInBrowser('the console', () => {
   it('when an OATH CSV file is imported then its tokens are listed; a bad file lists each bad entry by position and imports nothing', async () => {
     const { page, problems } = await signedIn();
     await page.getByRole('link', { name: 'Import' }).click();
-    await page.getByLabel('Seed file').setInputFiles(fileOf('bad.csv', `IMP-OK,${seedHex('ab')},hotp,6,0\nIMP-BAD,zz,hotp,6,0\n`));
+    // dropped onto the zone, as a person drags it from the file manager
+    const dropped = await page.evaluateHandle(`(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File(['IMP-OK,${seedHex('ab')},hotp,6,0\\nIMP-BAD,zz,hotp,6,0\\n'], 'bad.csv', { type: 'text/csv' }));
+      return transfer;
+    })()`);
+    await page.locator('.dropzone').dispatchEvent('drop', { dataTransfer: dropped });
+    await page.getByText('Selected: bad.csv').waitFor();
     await page.getByRole('button', { name: 'Import' }).click();
     const bad = page.getByRole('table', { name: /1 bad entry/ });
     await bad.waitFor();
