@@ -1,8 +1,9 @@
 import { useState } from 'preact/hooks';
+import type { Scope } from 'tokengate/client';
 import type { Session } from '../session';
 import { ErrorNote, plural, Table, useAction, useConfirm, useLoad, when } from '../ui';
 
-const SCOPES = ['admin', 'directory', 'token:read', 'token:write', 'token:credential', 'auth:verify', 'user:token', 'device', 'template', 'audit:read'];
+const SCOPES: Scope[] = ['admin', 'directory', 'token:read', 'token:write', 'token:credential', 'auth:verify', 'user:token', 'device', 'template', 'audit:read'];
 
 interface KeyRow { id: string; name: string; scopes: string[]; identity: string | null; createdAt: string; expiresAt: string | null; revokedAt: string | null }
 
@@ -11,20 +12,20 @@ export function ApiKeys({ session }: { session: Session }) {
   const action = useAction();
   const [dialog, confirm] = useConfirm();
   const [name, setName] = useState('');
-  const [scopes, setScopes] = useState<string[]>([]);
+  const [scopes, setScopes] = useState<Scope[]>([]);
   // the new key lives in this component's state only: a reload loses it, as it should
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
 
   const create = async (e: Event) => {
     e.preventDefault();
-    const reply = await action.run(() => session.client.apikey.create({ attrs: { name: name.trim(), scopes: scopes as never } }));
+    const reply = await action.run(() => session.client.apikey.create({ attrs: { name: name.trim(), scopes } }));
     if (reply) { setCreated({ name: name.trim(), key: reply.key }); setName(''); setScopes([]); keys.reload(); }
   };
   const revoke = async (k: KeyRow) => {
     if (!(await confirm(`Revoke the key “${k.name}”? Everything using it stops working at once.`, 'Revoke key'))) return;
     if (await action.run(() => session.client.apikey.revoke({ id: k.id }))) keys.reload();
   };
-  const toggle = (scope: string, on: boolean) => setScopes((s) => (on ? [...s, scope] : s.filter((x) => x !== scope)));
+  const toggle = (scope: Scope, on: boolean) => setScopes((s) => (on ? [...s, scope] : s.filter((x) => x !== scope)));
 
   return (
     <>

@@ -7,15 +7,17 @@ import { DropZone, ErrorNote, Phases, plural, Table, useAction } from '../ui';
 const PHASES = ['Read the file', 'Import (one transaction: all or nothing)', 'Done'];
 
 interface BadEntry { position: number; serial?: string; message: string }
+interface ImportResult { total: number; rows: { id: string; serial: string }[] }
+type Format = 'pskc' | 'dualshield-xml' | 'oath-csv';
 
 /** Hardware token import through /token/create's JSON form (data = the file's text). */
 export function Import({ session }: { session: Session }) {
   const [file, setFile] = useState<File | null>(null);
-  const [format, setFormat] = useState('');
+  const [format, setFormat] = useState<'' | Format>('');
   const [psk, setPsk] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [phase, setPhase] = useState(-1);
-  const [result, setResult] = useState<{ total: number; rows: { id: string; serial: string }[] } | null>(null);
+  const [result, setResult] = useState<ImportResult | null>(null);
   const action = useAction();
 
   const submit = async (e: Event) => {
@@ -25,7 +27,8 @@ export function Import({ session }: { session: Session }) {
     const data = await file.text();
     setPhase(1);
     const attrs = { data, ...(format ? { format } : {}), ...(psk ? { psk: psk.trim() } : {}), ...(passphrase ? { passphrase } : {}) };
-    const done = await action.run(() => session.client.token.create({ attrs } as never) as Promise<{ total: number; rows: { id: string; serial: string }[] }>);
+    // the import form answers {total, rows}; the client types results loosely (they depend on `return`)
+    const done = await action.run(async () => (await session.client.token.create({ attrs })) as ImportResult);
     setPhase(done ? 3 : -1);
     if (done) setResult(done);
   };
@@ -40,7 +43,7 @@ export function Import({ session }: { session: Session }) {
       <form onSubmit={submit} class="stack">
         <DropZone label="Seed file" accept=".xml,.pskc,.csv,.txt" file={file} onFile={(f) => { setFile(f); setResult(null); action.setError(null); setPhase(-1); }} />
         <label>Format
-          <select value={format} onChange={(e) => setFormat(e.currentTarget.value)}>
+          <select value={format} onChange={(e) => setFormat(e.currentTarget.value as Format)}>
             <option value="">Detect from the file</option>
             <option value="pskc">PSKC</option>
             <option value="dualshield-xml">DualShield XML</option>
