@@ -229,7 +229,7 @@ describeInBrowser('the console', () => {
     await expectClean(page, problems);
   });
 
-  it('when an API key is created then it is shown once, works, and is gone after a reload', async () => {
+  it('when an API key is created then it is shown once, works, is gone after a reload, and stops working when revoked', async () => {
     const { page, problems } = await signedIn();
     await page.getByRole('link', { name: 'API keys' }).click();
     await page.getByLabel('Name').fill('reporting');
@@ -244,6 +244,12 @@ describeInBrowser('the console', () => {
     await page.getByRole('cell', { name: 'reporting' }).waitFor();
     expect(await page.getByLabel('New API key').count()).toBe(0);
     expect(await page.content()).not.toContain(key);
+
+    const row = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'reporting' }) });
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke key' }).click();
+    await row.getByText('revoked').waitFor();
+    expect((await s.rpc('/apikey/whoami', {}, key)).error?.data.name).toBe('UNAUTHENTICATED');
     await expectClean(page, problems);
   });
 
