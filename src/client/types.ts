@@ -6,6 +6,7 @@ export type JsonRecord = { [key: string]: any };
 
 /** Results the contract fixes (methods without `return`); every other method answers a JsonRecord. */
 export interface KnownResults {
+  '/apikey/whoami': { id: string; name: string; scopes: string[]; identity: string | null };
   '/auth/verify': { verified: true; serial: string };
   '/device/createSessionToken': { uuid: string; token: string; createdAt: string; tag: string | null; expiresOn: string | null };
   '/device/generateAndStoreToken': { uuid: string; token: string; createdAt: string };

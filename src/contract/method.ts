@@ -46,8 +46,11 @@ export interface MethodContext<P = any> {
 export interface MethodModule<P = any, R = any> {
   /** Path-style name, e.g. "/token/create"; the schema lives at schemas/<object>/<method>.json. */
   readonly name: string;
-  /** Scope an API key needs (admin always passes). */
-  readonly scope: Scope;
+  /**
+   * Scope an API key needs (admin always passes). 'any-api-key': every API key may call it,
+   * for methods that only tell the caller about itself (/apikey/whoami).
+   */
+  readonly scope: Scope | 'any-api-key';
   /** Devices (Basic uuid:token / meshblu headers) may call it; the handler checks which device. */
   readonly allowDevices?: boolean;
   /**

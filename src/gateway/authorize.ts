@@ -4,6 +4,6 @@ import { AppError, E } from '../errors';
 export function authorize(caller: Caller, method: MethodModule): void {
   const allowed = caller.kind === 'device'
     ? method.allowDevices === true
-    : caller.scopes.includes('admin') || caller.scopes.includes(method.scope);
+    : method.scope === 'any-api-key' || caller.scopes.includes('admin') || caller.scopes.includes(method.scope);
   if (!allowed) throw AppError.of(E.FORBIDDEN, { scope: method.scope });
 }

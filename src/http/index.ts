@@ -1,3 +1,4 @@
+import { consoleRouter } from './console-route';
 import { downloadRouter } from './download-route';
 import { droplitRouter } from './droplit-route';
 import { meshbluRouter } from './meshblu/meshblu-route';
@@ -6,6 +7,7 @@ import type { RouterFactory } from './types';
 
 /** HTTP adapters beside the two method routes, in the order they are mounted. */
 export const extraRouters: RouterFactory[] = [
+  consoleRouter,
   downloadRouter,
   droplitRouter,
   meshbluRouter,

@@ -6,6 +6,7 @@ import register from './device/register';
 import resetToken from './device/resetToken';
 import revokeToken from './device/revokeToken';
 import revokeTokensByQuery from './device/revokeTokensByQuery';
+import search from './device/search';
 import searchTokens from './device/searchTokens';
 import unregister from './device/unregister';
 import update from './device/update';
@@ -14,6 +15,6 @@ import whoami from './device/whoami';
 
 /** The Meshblu-style device registry and its session tokens (SPEC "device"). */
 export const deviceMethods: MethodModule[] = [
-  register, get, whoami, update, unregister,
+  register, get, whoami, search, update, unregister,
   generateAndStoreToken, createSessionToken, revokeToken, revokeTokensByQuery, searchTokens, verifyToken, resetToken,
 ];

@@ -138,6 +138,13 @@ export type ApikeySearchParams = {
 };
 
 /**
+ * Params of /apikey/whoami. The calling API key: {id, name, scopes, identity}. Any API key may call it
+ * (no scope needed); never the key itself. The console uses it to hide what the key's scopes do not
+ * allow.
+ */
+export type ApikeyWhoamiParams = Record<string, never>;
+
+/**
  * Params of /audit/search. Search the audit log, newest first unless orderBy says otherwise. Fields:
  * time, caller, method, target, outcome (ok|error), errorName, durationMs. No secret is ever recorded.
  */
@@ -294,15 +301,39 @@ export type DeviceRevokeTokenParams = {
 };
 
 /**
- * Params of /device/revokeTokensByQuery. Revoke every session token of the device carrying this tag →
- * {revoked: N}. Who may: an API key with scope device (or admin), for any device; a device for itself
- * and for devices whose configure.update whitelist holds it or "*". A missing or unregistered device
- * and one the caller may not reach answer the same DEVICE_NOT_FOUND (404).
+ * Params of /device/revokeTokensByQuery. Revoke the device's session tokens matching the query →
+ * {revoked: N}: every token carrying `tag`, or the one whose metadata `id` (from /device/searchTokens)
+ * is given — so an operator can revoke a token without ever holding it. Give exactly one of tag and
+ * id. Who may: an API key with scope device (or admin), for any device; a device for itself and for
+ * devices whose configure.update whitelist holds it or "*". A missing or unregistered device and one
+ * the caller may not reach answer the same DEVICE_NOT_FOUND (404).
  */
 export type DeviceRevokeTokensByQueryParams = {
   uuid: DeviceUuid;
   /** A label of the caller's choosing, e.g. the session or app it belongs to. */
   tag: string;
+  /** A session token's metadata id, as /device/searchTokens lists it. */
+  id?: Id;
+} | {
+  uuid: DeviceUuid;
+  /** A label of the caller's choosing, e.g. the session or app it belongs to. */
+  tag?: string;
+  /** A session token's metadata id, as /device/searchTokens lists it. */
+  id: Id;
+};
+
+/**
+ * Params of /device/search. List registered devices → {total, rows: [{uuid, name, type, owner,
+ * createdAt, updatedAt, sessionTokens}]} (sessionTokens: how many live session tokens it has); never a
+ * token. Match and orderBy fields: uuid, name, type, owner, createdAt, updatedAt. Default order:
+ * createdAt. Unregistered devices are not listed. API keys only (scope device or admin): a device sees
+ * others through /device/get and its whitelists.
+ */
+export type DeviceSearchParams = {
+  match?: Match;
+  offset?: Offset;
+  limit?: Limit;
+  orderBy?: OrderBy;
 };
 
 /**
@@ -1369,6 +1400,7 @@ export interface ParamsByMethod {
   '/apikey/create': ApikeyCreateParams;
   '/apikey/revoke': ApikeyRevokeParams;
   '/apikey/search': ApikeySearchParams;
+  '/apikey/whoami': ApikeyWhoamiParams;
   '/audit/search': AuditSearchParams;
   '/auth/verify': AuthVerifyParams;
   '/device/createSessionToken': DeviceCreateSessionTokenParams;
@@ -1378,6 +1410,7 @@ export interface ParamsByMethod {
   '/device/resetToken': DeviceResetTokenParams;
   '/device/revokeToken': DeviceRevokeTokenParams;
   '/device/revokeTokensByQuery': DeviceRevokeTokensByQueryParams;
+  '/device/search': DeviceSearchParams;
   '/device/searchTokens': DeviceSearchTokensParams;
   '/device/unregister': DeviceUnregisterParams;
   '/device/update': DeviceUpdateParams;
@@ -1437,6 +1470,7 @@ export const methodNames = [
   '/apikey/create',
   '/apikey/revoke',
   '/apikey/search',
+  '/apikey/whoami',
   '/audit/search',
   '/auth/verify',
   '/device/createSessionToken',
@@ -1446,6 +1480,7 @@ export const methodNames = [
   '/device/resetToken',
   '/device/revokeToken',
   '/device/revokeTokensByQuery',
+  '/device/search',
   '/device/searchTokens',
   '/device/unregister',
   '/device/update',

@@ -1,9 +1,9 @@
 import { defineMethod } from '../../contract/method';
 import { revokeSessionTokens } from '../../services/devices/session-tokens';
 
-export default defineMethod<{ uuid: string; tag: string }>({
+export default defineMethod<{ uuid: string; tag?: string; id?: string }>({
   name: '/device/revokeTokensByQuery',
   scope: 'device',
   allowDevices: true,
-  handler: ({ db, caller, params }) => revokeSessionTokens(db, caller, params.uuid, { tag: params.tag }),
+  handler: ({ db, caller, params }) => revokeSessionTokens(db, caller, params.uuid, params.id !== undefined ? { id: params.id } : { tag: params.tag! }),
 });

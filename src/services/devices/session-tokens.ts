@@ -44,17 +44,18 @@ export async function dropExpiredTokens(db: EntityManager, uuid: string): Promis
 }
 
 /**
- * Deletes the session tokens matching `which` ({hash} or {tag}) of a device the caller
+ * Deletes the session tokens matching `which` ({hash}, {tag} or the metadata {id}) of a device the caller
  * may update; one statement, so the access check and the delete see the same row.
  */
-export async function revokeSessionTokens(db: EntityManager, caller: Caller, uuid: string, which: { hash: Buffer } | { tag: string }) {
+export async function revokeSessionTokens(db: EntityManager, caller: Caller, uuid: string, which: { hash: Buffer } | { tag: string } | { id: string }) {
+  const [condition, value] = 'hash' in which ? ['t.hash = $3', which.hash] : 'tag' in which ? ['t.tag = $3', which.tag] : ['t.id = $3::uuid', which.id];
   const [{ found, revoked }] = await sql<{ found: number; revoked: number }>(db,
     `WITH target AS (SELECT d.uuid FROM devices d WHERE ${accessibleDevice('update', 2)} FOR UPDATE),
           gone AS (DELETE FROM device_tokens t USING target
-                    WHERE t.uuid = target.uuid AND ${'hash' in which ? 't.hash = $3' : 't.tag = $3'}
+                    WHERE t.uuid = target.uuid AND ${condition}
                     RETURNING 1)
      SELECT (SELECT count(*) FROM target)::int AS found, (SELECT count(*) FROM gone)::int AS revoked`,
-    [canonicalUuid(uuid), accessorOf(caller), 'hash' in which ? which.hash : which.tag],
+    [canonicalUuid(uuid), accessorOf(caller), value],
   );
   if (!found) throw AppError.of(E.DEVICE_NOT_FOUND);
   return { revoked };

@@ -56,21 +56,43 @@ export async function redeemDownloadLink(
 
   const token = await findTokenById(db, link.tokenId);
   assertDownloadable(token);
-  const [owner] = await sql<{ loginName: string; domainName: string }>(db,
-    `SELECT u.login_name AS "loginName", d.name AS "domainName"
-       FROM token_assignments a JOIN users u ON u.id = a.user_id JOIN domains d ON d.id = u.domain_id
-      WHERE a.token_id = $1 ORDER BY a.role = 'owner' DESC, a.created_at LIMIT 1`, [token.id]);
+  const { issuer, account } = await enrollmentLabel(db, token);
   const otpauthUri = buildOtpauthUri({
     type: token.type,
     secret: unsealSeed(keys.masterKey, token.seedSealed, token.id),
-    issuer: owner?.domainName ?? 'tokengate',
-    account: owner?.loginName ?? token.serial,
+    issuer,
+    account,
     algorithm: token.algorithm,
     digits: token.digits,
     period: token.period,
     counter: token.counter,
   });
   return { serial: token.serial, otpauthUri, qrCode: await QRCode.toDataURL(otpauthUri, { errorCorrectionLevel: 'M' }) };
+}
+
+/** Issuer and account as an authenticator app will show them: the owner's domain and login name. */
+async function enrollmentLabel(db: EntityManager, token: { id: string; serial: string }): Promise<{ issuer: string; account: string }> {
+  const [owner] = await sql<{ loginName: string; domainName: string }>(db,
+    `SELECT u.login_name AS "loginName", d.name AS "domainName"
+       FROM token_assignments a JOIN users u ON u.id = a.user_id JOIN domains d ON d.id = u.domain_id
+      WHERE a.token_id = $1 ORDER BY a.role = 'owner' DESC, a.created_at LIMIT 1`, [token.id]);
+  return { issuer: owner?.domainName ?? 'tokengate', account: owner?.loginName ?? token.serial };
+}
+
+export type LinkState = 'live' | 'used-or-expired' | 'confined';
+export interface LinkPreview { serial: string; issuer: string; account: string; state: LinkState }
+
+/**
+ * What a link is for, without spending it (the browser page before the button, and HEAD):
+ * a mail gateway's link scanner may fetch it first. No seed is read. null: never issued.
+ */
+export async function previewDownloadLink(db: EntityManager, pepper: Buffer, code: string): Promise<LinkPreview | null> {
+  const [link] = await sql<{ tokenId: string; serial: string; live: boolean; confined: boolean }>(db,
+    `SELECT l.token_id AS "tokenId", t.serial, (l.used_at IS NULL AND l.expires_at > now()) AS live, t.confined
+       FROM token_download_links l JOIN tokens t ON t.id = l.token_id WHERE l.code_hash = $1`, [keyedHash(pepper, code)]);
+  if (!link) return null;
+  const state: LinkState = link.confined ? 'confined' : link.live ? 'live' : 'used-or-expired';
+  return { serial: link.serial, ...(await enrollmentLabel(db, { id: link.tokenId, serial: link.serial })), state };
 }
 
 /** The QR code alone, for `Accept: image/png`. */
