@@ -127,7 +127,7 @@ describe('through PgBouncer in transaction mode', () => {
 
     // Failed credentials are counted per client through the side pool as well.
     const wrong = await fetch(`${url}/rest/apikey/search`, { method: 'POST', headers: { authorization: 'Bearer tgk_wrong', 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' }, body: '{}' });
-    expect((await wrong.json()).name).toBe('UNAUTHENTICATED');
+    expect(((await wrong.json()) as { name: string }).name).toBe('UNAUTHENTICATED');
     expect(await db.query(`SELECT hits FROM rate_limits WHERE bucket LIKE 'auth-fail:ip:%'`)).toEqual([{ hits: 1 }]);
   });
 
