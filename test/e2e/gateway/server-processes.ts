@@ -63,18 +63,22 @@ export async function spawnServer(databaseUrl: string, shared: { masterKey: stri
 
 /**
  * A TCP relay to PostgreSQL the test can cut: cut() drops every relayed connection and
- * refuses new ones until restore(), as a network failure between one process and the database.
+ * refuses new ones until restore(), as a network failure between one process and the
+ * database; hold() keeps what PostgreSQL sends until release(), as a slow network.
  */
 export async function startCuttableRelay(targetUrl: string) {
   const target = new URL(targetUrl);
   const sockets = new Set<Socket>();
+  const held: [Socket, Buffer][] = [];
   let open = true;
+  let holding = false;
   const server: NetServer = createServer((inbound) => {
     if (!open) return void inbound.destroy();
     const outbound = connect(Number(target.port), target.hostname);
+    inbound.on('data', (chunk) => outbound.write(chunk));
+    outbound.on('data', (chunk) => { if (holding) held.push([inbound, chunk]); else inbound.write(chunk); });
     for (const [a, b] of [[inbound, outbound], [outbound, inbound]]) {
       sockets.add(a);
-      a.pipe(b);
       a.on('error', () => b.destroy());
       a.on('close', () => { sockets.delete(a); b.destroy(); });
     }
@@ -84,6 +88,8 @@ export async function startCuttableRelay(targetUrl: string) {
     url: Object.assign(new URL(targetUrl), { host: `127.0.0.1:${port}` }).toString(),
     cut() { open = false; for (const s of sockets) s.destroy(); },
     restore() { open = true; },
+    hold() { holding = true; },
+    release() { holding = false; for (const [socket, chunk] of held.splice(0)) socket.write(chunk); },
     close: () => new Promise<void>((res) => { for (const s of sockets) s.destroy(); server.close(() => res()); }),
   };
 }
