@@ -36,7 +36,7 @@ export interface NotificationListener { close(): Promise<void> }
 export function startNotificationListener(o: NotificationListenerOptions): NotificationListener {
   const probeIntervalMs = o.probeIntervalMs ?? 5_000;
   const probeTimeoutMs = o.probeTimeoutMs ?? 1_000;
-  const probePrefix = `probe:${randomUUID()}:`;
+  const probePrefix = `probe:${randomUUID()}:`; // other processes' probes start with "probe:" too
   const waitingProbes = new Map<string, () => void>();
   let client: Client | null = null;
   let hearing = false;
@@ -63,7 +63,7 @@ export function startNotificationListener(o: NotificationListenerOptions): Notif
     c.on('end', () => lost(c, new Error('the listener connection ended')));
     c.on('notification', ({ channel, payload }) => {
       if (channel !== o.channel || payload === undefined) return;
-      if (payload.startsWith(probePrefix)) waitingProbes.get(payload)?.();
+      if (payload.startsWith('probe:')) waitingProbes.get(payload)?.();
       else o.onNotification(payload);
     });
     try {
