@@ -26,9 +26,20 @@ export interface NotificationListenerOptions {
 
 export interface NotificationListener { close(): Promise<void> }
 
+/** Longest a probe's NOTIFY may take to commit (a pool this slow fails its calls anyway). */
+const PROBE_SEND_TIMEOUT_MS = 5_000;
+
+/** `work`, or an Error "<what> within <ms> ms" when it fails or takes longer. */
+function withinTime<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer!: NodeJS.Timeout;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms); });
+  const failed = (err: unknown) => { throw new Error(`${what} within ${ms} ms: ${err instanceof Error ? err.message : err}`); };
+  return Promise.race([work.catch(failed), late]).finally(() => clearTimeout(timer));
+}
+
 /**
  * One dedicated connection (a plain pg Client, not from the pool) that LISTENs on a
- * channel. Losing it (error, end, a probe not heard) is reported at once through
+ * channel. Losing it (error, end, a probe not sent or not heard) is reported at once through
  * onDeaf; it reconnects with backoff, LISTENs again, and reports onHearing only once a
  * probe sent after the LISTEN has come back. PostgreSQL delivers notifications in
  * commit order, so a heard probe also means nothing committed before it was missed.
@@ -78,31 +89,21 @@ export function startNotificationListener(o: NotificationListenerOptions): Notif
   async function probe(c: Client): Promise<void> {
     if (client !== c) return;
     const payload = probePrefix + probes++;
-    let heard!: () => void;
-    const wasHeard = new Promise<void>((resolve) => { heard = resolve; });
-    waitingProbes.set(payload, heard);
+    const heard = new Promise<void>((resolve) => waitingProbes.set(payload, resolve));
     try {
-      try {
-        await o.sendProbe(payload);
-      } catch {
-        // The pool's trouble (the database is down, the pool is full), not the listener's:
-        // its own connection reports its loss itself.
-        return later(probeIntervalMs, () => void probe(c));
-      }
-      let expire!: NodeJS.Timeout;
-      const ok = await Promise.race([
-        wasHeard.then(() => true),
-        new Promise<boolean>((resolve) => { expire = setTimeout(() => resolve(false), probeTimeoutMs); }),
-      ]);
-      clearTimeout(expire);
-      if (client !== c) return;
-      if (!ok) return lost(c, new Error(`a NOTIFY committed through the pool was not heard within ${probeTimeoutMs} ms`));
-      failures = 0;
-      if (!hearing) { hearing = true; o.onHearing(); }
-      later(probeIntervalMs, () => void probe(c));
+      // Not sent in time: unsure whether this process still reaches the database as the
+      // others do (a partition, a hung pool), so better look every credential up a while.
+      await withinTime(o.sendProbe(payload), PROBE_SEND_TIMEOUT_MS, 'could not send a probe');
+      await withinTime(heard, probeTimeoutMs, 'a NOTIFY committed through the pool was not heard');
+    } catch (err) {
+      return lost(c, err);
     } finally {
       waitingProbes.delete(payload);
     }
+    if (client !== c) return;
+    failures = 0;
+    if (!hearing) { hearing = true; o.onHearing(); }
+    later(probeIntervalMs, () => void probe(c));
   }
 
   void connect();
