@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { MethodModule, ServerKeys } from './contract/method';
+import type { CallerCache } from './gateway/caller-cache';
 import { callerResolver, credentialChecker, CredentialCheck } from './gateway/credentials';
 import { createPipeline, Pipeline } from './gateway/pipeline';
 import { createRegistry } from './gateway/registry';
@@ -16,9 +17,9 @@ import { assignRequestId } from './gateway/request-id';
 import { extraRouters } from './http';
 import { observeCall } from './http/metrics';
 import { operationsRouter } from './http/operations-route';
-import { findCallerByApiKey } from './services/apikeys/api-keys';
+import { apiKeyLookup } from './services/apikeys/api-keys';
 import { AuditWriter } from './services/audit/audit-writer';
-import { findCallerByDeviceToken } from './services/devices/device-auth';
+import { deviceTokenLookup } from './services/devices/device-auth';
 import { createCredentialGuard, rateLimitSettings, RateLimitSettings } from './services/rate-limit';
 
 /** schemas/ at the repository root, from src/ (ts-jest) or dist/src/ (compiled). */
@@ -45,6 +46,12 @@ export interface AppDeps {
   trustProxy?: boolean | number | string;
   /** Most calls in one JSON-RPC batch (POST /rpc and GET /ws); default DEFAULT_RPC_BATCH_MAX. */
   rpcBatchMax?: number;
+  /**
+   * Remembers callers between calls (SPEC §9). Whoever passes one keeps it told of
+   * revocations (services/callers followCallerChanges) and closes that at shutdown.
+   * Without one every credential is looked up.
+   */
+  callerCache?: CallerCache;
 }
 
 /** The app, and what transports outside express (src/realtime) need to reach the same pipeline. */
@@ -54,7 +61,7 @@ export type TokengateApp = Express & {
 
 /** The express app: routes and the method pipeline, no listening. */
 export function createApp(deps: AppDeps): TokengateApp {
-  const { dataSource, keys, log } = deps;
+  const { dataSource, keys, log, callerCache } = deps;
   const audit = deps.audit ?? new AuditWriter(dataSource);
   const rateLimits = deps.rateLimits ?? rateLimitSettings();
   const validator = createValidator(SCHEMA_DIR);
@@ -62,16 +69,19 @@ export function createApp(deps: AppDeps): TokengateApp {
   const pipeline = createPipeline({
     registry, dataSource, keys, log, rateLimits,
     onCallDone: async (record) => {
+      // Committed by now: this process's own next call must not meet the old credential,
+      // even before the database's notification arrives.
+      if (callerCache && registry.get(record.method)?.module.revokesCredentials) callerCache.forget('*');
       observeCall(record);
       await audit.write(record);
     },
   });
   const checkCredential = credentialChecker({
-    bearer: (key) => findCallerByApiKey(dataSource.manager, keys.pepper, key),
-    device: (uuid, token) => findCallerByDeviceToken(dataSource.manager, keys.pepper, uuid, token),
+    bearer: (key) => apiKeyLookup(dataSource.manager, keys.pepper, key),
+    device: (uuid, token) => deviceTokenLookup(dataSource.manager, keys.pepper, uuid, token),
   }, createCredentialGuard(dataSource, {
     perClientIp: rateLimits.authFailuresPerIp, perDevice: rateLimits.authFailuresPerDevice,
-  }));
+  }), callerCache);
   const resolveCaller = callerResolver(checkCredential);
   const bodyLimit = deps.bodyLimit ?? '10mb';
   const rpcLimits: RpcLimits = { batchMax: deps.rpcBatchMax ?? DEFAULT_RPC_BATCH_MAX };

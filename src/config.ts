@@ -18,6 +18,15 @@ export interface Config {
   readonly trustProxy: boolean | number | string;
   /** Most calls in one JSON-RPC batch, over HTTP and WebSocket (TOKENGATE_RPC_BATCH_MAX). */
   readonly rpcBatchMax: number;
+  /** Callers kept in each process's credential cache (TOKENGATE_CREDENTIAL_CACHE_SIZE); 0 turns the cache off. */
+  readonly credentialCacheSize: number;
+  /** Longest a cached caller is trusted without hearing of a change (TOKENGATE_CREDENTIAL_CACHE_TTL, seconds). */
+  readonly credentialCacheTtlSeconds: number;
+  /**
+   * Where the cache LISTENs for revocations (TOKENGATE_LISTEN_URL); unset: the database URL.
+   * Must reach PostgreSQL directly or through a session-mode pooler: not PgBouncer's transaction mode.
+   */
+  readonly listenUrl: string | undefined;
 }
 
 /** A batch of more calls holds a connection and the event loop too long for one request. */
@@ -36,6 +45,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     poolSize: Number(env.TOKENGATE_POOL_SIZE || 20),
     trustProxy: parseTrustProxy(env.TOKENGATE_TRUST_PROXY || 'loopback'),
     rpcBatchMax: parsePositiveInt('TOKENGATE_RPC_BATCH_MAX', env.TOKENGATE_RPC_BATCH_MAX || String(DEFAULT_RPC_BATCH_MAX)),
+    credentialCacheSize: parseWhole('TOKENGATE_CREDENTIAL_CACHE_SIZE', env.TOKENGATE_CREDENTIAL_CACHE_SIZE || '10000'),
+    credentialCacheTtlSeconds: parseWhole('TOKENGATE_CREDENTIAL_CACHE_TTL', env.TOKENGATE_CREDENTIAL_CACHE_TTL || '60'),
+    listenUrl: env.TOKENGATE_LISTEN_URL || undefined,
   };
 }
 
@@ -49,6 +61,12 @@ function parsePositiveInt(name: string, raw: string): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number above 0, got "${raw}"`);
   return value;
+}
+
+function parseWhole(name: string, raw: string): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n)) throw new Error(`${name} must be a whole number, got "${raw}"`);
+  return n;
 }
 
 /** "true", a hop count, or express's list form ("loopback, 10.0.0.0/8"). */

@@ -10,7 +10,9 @@ import { EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded';
 import { loadServerKeys, resolveMasterKey } from './db/server-keys';
 import { startJobs } from './jobs';
 import { createLogger } from './log';
-import { observePool } from './http/metrics';
+import { countCredentialLookup, observeCredentialCache, observePool } from './http/metrics';
+import { CallerCache } from './gateway/caller-cache';
+import { followCallerChanges } from './services/callers/caller-changes';
 import { attachRealtime, realtimeSettings } from './realtime';
 import { allMethods } from './methods';
 import { ensureFirstAdminKey } from './services/apikeys/api-keys';
@@ -50,11 +52,13 @@ export async function prepareDatabase(config: Config, say: (line: string) => voi
 export async function startServer(config: Config, say: (line: string) => void = console.log): Promise<RunningServer> {
   const log = createLogger(config.logLevel);
   const realtimeLimits = realtimeSettings(); // checked before the database starts
-  const { dataSource, keys, embedded } = await prepareDatabase(config, say);
+  const { url: databaseUrl, dataSource, keys, embedded } = await prepareDatabase(config, say);
   observePool(dataSource);
   const audit = new AuditWriter(dataSource);
-  const app = createApp({ dataSource, keys, log, audit, methods: allMethods, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy,
-    rpcBatchMax: config.rpcBatchMax,
+  const { callerCache, stopCallerCache } = startCallerCache(config, databaseUrl, dataSource, log);
+  const app = createApp({
+    dataSource, keys, log, audit, methods: allMethods, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy,
+    rpcBatchMax: config.rpcBatchMax, callerCache,
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
@@ -80,9 +84,21 @@ export async function startServer(config: Config, say: (line: string) => void = 
       clearInterval(sweep);
       await stopJobs();
       await audit.flush();
+      await stopCallerCache();
       await closeRateLimitPool(dataSource);
       await dataSource.destroy();
       await embedded?.stop();
     })()),
   };
+}
+
+/** The credential cache and its listener (off with TOKENGATE_CREDENTIAL_CACHE_SIZE=0). */
+function startCallerCache(config: Config, databaseUrl: string, dataSource: DataSource, log: Logger) {
+  if (config.credentialCacheSize === 0) return { callerCache: undefined, stopCallerCache: async () => {} };
+  const callerCache = new CallerCache({
+    maxEntries: config.credentialCacheSize, ttlMs: config.credentialCacheTtlSeconds * 1000, onLookup: countCredentialLookup,
+  });
+  observeCredentialCache(callerCache);
+  const listener = followCallerChanges(callerCache, { listenUrl: config.listenUrl ?? databaseUrl, dataSource, log });
+  return { callerCache, stopCallerCache: () => listener.close() };
 }

@@ -13,6 +13,15 @@ export function callerLabel(caller: Caller | null): string | null {
   return caller.kind === 'device' ? `device:${caller.uuid}` : `apikey:${caller.id}`;
 }
 
+/** A caller found by its credential, and until when that credential holds (null: until it is revoked). */
+export interface FoundCaller { caller: Caller; expiresAt: Date | null }
+
+/**
+ * A presented credential as its family reads it: the key a cache may keep it under (its
+ * keyed hash, never the secret) and the database lookup.
+ */
+export interface CallerLookup { cacheKey: string; find: () => Promise<FoundCaller | null> }
+
 export type Scope =
   | 'admin' | 'directory' | 'token:read' | 'token:write' | 'token:credential' | 'auth:verify'
   | 'user:token' | 'device' | 'template' | 'audit:read';
@@ -61,6 +70,12 @@ export interface MethodModule<P = any, R = any> {
    * commit work and still answer an error (/auth/verify's fail count).
    */
   readonly transaction?: 'call' | 'none' | 'handler';
+  /**
+   * The method can end a credential (revoke a key or token, unregister a device). Once it
+   * has run, this process forgets its cached callers, so its own next call sees the change
+   * at once; other processes hear of it from the database (SPEC §9).
+   */
+  readonly revokesCredentials?: boolean;
   /** Audit target; default: params.id, params.uuid, params.token.serial or result.id. */
   readonly auditTarget?: (params: P, result: R | undefined) => string | undefined;
   /** Other representations of the result on the legacy route, keyed by Accept media type. */

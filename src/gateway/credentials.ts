@@ -1,14 +1,16 @@
 import type { Request } from 'express';
-import type { Caller } from '../contract/method';
+import type { Caller, CallerLookup } from '../contract/method';
+import type { CallerCache } from './caller-cache';
 
 /** What a request presents; the gateway parses it, the families decide who it is. */
 export type Credential =
   | { type: 'bearer'; key: string }
   | { type: 'device'; uuid: string; token: string };
 
+/** How each family reads a credential; null when it cannot be one of theirs. */
 export interface Authenticators {
-  bearer: (key: string) => Promise<Caller | null>;
-  device: (uuid: string, token: string) => Promise<Caller | null>;
+  bearer: (key: string) => CallerLookup | null;
+  device: (uuid: string, token: string) => CallerLookup | null;
 }
 
 export function readCredential(req: Request): Credential | null {
@@ -42,15 +44,22 @@ export interface CredentialGuard {
 /** Who presents `credential`; null when unknown or revoked. Failed checks are limited per client IP and device. */
 export type CredentialCheck = (credential: Credential, clientIp: string) => Promise<Caller | null>;
 
-export function credentialChecker(auth: Authenticators, guard?: CredentialGuard): CredentialCheck {
-  const check = (credential: Credential): Promise<Caller | null> | null => {
+/**
+ * With a cache, a credential seen valid is served from memory (CallerCache says how
+ * long); the guard runs first either way, so a limited source is refused even with a
+ * cached credential, and only failures — always looked up — count against it.
+ */
+export function credentialChecker(auth: Authenticators, guard?: CredentialGuard, cache?: CallerCache): CredentialCheck {
+  const lookupOf = (credential: Credential): CallerLookup | null => {
     if (credential.type === 'bearer') return credential.key.length <= 512 ? auth.bearer(credential.key) : null;
     return credential.uuid.length <= 100 && credential.token.length <= 512 ? auth.device(credential.uuid, credential.token) : null;
   };
+  const find = async (lookup: CallerLookup): Promise<Caller | null> => (await lookup.find())?.caller ?? null;
   return async (credential, clientIp) => {
     const source = { clientIp, deviceUuid: credential.type === 'device' ? credential.uuid.slice(0, 100) : undefined };
     guard?.beforeCheck(source);
-    const caller = await check(credential);
+    const lookup = lookupOf(credential);
+    const caller = !lookup ? null : cache ? await cache.resolve(lookup.cacheKey, lookup.find) : await find(lookup);
     if (!caller) await guard?.afterFailure(source);
     return caller;
   };

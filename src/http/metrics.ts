@@ -22,6 +22,32 @@ export const rowsProcessed = new Counter({
   labelNames: ['kind', 'outcome'] as const, registers: [metricsRegistry],
 });
 
+const cacheLookups = new Counter({
+  name: 'tokengate_credential_cache_lookups_total',
+  help: 'Credential checks: hit (served from the cache), miss (looked up, then cached), bypass (looked up: the cache is not trusted)',
+  labelNames: ['outcome'] as const, registers: [metricsRegistry],
+});
+const lookupCounters = { hit: cacheLookups.labels('hit'), miss: cacheLookups.labels('miss'), bypass: cacheLookups.labels('bypass') };
+
+export function countCredentialLookup(outcome: 'hit' | 'miss' | 'bypass'): void {
+  lookupCounters[outcome].inc();
+}
+
+let credentialCache: { isTrusted: boolean; size: number } | undefined;
+new Gauge({
+  name: 'tokengate_credential_cache_trusted', help: '1 while the credential cache hears revocations and serves its entries',
+  registers: [metricsRegistry], collect() { if (credentialCache) this.set(credentialCache.isTrusted ? 1 : 0); },
+});
+new Gauge({
+  name: 'tokengate_credential_cache_entries', help: 'Callers held by the credential cache',
+  registers: [metricsRegistry], collect() { if (credentialCache) this.set(credentialCache.size); },
+});
+
+/** The process's credential cache, for the two gauges above (one server per process). */
+export function observeCredentialCache(cache: { isTrusted: boolean; size: number }): void {
+  credentialCache = cache;
+}
+
 export function observeCall(record: CallRecord): void {
   // Unknown method names come from clients: bucket them so labels stay bounded.
   const method = record.errorName === 'METHOD_NOT_FOUND' ? 'unknown' : record.method;

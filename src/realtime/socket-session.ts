@@ -5,9 +5,10 @@ import type { RealtimeSettings } from './settings';
 
 /**
  * One socket's identity and calls. The credential is checked when the socket signs in
- * and again for every call (one indexed query, as over HTTP), so a revoked token, a
- * reset root token or an unregistered device stops working on open sockets at once,
- * whichever server process revoked it. The credential is held in memory only.
+ * and again for every call (as over HTTP: the credential cache, else one indexed query),
+ * so a revoked token, a reset root token or an unregistered device stops working on open
+ * sockets within a second, whichever server process revoked it. The credential is held
+ * in memory only.
  */
 export class SocketSession {
   private credential: Credential | null = null;

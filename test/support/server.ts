@@ -12,6 +12,8 @@ import { allMethods } from '../../src/methods';
 import { attachRealtime, realtimeSettings, RealtimeSettings } from '../../src/realtime';
 import { createApiKey } from '../../src/services/apikeys/api-keys';
 import { closeRateLimitPool } from '../../src/services/rate-limit';
+import { CallerCache } from '../../src/gateway/caller-cache';
+import { followCallerChanges } from '../../src/services/callers/caller-changes';
 
 export interface RpcReply { jsonrpc: '2.0'; id: unknown; result?: any; error?: { code: number; message: string; data: any } }
 export interface RestReply { status: number; body: any; headers: Headers }
@@ -38,7 +40,8 @@ export interface TestServer {
  * (migrated from scratch), the real app on an ephemeral port.
  */
 export async function startTestServer(
-  { realtime: realtimeLimits, ...options }: Partial<Pick<AppDeps, 'log' | 'rateLimits' | 'rpcBatchMax'>> & { realtime?: Partial<RealtimeSettings> } = {},
+  { realtime: realtimeLimits, callerCache: withCache, ...options }:
+    Partial<Pick<AppDeps, 'log' | 'rateLimits' | 'rpcBatchMax'>> & { realtime?: Partial<RealtimeSettings>; callerCache?: boolean } = {},
 ): Promise<TestServer> {
   const serverUrl = process.env.TOKENGATE_TEST_PG_URL;
   if (!serverUrl) throw new Error('TOKENGATE_TEST_PG_URL is not set (jest globalSetup starts PostgreSQL)');
@@ -48,7 +51,15 @@ export async function startTestServer(
   const db = await openDatabase(databaseUrl, 10);
   const keys = await loadServerKeys(db, randomBytes(32));
   const { key: adminKey } = await createApiKey(db.manager, keys.pepper, { name: 'test admin', scopes: ['admin'] });
-  const app = createApp({ dataSource: db, keys, log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), methods: allMethods, ...options });
+  const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  // Off unless asked: a test that changes a credential with SQL of its own would race the notification.
+  const callerCache = withCache ? new CallerCache({ maxEntries: 1_000, ttlMs: 60_000 }) : undefined;
+  const listener = callerCache ? followCallerChanges(callerCache, { listenUrl: databaseUrl, dataSource: db, log }) : undefined;
+  for (let i = 0; callerCache && !callerCache.isTrusted; i++) {
+    if (i > 200) throw new Error('the credential cache did not start hearing revocations');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  const app = createApp({ dataSource: db, keys, log, methods: allMethods, callerCache, ...options });
   const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
   const realtime = attachRealtime(server, app, realtimeSettings({}, realtimeLimits));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -86,6 +97,7 @@ export async function startTestServer(
     async close() {
       await realtime.close();
       await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+      await listener?.close();
       await closeRateLimitPool(db);
       await db.destroy();
       await withAdminClient(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));

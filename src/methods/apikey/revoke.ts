@@ -3,6 +3,7 @@ import { revokeApiKey } from '../../services/apikeys/api-keys';
 
 export default defineMethod<{ id: string }>({
   name: '/apikey/revoke',
+  revokesCredentials: true,
   scope: 'admin',
   handler: ({ db, params }) => revokeApiKey(db, params.id),
 });

@@ -4,6 +4,7 @@ import { resetRootToken } from '../../services/devices/root-token';
 /** Meshblu's resetToken: a new root token for the device, the old one revoked (and the session tokens, when asked) → {uuid, token}. */
 export default defineMethod<{ uuid: string; revokeSessionTokens?: boolean }>({
   name: '/device/resetToken',
+  revokesCredentials: true,
   scope: 'device',
   allowDevices: true,
   transaction: 'none', // one statement: atomic on its own

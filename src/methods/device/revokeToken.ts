@@ -3,6 +3,7 @@ import { revokeSessionToken } from '../../services/devices/session-tokens';
 
 export default defineMethod<{ uuid: string; token: string }>({
   name: '/device/revokeToken',
+  revokesCredentials: true,
   scope: 'device',
   allowDevices: true,
   handler: ({ db, keys, caller, params }) => revokeSessionToken(db, keys.pepper, caller, params.uuid, params.token),

@@ -3,6 +3,7 @@ import { revokeSessionTokens } from '../../services/devices/session-tokens';
 
 export default defineMethod<{ uuid: string; tag?: string; id?: string }>({
   name: '/device/revokeTokensByQuery',
+  revokesCredentials: true,
   scope: 'device',
   allowDevices: true,
   handler: ({ db, caller, params }) => revokeSessionTokens(db, caller, params.uuid, params.id !== undefined ? { id: params.id } : { tag: params.tag! }),

@@ -3,6 +3,7 @@ import { unregisterDevice } from '../../services/devices/device-registry';
 
 export default defineMethod<{ uuid: string }>({
   name: '/device/unregister',
+  revokesCredentials: true,
   scope: 'device',
   allowDevices: true,
   handler: ({ db, caller, params }) => unregisterDevice(db, caller, params.uuid),

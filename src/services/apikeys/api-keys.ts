@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { Caller, Scope } from '../../contract/method';
+import type { Caller, CallerLookup, Scope } from '../../contract/method';
 import { sql } from '../../db/sql';
 import { generateSecret, keyedHash } from '../../domain/crypto/secrets';
 import { AppError, E } from '../../errors';
@@ -21,14 +21,26 @@ export async function createApiKey(db: EntityManager, pepper: Buffer, attrs: New
   return { id: row.id as string, key };
 }
 
-/** One indexed lookup by hash: revoked and expired keys are simply not found. */
-export async function findCallerByApiKey(db: EntityManager, pepper: Buffer, key: string): Promise<Caller | null> {
-  const [row] = await db.query(
-    `SELECT id, name, scopes, identity FROM api_keys
-      WHERE key_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
-    [keyedHash(pepper, key)],
-  );
-  return row ? { kind: 'apikey', id: row.id, name: row.name, scopes: row.scopes, identity: row.identity } : null;
+/**
+ * An API key as the gateway checks it: cached under its keyed hash; the lookup is one
+ * indexed query by that hash, where revoked and expired keys are simply not found.
+ * The expiry comes back too, so a cached key stops at its own expiresAt.
+ */
+export function apiKeyLookup(db: EntityManager, pepper: Buffer, key: string): CallerLookup {
+  const hash = keyedHash(pepper, key);
+  return {
+    cacheKey: `apikey ${hash.toString('base64')}`,
+    find: async () => {
+      const [row] = await sql(db,
+        `SELECT id, name, scopes, identity, expires_at FROM api_keys
+          WHERE key_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
+        [hash],
+      );
+      if (!row) return null;
+      const caller: Caller = { kind: 'apikey', id: row.id, name: row.name, scopes: row.scopes, identity: row.identity };
+      return { caller, expiresAt: row.expires_at };
+    },
+  };
 }
 
 const FIELDS: FieldMap = {

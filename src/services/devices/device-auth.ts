@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { Caller } from '../../contract/method';
+import type { CallerLookup } from '../../contract/method';
 import { sql } from '../../db/sql';
 import { keyedHash } from '../../domain/crypto/secrets';
 
@@ -20,15 +20,30 @@ export function deviceTokenHash(pepper: Buffer, uuid: string, token: string): Bu
 }
 
 /**
- * A device presenting uuid + token: its root token or a live (unexpired, unrevoked)
- * session token. One query on the primary key and the unique hash.
+ * A device presenting uuid + token, as the gateway checks it: cached under the token's
+ * keyed hash (which binds the uuid); the lookup accepts its root token or a live
+ * (unexpired, unrevoked) session token, in one query on the primary key and the unique
+ * hash, and says until when a session token holds. Null when the uuid is not a uuid.
  */
-export async function findCallerByDeviceToken(db: EntityManager, pepper: Buffer, uuid: string, token: string): Promise<Caller | null> {
+export function deviceTokenLookup(db: EntityManager, pepper: Buffer, uuid: string, token: string): CallerLookup | null {
   const canonical = canonicalUuid(uuid);
   if (!canonical) return null;
-  const [row] = await sql(db, VALID_TOKEN_SQL, [canonical, deviceTokenHash(pepper, canonical, token)]);
-  return row ? { kind: 'device', uuid: canonical } : null;
+  const hash = deviceTokenHash(pepper, canonical, token);
+  return {
+    cacheKey: `device ${hash.toString('base64')}`,
+    find: async () => {
+      const [row] = await sql(db, DEVICE_CALLER_SQL, [canonical, hash]);
+      return row ? { caller: { kind: 'device', uuid: canonical }, expiresAt: row.expires_on } : null;
+    },
+  };
 }
+
+/** $1 the device uuid, $2 the token hash → one row (expires_on null for the root token) or none. */
+const DEVICE_CALLER_SQL = `
+  SELECT CASE WHEN d.root_token_hash = $2 THEN NULL ELSE t.expires_on END AS expires_on
+    FROM devices d LEFT JOIN device_tokens t ON t.hash = $2 AND t.uuid = d.uuid
+   WHERE d.uuid = $1 AND d.unregistered_at IS NULL
+     AND (d.root_token_hash = $2 OR (t.hash IS NOT NULL AND (t.expires_on IS NULL OR t.expires_on > now())))`;
 
 /** $1 the device uuid, $2 the token hash. Shared with /device/verifyToken. */
 export const VALID_TOKEN_SQL = `

@@ -15,6 +15,9 @@ import { createLogger } from '../../../src/log';
 import { allMethods } from '../../../src/methods';
 import { createApiKey } from '../../../src/services/apikeys/api-keys';
 import { closeRateLimitPool, consumeRateLimit } from '../../../src/services/rate-limit';
+import { CallerCache } from '../../../src/gateway/caller-cache';
+import { followCallerChanges } from '../../../src/services/callers/caller-changes';
+import type { Logger } from 'pino';
 import { freePort, sleep } from './fault-support';
 
 /**
@@ -28,7 +31,7 @@ const maybe = binary ? it : it.skip;
 
 jest.setTimeout(60_000);
 
-let bouncer: { url: string; stop: () => Promise<void> } | undefined;
+let bouncer: { url: string; direct: string; stop: () => Promise<void> } | undefined;
 const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => { for (const c of cleanups.reverse()) await c().catch(() => {}); });
 
@@ -64,7 +67,8 @@ async function startBouncer() {
     if (i > 100 || child.exitCode !== null) throw new Error(`pgbouncer did not start: ${stderr}`);
     await sleep(50);
   }
-  return { url: `postgres://anyone:x@127.0.0.1:${port}/tokengate`, stop };
+  const direct = Object.assign(new URL(server.toString()), { pathname: `/${name}` }).toString();
+  return { url: `postgres://anyone:x@127.0.0.1:${port}/tokengate`, direct, stop };
 }
 
 function idOf(flag: '-u' | '-g'): number {
@@ -81,7 +85,7 @@ function canConnect(port: number): Promise<boolean> {
 
 describe('through PgBouncer in transaction mode', () => {
   maybe('when three processes start at once then migrations run once, and calls, transactions and rate limits work', async () => {
-    bouncer = await startBouncer();
+    bouncer ??= await startBouncer();
     // Three "processes" migrating the empty database at the same time, through the bouncer.
     const sources: DataSource[] = await Promise.all([openDatabase(bouncer.url, 10), openDatabase(bouncer.url, 10), openDatabase(bouncer.url, 10)]);
     cleanups.push(async () => { for (const ds of sources) { await closeRateLimitPool(ds); await ds.destroy(); } });
@@ -123,7 +127,30 @@ describe('through PgBouncer in transaction mode', () => {
 
     // Failed credentials are counted per client through the side pool as well.
     const wrong = await fetch(`${url}/rest/apikey/search`, { method: 'POST', headers: { authorization: 'Bearer tgk_wrong', 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' }, body: '{}' });
-    expect((await wrong.json()).name).toBe('UNAUTHENTICATED');
+    expect(((await wrong.json()) as { name: string }).name).toBe('UNAUTHENTICATED');
     expect(await db.query(`SELECT hits FROM rate_limits WHERE bucket LIKE 'auth-fail:ip:%'`)).toEqual([{ hits: 1 }]);
+  });
+
+  maybe('when the credential cache LISTENs through the bouncer then it hears nothing, says so and stays off; directly it caches', async () => {
+    bouncer ??= await startBouncer();
+    const db = await openDatabase(bouncer.url, 5);
+    const warnings: string[] = [];
+    const log = { info: () => {}, warn: (fields: { err: Error }, message: string) => { warnings.push(`${message}: ${fields.err.message}`); } } as unknown as Logger;
+    const throughBouncer = new CallerCache({ maxEntries: 10, ttlMs: 60_000 });
+    const direct = new CallerCache({ maxEntries: 10, ttlMs: 60_000 });
+    const listeners = [
+      followCallerChanges(throughBouncer, { listenUrl: bouncer.url, dataSource: db, log, probeIntervalMs: 200 }),
+      followCallerChanges(direct, { listenUrl: bouncer.direct, dataSource: db, log, probeIntervalMs: 200 }),
+    ];
+    cleanups.push(async () => { for (const l of listeners) await l.close(); await closeRateLimitPool(db); await db.destroy(); });
+
+    for (let i = 0; !direct.isTrusted; i++) {
+      if (i > 100) throw new Error('the direct listener never heard its probe');
+      await sleep(50);
+    }
+    await sleep(2_000); // probes sent through the bouncer every 200 ms, each given 1 s
+    expect(throughBouncer.isTrusted).toBe(false);
+    // It connected and LISTENed; only its probe, committed through the pool, never came back.
+    expect(warnings).toEqual([expect.stringMatching(/cannot hear revocations.*: a NOTIFY committed through the pool was not heard within 1000 ms/)]);
   });
 });

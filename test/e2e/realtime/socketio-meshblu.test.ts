@@ -15,7 +15,8 @@ const ready = async (opts: Parameters<typeof readySocket>[1]) => {
   return r;
 };
 beforeAll(async () => {
-  s = await startTestServer();
+  // With the credential cache, as served: a socket re-checks its credential on every call.
+  s = await startTestServer({ callerCache: true });
   listed = await s.call('/device/register', { attrs: { name: 'listed' } });
   stranger = await s.call('/device/register', { attrs: { name: 'stranger' } });
   target = await s.call('/device/register', { attrs: { name: 'target', whitelists: { configure: { update: [{ uuid: listed.uuid }] } } } });
