@@ -6,7 +6,9 @@ import type { Logger } from 'pino';
 import type { MethodModule, ServerKeys } from './contract/method';
 import type { CallerCache } from './gateway/caller-cache';
 import { callerResolver, credentialChecker, CredentialCheck } from './gateway/credentials';
+import { exposeError } from './gateway/error-out';
 import { createPipeline, Pipeline } from './gateway/pipeline';
+import { retryAfterOf } from './gateway/retry-after';
 import { createRegistry } from './gateway/registry';
 import type { RpcLimits } from './gateway/rpc-handler';
 import { DEFAULT_RPC_BATCH_MAX } from './config';
@@ -96,8 +98,11 @@ export function createApp(deps: AppDeps): TokengateApp {
   for (const factory of extraRouters) app.use(factory({ dataSource, keys, log, pipeline, registry, resolveCaller, audit }));
   app.use((_req, res) => res.status(404).json({ error: 404, name: 'NOT_FOUND', message: 'No such route' }));
   app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    log.error({ err, correlationId: res.locals.requestId }, 'unhandled route error');
-    if (!res.headersSent) res.status(500).json({ error: -32603, name: 'INTERNAL', message: 'Internal error' });
+    const exposed = exposeError(err, log, { route: 'unhandled route error' }, res.locals.requestId);
+    if (res.headersSent) return;
+    const retryAfter = retryAfterOf(exposed);
+    if (retryAfter) res.setHeader('Retry-After', retryAfter);
+    res.status(exposed.status).json({ error: exposed.code, name: exposed.errorName, message: exposed.message, data: exposed.data ?? {} });
   });
   return Object.assign(app, { gateway: { pipeline, checkCredential, log, rpcLimits } });
 }

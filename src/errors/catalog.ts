@@ -65,6 +65,8 @@ const DEFS = {
 
   AUTH_LOCKED: def(8001, 423, 'The token is locked after too many failures'),
   RATE_LIMITED: def(8002, 429, 'Too many attempts; retry later'),
+
+  SERVICE_UNAVAILABLE: def(9001, 503, 'The service is unavailable; retry later'),
 } satisfies Record<string, Omit<ErrorDef, 'name'>>;
 
 export type ErrorName = keyof typeof DEFS;

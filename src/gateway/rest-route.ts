@@ -5,6 +5,7 @@ import type { Registry } from './registry';
 import { baseUrlOf, bodyParserError, parseJsonBody } from './http-body';
 import type { Pipeline } from './pipeline';
 import { requestIdOf } from './request-id';
+import { retryAfterOf } from './retry-after';
 
 /**
  * POST /rest/<object>/<method> (and under /das5/rest/): the legacy DualShield
@@ -47,8 +48,8 @@ export function restRouter(pipeline: Pipeline, registry: Registry, opts: { bodyL
 
 function sendError(res: Response, err: AppError) {
   if (res.headersSent) return void res.end();
-  const retryAfter = err.data?.retryAfter;
-  if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
+  const retryAfter = retryAfterOf(err);
+  if (retryAfter) res.setHeader('Retry-After', retryAfter);
   res.status(err.status).json({ error: err.code, message: err.message, name: err.errorName, data: err.data ?? {} });
 }
 

@@ -5,6 +5,7 @@ import { baseUrlOf, bodyParserError, parseJsonBody } from './http-body';
 import type { Pipeline } from './pipeline';
 import { createRpcHandler, rpcErrorResponse, RpcLimits } from './rpc-handler';
 import { requestIdOf } from './request-id';
+import { retryAfterOfRpc } from './retry-after';
 
 /** POST /rpc: JSON-RPC 2.0 over HTTP; the protocol itself is rpc-handler.ts, shared with GET /ws. */
 export function rpcRouter(
@@ -21,6 +22,8 @@ export function rpcRouter(
     }
     // The x-request-id header carries the id; a batch's calls get it as their prefix.
     const reply = await handle(body, { authenticate: () => opts.resolveCaller(req), baseUrl: baseUrlOf(req), correlationId: requestIdOf(res) });
+    const retryAfter = retryAfterOfRpc(reply);
+    if (retryAfter) res.setHeader('Retry-After', retryAfter);
     if (reply) res.json(reply); else res.status(204).end();
   });
   router.use('/rpc', (err: unknown, _req: Request, res: Response, _next: unknown) => {

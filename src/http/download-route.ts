@@ -1,6 +1,7 @@
 import express, { Request, Response, Router } from 'express';
 import type { Logger } from 'pino';
 import { exposeError } from '../gateway/error-out';
+import { retryAfterOf } from '../gateway/retry-after';
 import { requestIdOf } from '../gateway/request-id';
 import type { AppError } from '../errors';
 import type { AuditWriter } from '../services/audit/audit-writer';
@@ -41,6 +42,8 @@ export const downloadRouter: RouterFactory = ({ dataSource, keys, log, audit }):
     } catch (err) {
       const e: AppError = exposeError(err, reqLog, { route: `${req.method} /download` }, correlationId);
       await record.done('error', e.errorName);
+      const retryAfter = retryAfterOf(e);
+      if (retryAfter) res.setHeader('Retry-After', retryAfter);
       if (as === 'text/html') return void sendPage(res, e.status, unusablePage(pageReasonOf(e.errorName)));
       res.status(e.status).json({ error: e.code, message: e.message, name: e.errorName, data: e.data ?? {} });
     }
@@ -56,8 +59,10 @@ export const downloadRouter: RouterFactory = ({ dataSource, keys, log, audit }):
       if (found.state === 'confined') return void sendPage(res, 403, unusablePage('confined'));
       sendPage(res, 200, previewPage(found, req.originalUrl.split('?')[0]));
     } catch (err) {
-      exposeError(err, log.child({ correlationId: requestIdOf(res) }), { route: 'GET /download (page)' }, requestIdOf(res));
-      sendPage(res, 500, unusablePage('error'));
+      const e = exposeError(err, log.child({ correlationId: requestIdOf(res) }), { route: 'GET /download (page)' }, requestIdOf(res));
+      const retryAfter = retryAfterOf(e); // the database is away: the page may say so with a 503
+      if (retryAfter) res.setHeader('Retry-After', retryAfter);
+      sendPage(res, e.status === 503 ? 503 : 500, unusablePage('error'));
     }
   }
 

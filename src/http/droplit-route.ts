@@ -1,5 +1,6 @@
 import express, { Request, Response, Router } from 'express';
 import { exposeError } from '../gateway/error-out';
+import { retryAfterOf } from '../gateway/retry-after';
 import { baseUrlOf } from '../gateway/http-body';
 import { requestIdOf } from '../gateway/request-id';
 import { AppError, E } from '../errors';
@@ -39,8 +40,8 @@ export function droplitRouter({ pipeline, resolveCaller, log }: HttpDeps): Route
       res.json(result);
     } catch (err) {
       const appError = exposeError(err, log.child({ correlationId }), { route: 'Droplit user token' }, correlationId);
-      const retryAfter = appError.data?.retryAfter;
-      if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
+      const retryAfter = retryAfterOf(appError);
+      if (retryAfter) res.setHeader('Retry-After', retryAfter);
       res.status(appError.status).json(droplitError(appError));
     }
   });

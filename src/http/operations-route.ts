@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import { existsSync } from 'node:fs';
 import type { DataSource } from 'typeorm';
+import { DATABASE_RETRY_AFTER_SECONDS } from '../gateway/error-out';
 import type { Registry } from '../gateway/registry';
 import { metricsRegistry } from './metrics';
 import { buildOpenApi } from './openapi';
@@ -14,7 +15,9 @@ export function operationsRouter(deps: { dataSource: DataSource; registry: Regis
       await deps.dataSource.query('SELECT 1');
       res.json({ status: 'ready', database: 'ok' });
     } catch {
-      res.status(503).json({ status: 'unavailable', database: 'unreachable' });
+      // Not ready while the database cannot be reached; the next probe that reaches it says ready again.
+      res.status(503).setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      res.json({ status: 'unavailable', database: 'unreachable' });
     }
   });
   router.get('/metrics', async (_req, res) => {

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
 import type { Credential } from '../gateway/credentials';
 import type { AppError } from '../errors';
+import { retryAfterOf } from '../gateway/retry-after';
 
 /**
  * An upgrade or Socket.IO handshake request as express reads one: `get()` for headers,
@@ -47,7 +48,7 @@ export function refuseUpgrade(socket: Duplex, status: number, body: Record<strin
 
 /** The legacy REST error envelope, the body of a refused upgrade; Retry-After when the error carries one. */
 export function refuseWithError(socket: Duplex, err: AppError): void {
-  const retryAfter = err.data?.retryAfter;
+  const retryAfter = retryAfterOf(err);
   refuseUpgrade(socket, err.status, { error: err.code, message: err.message, name: err.errorName, data: err.data ?? {} },
-    typeof retryAfter === 'number' ? { 'Retry-After': String(Math.max(1, Math.ceil(retryAfter))) } : {});
+    retryAfter ? { 'Retry-After': retryAfter } : {});
 }

@@ -11,13 +11,13 @@ import { parseJsonText } from '../gateway/json-limits';
 import { createRpcHandler, refuseOutOfBounds, RpcReply, rpcErrorResponse } from '../gateway/rpc-handler';
 import type { RealtimeSettings } from './settings';
 import { ConnectionSlots, idleTimer, SocketSession } from './socket-session';
-import { accessTokenOf, expressView, refuseUpgrade, refuseWithError } from './upgrade-request';
+import { accessTokenOf, expressView, refuseWithError } from './upgrade-request';
 
 /** Close codes beside the standard ones (1001 going away, 1009 too big). */
 export const WS_CLOSE = { IDLE: 4408, CREDENTIAL_LOST: 4401, SHUTDOWN: 1001 } as const;
 
-/** Not a method's error, so not the catalog's: the transport's own refusal, shaped like the app's 404. */
-const UNAVAILABLE = { error: 503, name: 'UNAVAILABLE', message: 'No free connection; retry later' };
+/** At the connection limit or shutting down: the catalog's 503, so clients handle it as any other outage. */
+const NO_FREE_CONNECTION = () => AppError.of(E.SERVICE_UNAVAILABLE, { retryAfter: 5, reason: 'NO_FREE_CONNECTION' }, 'No free connection; retry later');
 
 export interface WsEndpoint {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
@@ -49,9 +49,7 @@ export function createWsEndpoint(app: TokengateApp, settings: RealtimeSettings, 
 
   async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
     socket.on('error', () => {}); // a client that resets mid-handshake is not our error
-    if (closing || slots.full) {
-      return refuseUpgrade(socket, 503, UNAVAILABLE, { 'Retry-After': '5' });
-    }
+    if (closing || slots.full) return refuseWithError(socket, NO_FREE_CONNECTION());
     slots.take();
     socket.once('close', () => slots.release());
     const request = expressView(req, app);
@@ -62,7 +60,7 @@ export function createWsEndpoint(app: TokengateApp, settings: RealtimeSettings, 
     } catch (err) {
       return refuseWithError(socket, exposeError(err, log, { route: 'GET /ws' }));
     }
-    if (closing) return refuseUpgrade(socket, 503, UNAVAILABLE, { 'Retry-After': '5' }); // shutdown began while we checked
+    if (closing) return refuseWithError(socket, NO_FREE_CONNECTION()); // shutdown began while we checked
     if (!socket.destroyed) wss.handleUpgrade(req, socket, head, (ws) => open(ws, session));
   }
 

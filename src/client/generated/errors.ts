@@ -46,6 +46,7 @@ export const errorCatalog = {
   BATCH_REJECTED: { code: 7002, status: 422 },
   AUTH_LOCKED: { code: 8001, status: 423 },
   RATE_LIMITED: { code: 8002, status: 429 },
+  SERVICE_UNAVAILABLE: { code: 9001, status: 503 },
 } as const;
 
 export type ErrorName = keyof typeof errorCatalog;

@@ -35,20 +35,32 @@ afterAll(async () => {
   await pg?.exit();
 });
 
-interface Outcome { at: number; status: number | 'no reply'; name?: string; correlationId?: string; ms: number }
+interface Outcome {
+  at: number; envelope: 'rest' | 'rpc'; status: number | 'no reply'; name?: string; code?: number;
+  retryAfter?: string | null; dataRetryAfter?: number; correlationId?: string; ms: number;
+}
 
-/** One /apikey/search on the legacy route; a reply must come within 8 s. */
-async function call(): Promise<Outcome> {
+/** One /apikey/search on the legacy route (even workers) or JSON-RPC (odd); a reply must come within 8 s. */
+async function call(envelope: 'rest' | 'rpc' = 'rest'): Promise<Outcome> {
   const started = Date.now();
+  const rpc = envelope === 'rpc';
   try {
-    const res = await fetch(`${url}/rest/apikey/search`, {
+    const res = await fetch(`${url}${rpc ? '/rpc' : '/rest/apikey/search'}`, {
       method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
-      body: '{"limit":1}', signal: AbortSignal.timeout(8_000),
+      body: rpc ? '{"jsonrpc":"2.0","id":7,"method":"/apikey/search","params":{"limit":1}}' : '{"limit":1}',
+      signal: AbortSignal.timeout(8_000),
     });
     const body = await res.json() as any;
-    return { at: started, status: res.status, name: body.name, correlationId: body.data?.correlationId, ms: Date.now() - started };
+    const error = rpc ? body.error && { code: body.error.code, ...body.error.data } : body.error !== 0 && { code: body.error, name: body.name, ...body.data };
+    // A JSON-RPC reply is HTTP 200 by the contract; its error's catalog status is what counts.
+    const status = rpc && error ? ({ 9001: 503, [-32603]: 500 } as Record<number, number>)[error.code] ?? res.status : res.status;
+    return {
+      at: started, envelope, status, name: error ? error.name : undefined, code: error ? error.code : undefined,
+      retryAfter: res.headers.get('retry-after'), dataRetryAfter: error ? error.retryAfter : undefined,
+      correlationId: error ? error.correlationId : undefined, ms: Date.now() - started,
+    };
   } catch {
-    return { at: started, status: 'no reply', ms: Date.now() - started };
+    return { at: started, envelope, status: 'no reply', ms: Date.now() - started };
   }
 }
 
@@ -56,26 +68,26 @@ async function call(): Promise<Outcome> {
 function startLoad(workers: number) {
   const outcomes: Outcome[] = [];
   let running = true;
-  const loops = Array.from({ length: workers }, async () => {
-    while (running) { outcomes.push(await call()); await sleep(5); }
+  const loops = Array.from({ length: workers }, async (_, i) => {
+    while (running) { outcomes.push(await call(i % 2 ? 'rpc' : 'rest')); await sleep(5); }
   });
   return { outcomes, stop: async () => { running = false; await Promise.all(loops); return outcomes; } };
 }
 
 describe('PostgreSQL restarted under load', () => {
-  it('when the database goes away then calls fail fast with INTERNAL, and they succeed again once it is back, without a restart', async () => {
+  it('when the database goes away then both envelopes answer SERVICE_UNAVAILABLE with Retry-After and /readyz is 503, and all recover once it is back, without a restart', async () => {
     expect((await call()).status).toBe(200);
     const load = startLoad(16);
     let stoppedAt = 0;
     let restartedAt = 0;
     let recoveredAt = 0;
-    let readyWhileDown = 0;
+    let readyWhileDown: Response | undefined;
     try {
       await sleep(300);
       stoppedAt = Date.now();
       await pg.stop();
       await sleep(1_500);
-      readyWhileDown = (await fetch(`${url}/readyz`)).status;
+      readyWhileDown = await fetch(`${url}/readyz`);
       await pg.start();
       restartedAt = Date.now();
       // The pool opens new connections on demand: the first success should come quickly.
@@ -89,17 +101,24 @@ describe('PostgreSQL restarted under load', () => {
     }
     const { outcomes } = load;
 
-    expect(readyWhileDown).toBe(503);
+    expect(readyWhileDown!.status).toBe(503);
+    expect(readyWhileDown!.headers.get('retry-after')).toBe('5');
+    expect(await readyWhileDown!.json()).toEqual({ status: 'unavailable', database: 'unreachable' });
 
     expect(recoveredAt).toBeGreaterThan(0);
-    // Every call got an answer, and in time: either a success or the catalog's INTERNAL with its correlation id.
+    // Every call got an answer, and in time: a success or the catalog's SERVICE_UNAVAILABLE, never INTERNAL.
     expect(outcomes.filter((o) => o.status === 'no reply')).toEqual([]);
     for (const o of outcomes) {
-      if (o.status !== 200) expect(o).toMatchObject({ status: 500, name: 'INTERNAL', correlationId: expect.any(String) });
+      if (o.status !== 200) {
+        expect(o).toMatchObject({ status: 503, code: 9001, name: 'SERVICE_UNAVAILABLE', retryAfter: '5', dataRetryAfter: 5, correlationId: expect.any(String) });
+      }
       expect(o.ms).toBeLessThan(6_000);
     }
     expect(outcomes.filter((o) => o.at < stoppedAt && o.status === 200).length).toBeGreaterThan(0);
-    expect(outcomes.filter((o) => o.at > stoppedAt + 200 && o.at < restartedAt && o.status === 500).length).toBeGreaterThan(0);
+    for (const envelope of ['rest', 'rpc']) {
+      const down = outcomes.filter((o) => o.envelope === envelope && o.at > stoppedAt + 200 && o.at < restartedAt);
+      expect(down.filter((o) => o.status === 503).length).toBeGreaterThan(0);
+    }
     const after = outcomes.filter((o) => o.at > recoveredAt);
     expect(after.length).toBeGreaterThan(0);
     expect(after.filter((o) => o.status !== 200)).toEqual([]);

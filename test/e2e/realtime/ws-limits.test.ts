@@ -100,9 +100,12 @@ describe('GET /ws limits', () => {
     });
   });
 
-  it('when the connection limit is reached then further upgrades are refused with 503 and Retry-After', async () => {
+  it('when the connection limit is reached then further upgrades are refused with the catalog\'s SERVICE_UNAVAILABLE and Retry-After', async () => {
     for (let i = 0; i < LIMITS.maxConnections; i++) await connect();
-    await expect(openWs(s, bearer(s.adminKey))).rejects.toMatchObject({ status: 503, headers: { 'retry-after': '5' }, body: { name: 'UNAVAILABLE' } });
+    await expect(openWs(s, bearer(s.adminKey))).rejects.toMatchObject({
+      status: 503, headers: { 'retry-after': '5' },
+      body: { error: 9001, name: 'SERVICE_UNAVAILABLE', message: 'No free connection; retry later', data: { retryAfter: 5, reason: 'NO_FREE_CONNECTION' } },
+    });
     await open.pop()!.close();
     await sleep(50);
     await connect();

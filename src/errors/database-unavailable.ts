@@ -1,0 +1,34 @@
+/**
+ * Whether an error means "the database cannot be reached" (the call may succeed if
+ * retried), as opposed to a bug (bad SQL, a constraint, a type error), which stays
+ * INTERNAL. Only errors that say so by their code or by node-postgres's own wording
+ * count: a connection refused, reset or cut, the server shutting down or starting up,
+ * no free connection in time.
+ */
+const NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EAI_AGAIN']);
+
+/** SQLSTATE class 08 (connection exception, but not 08P01 protocol_violation, a bug) and codes (PostgreSQL appendix A) that say the server, not the statement, failed. */
+const SQLSTATES = new Set([
+  '57P01', // admin_shutdown: terminating connection due to administrator command
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now: starting up, shutting down, in recovery
+  '53300', // too_many_connections
+]);
+
+/** node-postgres and pg-pool throw these as plain Errors without a code. */
+const DRIVER_MESSAGES = [
+  /^Connection terminated/, // "… unexpectedly", "… due to connection timeout"
+  /^timeout exceeded when trying to connect$/, // pg-pool: no free connection within connectionTimeoutMillis
+  /^Client has encountered a connection error and is not queryable$/,
+  /^Client was closed and is not queryable$/,
+];
+
+export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
+  if (typeof err !== 'object' || err === null || depth > 3) return false;
+  const { code, message, driverError, errors } = err as { code?: unknown; message?: unknown; driverError?: unknown; errors?: unknown };
+  if (typeof code === 'string' && (NODE_CODES.has(code) || SQLSTATES.has(code) || (code.startsWith('08') && code !== '08P01'))) return true;
+  if (typeof message === 'string' && DRIVER_MESSAGES.some((m) => m.test(message))) return true;
+  // TypeORM wraps the driver's error (QueryFailedError.driverError); node's happy-eyeballs connect an AggregateError.
+  if (driverError && isDatabaseUnavailable(driverError, depth + 1)) return true;
+  return Array.isArray(errors) && errors.length > 0 && errors.every((e) => isDatabaseUnavailable(e, depth + 1));
+}
