@@ -6,8 +6,8 @@ import type { Job } from './index';
 /**
  * Rows that can never be used again, kept a grace period for support questions
  * ("why did my link say expired?"), then deleted: used or expired download links,
- * expired share tokens (their password-attempt rows go with them), and attempt
- * windows that ended long ago.
+ * expired share tokens (their password-attempt rows go with them), expired relationship
+ * templates (with their allocations and share tokens), and attempt windows that ended long ago.
  */
 const GRACE_SECONDS = 7 * 24 * 3600;
 const BATCH = 10_000;
@@ -22,6 +22,12 @@ export const EXPIRED_ROWS: Readonly<Record<string, string>> = {
   shareTokens: `
     DELETE FROM share_tokens WHERE id IN (
       SELECT id FROM share_tokens WHERE expires_at < now() - $1 * interval '1 second'
+       LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+  // A template past its expiry can no longer be loaded through any token (load-token.ts
+  // checks both), so its allocations and remaining share tokens go with it (ON DELETE CASCADE).
+  relationshipTemplates: `
+    DELETE FROM relationship_templates WHERE id IN (
+      SELECT id FROM relationship_templates WHERE expires_at < now() - $1 * interval '1 second'
        LIMIT $2 FOR UPDATE SKIP LOCKED)`,
   passwordAttempts: `
     DELETE FROM share_token_password_attempts WHERE (token_id, identity) IN (

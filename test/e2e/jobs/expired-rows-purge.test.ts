@@ -25,8 +25,8 @@ describe('expired-rows purge job', () => {
                       VALUES ($1, 'x', now() - interval '8 days', 3), ($2, 'y', now(), 1)`, [live.id, live.id]);
     await s.db.query(`UPDATE share_tokens SET expires_at = now() - interval '8 days' WHERE id = $1`, [old.id]);
 
-    expect(await purgeExpiredRows(s.db)).toEqual({ downloadLinks: 1, shareTokens: 1, passwordAttempts: 1 });
+    expect(await purgeExpiredRows(s.db)).toEqual({ downloadLinks: 1, shareTokens: 1, relationshipTemplates: 0, passwordAttempts: 1 });
     expect([await count('token_download_links'), await count('share_tokens'), await count('share_token_password_attempts')]).toEqual([1, 1, 1]);
-    expect(await purgeExpiredRows(s.db)).toEqual({ downloadLinks: 0, shareTokens: 0, passwordAttempts: 0 });
+    expect(await purgeExpiredRows(s.db)).toEqual({ downloadLinks: 0, shareTokens: 0, relationshipTemplates: 0, passwordAttempts: 0 });
   });
 });
