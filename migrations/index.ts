@@ -5,6 +5,7 @@ import { Devices1764130000004 } from './1764130000004-devices';
 import { Templates1764130000005 } from './1764130000005-templates';
 import { RateLimits1764130000006 } from './1764130000006-rate-limits';
 import { NameKeys1764130000008 } from './1764130000008-name-keys';
+import { Ops1764130000009 } from './1764130000009-ops';
 import { CallerNotify1764130000011 } from './1764130000011-caller-notify';
 
 /** Every migration, in order. Never edit one that has landed: add a new one. */
@@ -16,5 +17,6 @@ export const migrations = [
   Templates1764130000005,
   RateLimits1764130000006,
   NameKeys1764130000008,
+  Ops1764130000009,
   CallerNotify1764130000011,
 ];

@@ -27,6 +27,8 @@ export interface Config {
    * Must reach PostgreSQL directly or through a session-mode pooler: not PgBouncer's transaction mode.
    */
   readonly listenUrl: string | undefined;
+  /** TOKENGATE_AUDIT_RETENTION_DAYS: audit partitions whose whole day is older than this are dropped. */
+  readonly auditRetentionDays: number;
 }
 
 /** A batch of more calls holds a connection and the event loop too long for one request. */
@@ -48,6 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     credentialCacheSize: parseWhole('TOKENGATE_CREDENTIAL_CACHE_SIZE', env.TOKENGATE_CREDENTIAL_CACHE_SIZE || '10000'),
     credentialCacheTtlSeconds: parseWhole('TOKENGATE_CREDENTIAL_CACHE_TTL', env.TOKENGATE_CREDENTIAL_CACHE_TTL || '60'),
     listenUrl: env.TOKENGATE_LISTEN_URL || undefined,
+    auditRetentionDays: parseDays('TOKENGATE_AUDIT_RETENTION_DAYS', env.TOKENGATE_AUDIT_RETENTION_DAYS || '90'),
   };
 }
 
@@ -67,6 +70,12 @@ function parseWhole(name: string, raw: string): number {
   const n = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n)) throw new Error(`${name} must be a whole number, got "${raw}"`);
   return n;
+}
+
+function parseDays(name: string, raw: string): number {
+  const days = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || days < 1 || days > 36_500) throw new Error(`${name} must be a whole number of days, 1..36500, got "${raw}"`);
+  return days;
 }
 
 /** "true", a hop count, or express's list form ("loopback, 10.0.0.0/8"). */

@@ -8,7 +8,8 @@ import type { Config } from './config';
 import { openDatabase } from './db/data-source';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded';
 import { loadServerKeys, resolveMasterKey } from './db/server-keys';
-import { startJobs } from './jobs';
+import { jobs, startJobs } from './jobs';
+import { createAuditPartitionJob } from './jobs/audit-partitions';
 import { createLogger } from './log';
 import { countCredentialLookup, observeCredentialCache, observePool } from './http/metrics';
 import { CallerCache } from './gateway/caller-cache';
@@ -16,6 +17,7 @@ import { followCallerChanges } from './services/callers/caller-changes';
 import { attachRealtime, realtimeSettings } from './realtime';
 import { allMethods } from './methods';
 import { ensureFirstAdminKey } from './services/apikeys/api-keys';
+import { maintainAuditPartitions } from './services/audit/audit-partitions';
 import { AuditWriter } from './services/audit/audit-writer';
 import { closeRateLimitPool } from './services/rate-limit';
 
@@ -42,6 +44,9 @@ export async function prepareDatabase(config: Config, say: (line: string) => voi
   const url = config.databaseUrl ?? embedded!.url;
   const dataSource = await openDatabase(url, config.poolSize);
   const keys = await loadServerKeys(dataSource, resolveMasterKey(config.masterKey, config.dataDir, say));
+  // Today's partition and the days ahead exist before the first call; expired days go.
+  const partitions = await maintainAuditPartitions(dataSource, { retentionDays: config.auditRetentionDays });
+  if (partitions.dropped.length) say(`audit log: dropped ${partitions.dropped.length} partitions older than ${config.auditRetentionDays} days`);
   const adminKey = await ensureFirstAdminKey(dataSource.manager, keys.pepper, config.adminKey);
   if (adminKey && !config.adminKey) say(`admin API key: ${adminKey}`);
   else if (adminKey) say('admin API key: created from TOKENGATE_ADMIN_KEY');
@@ -67,7 +72,7 @@ export async function startServer(config: Config, say: (line: string) => void = 
   const realtime = attachRealtime(server, app, realtimeLimits);
   // While draining, every answer closes its connection: keep-alive clients move elsewhere.
   server.on('request', (_req, res) => { if (closing) res.setHeader('connection', 'close'); });
-  const stopJobs = startJobs(dataSource, log);
+  const stopJobs = startJobs(dataSource, log, [...jobs, createAuditPartitionJob({ retentionDays: config.auditRetentionDays })]);
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
 
