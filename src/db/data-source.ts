@@ -12,8 +12,8 @@ export function createDataSource(url: string, poolSize = 20): DataSource {
     synchronize: false,
     logging: false,
     // connectionTimeoutMillis bounds both connecting and waiting for a free pooled
-    // connection: with the database down or the pool exhausted a call fails (INTERNAL)
-    // after 5 s instead of hanging. keepAlive finds peers that vanished without a word.
+    // connection: with the database down or the pool exhausted a call fails
+    // (SERVICE_UNAVAILABLE, Retry-After) after 5 s instead of hanging. keepAlive finds peers that vanished without a word.
     extra: { max: poolSize, application_name: 'tokengate', connectionTimeoutMillis: 5_000, keepAlive: true },
   });
 }

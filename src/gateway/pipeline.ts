@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { callerLabel, type Caller, type MethodContext, type MethodSettings, type ServerKeys } from '../contract/method';
 import type { RateLimitSettings } from '../services/rate-limit';
-import { AppError, E } from '../errors';
+import { AppError, E, isDatabaseUnavailable } from '../errors';
 import { authorize } from './authorize';
 import { exposeError } from './error-out';
 import { assertDepth, MAX_PARAMS_DEPTH } from './json-limits';
@@ -92,7 +92,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           time: new Date(), caller, method: call.methodName, target, outcome, errorName, durationMs,
         });
       } catch (err) {
-        log.error({ err, method: call.methodName }, 'could not record the call');
+        // During an outage the call itself already answered SERVICE_UNAVAILABLE and said so.
+        if (isDatabaseUnavailable(err)) log.warn({ method: call.methodName }, 'could not record the call: database unavailable');
+        else log.error({ err, method: call.methodName }, 'could not record the call');
       }
     }
   };
