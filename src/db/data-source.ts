@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Pool } from 'pg';
 import { DataSource, MigrationExecutor } from 'typeorm';
 import { migrations } from '../../migrations';
 
@@ -21,6 +22,7 @@ export function createDataSource(url: string, poolSize = 20): DataSource {
 export async function openDatabase(url: string, poolSize?: number): Promise<DataSource> {
   const ds = createDataSource(url, poolSize);
   await ds.initialize();
+  keepConnectionErrorsInside((ds.driver as unknown as { master: Pool }).master);
   await migrate(ds);
   return ds;
 }
@@ -46,4 +48,15 @@ async function migrate(ds: DataSource): Promise<void> {
   } finally {
     await runner.release();
   }
+}
+
+/**
+ * A pooled connection the server ends (a restart, a failover) while it is checked out but
+ * between queries, in a gap where neither pg-pool nor TypeORM listens, emits an 'error'
+ * event nobody handles, and that would end the process. Every connection therefore gets
+ * a listener of its own; the failure itself still reaches whoever uses the connection next
+ * (as a "not queryable" error, answered SERVICE_UNAVAILABLE).
+ */
+export function keepConnectionErrorsInside(pool: Pool): void {
+  pool.on('connect', (client) => client.on('error', () => {}));
 }

@@ -1,5 +1,6 @@
 import { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
+import { keepConnectionErrorsInside } from '../../db/data-source';
 
 const pools = new WeakMap<DataSource, Pool>();
 
@@ -27,6 +28,7 @@ export function rateLimitPool(dataSource: DataSource): Pool {
     });
     // An idle connection the server closed (restart, DROP DATABASE) is just dropped from the pool.
     pool.on('error', () => {});
+    keepConnectionErrorsInside(pool);
     pools.set(dataSource, pool);
   }
   return pool;
