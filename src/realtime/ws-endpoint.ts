@@ -17,7 +17,8 @@ import { accessTokenOf, expressView, refuseWithError } from './upgrade-request';
 export const WS_CLOSE = { IDLE: 4408, CREDENTIAL_LOST: 4401, SHUTDOWN: 1001 } as const;
 
 /** At the connection limit or shutting down: the catalog's 503, so clients handle it as any other outage. */
-const NO_FREE_CONNECTION = () => AppError.of(E.SERVICE_UNAVAILABLE, { retryAfter: 5, reason: 'NO_FREE_CONNECTION' }, 'No free connection; retry later');
+const unavailable = (reason: 'NO_FREE_CONNECTION' | 'SHUTTING_DOWN') =>
+  AppError.of(E.SERVICE_UNAVAILABLE, { retryAfter: 5, reason }, reason === 'SHUTTING_DOWN' ? 'The server is shutting down; retry later' : 'No free connection; retry later');
 
 export interface WsEndpoint {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
@@ -49,7 +50,7 @@ export function createWsEndpoint(app: TokengateApp, settings: RealtimeSettings, 
 
   async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
     socket.on('error', () => {}); // a client that resets mid-handshake is not our error
-    if (closing || slots.full) return refuseWithError(socket, NO_FREE_CONNECTION());
+    if (closing || slots.full) return refuseWithError(socket, unavailable(closing ? 'SHUTTING_DOWN' : 'NO_FREE_CONNECTION'));
     slots.take();
     socket.once('close', () => slots.release());
     const request = expressView(req, app);
@@ -60,7 +61,7 @@ export function createWsEndpoint(app: TokengateApp, settings: RealtimeSettings, 
     } catch (err) {
       return refuseWithError(socket, exposeError(err, log, { route: 'GET /ws' }));
     }
-    if (closing) return refuseWithError(socket, NO_FREE_CONNECTION()); // shutdown began while we checked
+    if (closing) return refuseWithError(socket, unavailable('SHUTTING_DOWN')); // shutdown began while we checked
     if (!socket.destroyed) wss.handleUpgrade(req, socket, head, (ws) => open(ws, session));
   }
 
