@@ -5,7 +5,7 @@ import { unsealSeed } from '../../../src/services/tokens/token-seeds';
 import { startTestServer, TestServer } from '../../support/server';
 import { makeUser, PSKC_DIR, pskcFile } from './fixtures';
 
-/** /token/create's import form against the PSKC conformance corpus (../shared/conformance/pskc/EXPECTED.md). */
+/** /token/create's import form against the PSKC conformance corpus (test/fixtures/pskc/EXPECTED.md). */
 let s: TestServer;
 beforeAll(async () => { s = await startTestServer(); });
 afterAll(() => s.close());

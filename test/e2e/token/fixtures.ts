@@ -8,7 +8,7 @@ import type { TestServer } from '../../support/server';
  * Test data for the OTP families, written with SQL so these tests do not depend on the
  * directory methods. Every name carries a random suffix: tests in a file share a database.
  */
-export const PSKC_DIR = join(__dirname, '../../../../shared/conformance/pskc');
+export const PSKC_DIR = join(__dirname, '../../fixtures/pskc');
 export const pskcFile = (name: string) => readFileSync(join(PSKC_DIR, name), 'utf8');
 
 const suffix = () => Math.random().toString(36).slice(2, 8);

@@ -1,17 +1,8 @@
-/**
- * The PSKC conformance corpus lives beside the repository, in shared/conformance/pskc
- * (CI clones the repo next to shared/). Found from this file or from the working directory.
- */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+/** The PSKC conformance corpus, kept in the repository: test/fixtures/pskc (see its README.md). */
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-const CANDIDATES = [
-  path.resolve(__dirname, '../../../..', 'shared', 'conformance', 'pskc'),
-  path.resolve(process.cwd(), '..', 'shared', 'conformance', 'pskc'),
-  path.resolve(process.cwd(), 'shared', 'conformance', 'pskc'),
-];
-
-export const CORPUS_DIR = CANDIDATES.find((candidate) => existsSync(path.join(candidate, 'EXPECTED.md'))) ?? CANDIDATES[0];
+export const CORPUS_DIR = path.resolve(__dirname, '../../fixtures/pskc');
 
 export function corpusFile(relativePath: string): string {
   return readFileSync(path.join(CORPUS_DIR, relativePath), 'utf8');

@@ -1,4 +1,4 @@
-/** Every row of shared/conformance/pskc/EXPECTED.md, in its order. */
+/** Every row of test/fixtures/pskc/EXPECTED.md, in its order. */
 import { createDecipheriv } from 'node:crypto';
 import { parseImportFile } from '../../../src/domain/import';
 import { expectRefusal } from './expect-refusal';
