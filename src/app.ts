@@ -11,7 +11,6 @@ import { createPipeline, Pipeline } from './gateway/pipeline';
 import { retryAfterOf } from './gateway/retry-after';
 import { createRegistry } from './gateway/registry';
 import type { RpcLimits } from './gateway/rpc-handler';
-import { DEFAULT_RPC_BATCH_MAX } from './config';
 import { restRouter } from './gateway/rest-route';
 import { rpcRouter } from './gateway/rpc-route';
 import { createValidator } from './gateway/validation';
@@ -22,7 +21,8 @@ import { operationsRouter } from './http/operations-route';
 import { apiKeyLookup } from './services/apikeys/api-keys';
 import { AuditWriter } from './services/audit/audit-writer';
 import { deviceTokenLookup } from './services/devices/device-auth';
-import { createCredentialGuard, rateLimitSettings, RateLimitSettings } from './services/rate-limit';
+import { createCredentialGuard } from './services/rate-limit';
+import { Config, defaultConfig } from './config';
 
 /** schemas/ at the repository root, from src/ (ts-jest) or dist/src/ (compiled). */
 export const SCHEMA_DIR = findUp(__dirname, join('schemas', 'common.json'));
@@ -39,15 +39,16 @@ export interface AppDeps {
   keys: ServerKeys;
   log: Logger;
   methods: readonly MethodModule[];
-  bodyLimit?: string;
   /** The audit writer; pass one to flush it at shutdown. */
   audit?: AuditWriter;
-  /** Default: from the environment (TOKENGATE_RATE_LIMIT_*), checked here at boot. */
-  rateLimits?: RateLimitSettings;
+  /** From loadConfig(); each one left out takes its documented default (tests set only what they test). */
+  bodyLimit?: Config['bodyLimit'];
+  rateLimits?: Config['rateLimits'];
   /** express "trust proxy": which hops may set X-Forwarded-For (the client IP rate limits key on). */
-  trustProxy?: boolean | number | string;
-  /** Most calls in one JSON-RPC batch (POST /rpc and GET /ws); default DEFAULT_RPC_BATCH_MAX. */
-  rpcBatchMax?: number;
+  trustProxy?: Config['trustProxy'];
+  userTokenMaxTtl?: Config['userTokenMaxTtl'];
+  /** Most calls in one JSON-RPC batch (POST /rpc and GET /ws). */
+  rpcBatchMax?: Config['rpcBatchMax'];
   /**
    * Remembers callers between calls (SPEC §9). Whoever passes one keeps it told of
    * revocations (services/callers followCallerChanges) and closes that at shutdown.
@@ -65,11 +66,12 @@ export type TokengateApp = Express & {
 export function createApp(deps: AppDeps): TokengateApp {
   const { dataSource, keys, log, callerCache } = deps;
   const audit = deps.audit ?? new AuditWriter(dataSource);
-  const rateLimits = deps.rateLimits ?? rateLimitSettings();
+  const defaults = defaultConfig();
+  const rateLimits = deps.rateLimits ?? defaults.rateLimits;
   const validator = createValidator(SCHEMA_DIR);
   const registry = createRegistry(deps.methods, (name) => validator.compile(name));
   const pipeline = createPipeline({
-    registry, dataSource, keys, log, rateLimits,
+    registry, dataSource, keys, log, rateLimits, userTokenMaxTtl: deps.userTokenMaxTtl ?? defaults.userTokenMaxTtl,
     onCallDone: async (record) => {
       // Committed by now: this process's own next call must not meet the old credential,
       // even before the database's notification arrives.
@@ -85,12 +87,12 @@ export function createApp(deps: AppDeps): TokengateApp {
     perClientIp: rateLimits.authFailuresPerIp, perDevice: rateLimits.authFailuresPerDevice,
   }), callerCache);
   const resolveCaller = callerResolver(checkCredential);
-  const bodyLimit = deps.bodyLimit ?? '10mb';
-  const rpcLimits: RpcLimits = { batchMax: deps.rpcBatchMax ?? DEFAULT_RPC_BATCH_MAX };
+  const bodyLimit = deps.bodyLimit ?? defaults.bodyLimit;
+  const rpcLimits: RpcLimits = { batchMax: deps.rpcBatchMax ?? defaults.rpcBatchMax };
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', deps.trustProxy ?? 'loopback');
+  app.set('trust proxy', deps.trustProxy ?? defaults.trustProxy);
   app.use(assignRequestId);
   app.use(rpcRouter(pipeline, { bodyLimit, resolveCaller, rpcLimits }));
   app.use(restRouter(pipeline, registry, { bodyLimit, resolveCaller }));

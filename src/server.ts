@@ -14,7 +14,7 @@ import { createLogger } from './log';
 import { countCredentialLookup, observeCredentialCache, observePool } from './http/metrics';
 import { CallerCache } from './gateway/caller-cache';
 import { followCallerChanges } from './services/callers/caller-changes';
-import { attachRealtime, realtimeSettings } from './realtime';
+import { attachRealtime } from './realtime';
 import { allMethods } from './methods';
 import { ensureFirstAdminKey } from './services/apikeys/api-keys';
 import { maintainAuditPartitions } from './services/audit/audit-partitions';
@@ -56,20 +56,20 @@ export async function prepareDatabase(config: Config, say: (line: string) => voi
 /** Database prepared, HTTP listening. */
 export async function startServer(config: Config, say: (line: string) => void = console.log): Promise<RunningServer> {
   const log = createLogger(config.logLevel);
-  const realtimeLimits = realtimeSettings(); // checked before the database starts
   const { url: databaseUrl, dataSource, keys, embedded } = await prepareDatabase(config, say);
   observePool(dataSource);
   const audit = new AuditWriter(dataSource);
   const { callerCache, stopCallerCache } = startCallerCache(config, databaseUrl, dataSource, log);
   const app = createApp({
-    dataSource, keys, log, audit, methods: allMethods, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy,
-    rpcBatchMax: config.rpcBatchMax, callerCache,
+    dataSource, keys, log, audit, methods: allMethods, callerCache,
+    bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, rateLimits: config.rateLimits, userTokenMaxTtl: config.userTokenMaxTtl,
+    rpcBatchMax: config.rpcBatchMax,
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
   });
   server.keepAliveTimeout = 65_000;
-  const realtime = attachRealtime(server, app, realtimeLimits);
+  const realtime = attachRealtime(server, app, config.realtime);
   // While draining, every answer closes its connection: keep-alive clients move elsewhere.
   server.on('request', (_req, res) => { if (closing) res.setHeader('connection', 'close'); });
   const stopJobs = startJobs(dataSource, log, [...jobs, createAuditPartitionJob({ retentionDays: config.auditRetentionDays })]);

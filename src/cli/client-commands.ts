@@ -1,8 +1,7 @@
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createClient, TokengateError, type TokengateClient } from '../client';
-
-const DEFAULT_URL = 'http://localhost:8080';
+import { loadClientConfig } from '../config';
 
 /**
  * The commands that talk to a running server over HTTP through the SDK (TOKENGATE_URL,
@@ -41,7 +40,7 @@ export function registerClientCommands(program: Command): void {
         ...(o.repository ? { repository: { name: o.repository } } : {}),
         format: o.format,
         psk: o.psk,
-        passphrase: o.passphrase ?? process.env.TOKENGATE_IMPORT_PASSPHRASE,
+        passphrase: o.passphrase ?? loadClientConfig().importPassphrase,
       },
     })));
 
@@ -72,7 +71,8 @@ export function registerClientCommands(program: Command): void {
 /** Wraps a command: a client from the environment in, the result printed as JSON out, a TokengateError as its name on stderr. */
 function printing<A extends unknown[]>(work: (tg: TokengateClient, ...args: A) => Promise<unknown>) {
   return async (...args: A) => {
-    const tg = createClient({ url: process.env.TOKENGATE_URL || DEFAULT_URL, key: process.env.TOKENGATE_KEY || undefined });
+    const { url, key } = loadClientConfig();
+    const tg = createClient({ url, key });
     try {
       console.log(JSON.stringify(await work(tg, ...args), null, 2) ?? 'null');
     } catch (err) {

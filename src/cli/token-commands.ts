@@ -3,7 +3,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { loadConfig, parseMasterKey } from '../config';
+import { loadClientConfig, loadConfig, parseMasterKey } from '../config';
 import type { ImportFormat } from '../domain/import';
 import { isAppError } from '../errors';
 import { rotateMasterKey } from '../services/tokens/master-key-rotation';
@@ -32,7 +32,7 @@ export function registerTokenCommands(program: Command): void {
             data,
             format: o.format as ImportFormat | undefined,
             psk: o.psk,
-            passphrase: o.passphrase ?? process.env.TOKENGATE_IMPORT_PASSPHRASE,
+            passphrase: o.passphrase ?? loadClientConfig().importPassphrase,
             product: o.product ? { manufacturerCode, productCode } : undefined,
             repository: o.repository ? { name: o.repository } : undefined,
           }, (done, total) => (done === 0 ? bar.start(total, 0) : bar.update(done)));

@@ -48,6 +48,8 @@ export interface MethodContext<P = any> {
   readonly settings: MethodSettings;
   /** The operator's limits on failed credential checks (TOKENGATE_RATE_LIMIT_*), for methods that check one. */
   readonly rateLimits: RateLimitSettings;
+  /** The longest user token ttl, seconds (TOKENGATE_USER_TOKEN_MAX_TTL). */
+  readonly userTokenMaxTtl: number;
   /** A streamed request body (text/csv upload on the legacy route), when there is one. */
   readonly upload?: { stream: Readable; charset?: string };
 }

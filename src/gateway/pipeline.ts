@@ -28,6 +28,8 @@ export interface PipelineDeps {
   log: Logger;
   /** Handed to every method (MethodContext.rateLimits). */
   rateLimits: RateLimitSettings;
+  /** Handed to every method (MethodContext.userTokenMaxTtl). */
+  userTokenMaxTtl: number;
   /** Every finished call, success or failure: the audit log and metrics. */
   onCallDone: (record: CallRecord) => Promise<void> | void;
 }
@@ -69,7 +71,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       authorize(caller, entry.module);
       const { return: returnSpec, ...handlerParams } = params;
       const run = (db: MethodContext['db']) => entry.module.handler({
-        params: handlerParams, caller: caller!, db, keys, settings: call.settings, rateLimits: deps.rateLimits, upload: call.upload,
+        params: handlerParams, caller: caller!, db, keys, settings: call.settings, rateLimits: deps.rateLimits, userTokenMaxTtl: deps.userTokenMaxTtl, upload: call.upload,
       });
       result = (entry.module.transaction ?? 'call') === 'call' ? await dataSource.transaction(run) : await run(dataSource.manager);
       const projected = projectResult(result, returnSpec as ReturnSpec | undefined);

@@ -1,13 +1,12 @@
 import type { Server } from 'node:http';
 import type { TokengateApp } from '../app';
-import { realtimeSettings, RealtimeSettings } from './settings';
+import type { RealtimeSettings } from '../config';
 import { ConnectionSlots } from './socket-session';
 import { createSocketIoEndpoint, SOCKET_IO_PATH } from './socketio-endpoint';
 import { pathOf, refuseUpgrade } from './upgrade-request';
 import { createWsEndpoint } from './ws-endpoint';
 
-export { realtimeSettings } from './settings';
-export type { RealtimeSettings } from './settings';
+export type { RealtimeSettings } from '../config';
 
 export const WS_PATH = '/ws';
 
@@ -21,7 +20,7 @@ export interface Realtime {
  * GET /ws, and Meshblu's Socket.IO API at /socket.io. Both reach the app's one pipeline
  * and share one connection limit.
  */
-export function attachRealtime(server: Server, app: TokengateApp, settings: RealtimeSettings = realtimeSettings()): Realtime {
+export function attachRealtime(server: Server, app: TokengateApp, settings: RealtimeSettings): Realtime {
   const slots = new ConnectionSlots(settings.maxConnections);
   const ws = createWsEndpoint(app, settings, slots);
   const socketIo = createSocketIoEndpoint(server, app, settings, slots);

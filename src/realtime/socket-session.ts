@@ -1,7 +1,7 @@
 import type { Caller } from '../contract/method';
 import type { Credential, CredentialCheck } from '../gateway/credentials';
 import { CallQueue } from './call-queue';
-import type { RealtimeSettings } from './settings';
+import type { RealtimeSettings } from '../config';
 
 /**
  * One socket's identity and calls. The credential is checked when the socket signs in

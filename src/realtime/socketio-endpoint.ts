@@ -10,7 +10,7 @@ import { exposeError } from '../gateway/error-out';
 import { baseUrlOf } from '../gateway/http-body';
 import { MESHBLU_EVENTS, meshbluError, runMeshbluEvent } from './meshblu-events';
 import { watchSendBuffer } from './send-buffer';
-import type { RealtimeSettings } from './settings';
+import type { RealtimeSettings } from '../config';
 import { ConnectionSlots, idleTimer, SocketSession } from './socket-session';
 import { expressView } from './upgrade-request';
 

@@ -9,7 +9,7 @@ import { exposeError } from '../gateway/error-out';
 import { baseUrlOf } from '../gateway/http-body';
 import { parseJsonText } from '../gateway/json-limits';
 import { createRpcHandler, refuseOutOfBounds, RpcReply, rpcErrorResponse } from '../gateway/rpc-handler';
-import type { RealtimeSettings } from './settings';
+import type { RealtimeSettings } from '../config';
 import { ConnectionSlots, idleTimer, SocketSession } from './socket-session';
 import { accessTokenOf, expressView, refuseWithError } from './upgrade-request';
 

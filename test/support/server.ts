@@ -9,7 +9,8 @@ import { openDatabase } from '../../src/db/data-source';
 import { loadServerKeys } from '../../src/db/server-keys';
 import { createLogger } from '../../src/log';
 import { allMethods } from '../../src/methods';
-import { attachRealtime, realtimeSettings, RealtimeSettings } from '../../src/realtime';
+import { defaultConfig, type RealtimeSettings } from '../../src/config';
+import { attachRealtime } from '../../src/realtime';
 import { createApiKey } from '../../src/services/apikeys/api-keys';
 import { closeRateLimitPool } from '../../src/services/rate-limit';
 import { CallerCache } from '../../src/gateway/caller-cache';
@@ -41,7 +42,7 @@ export interface TestServer {
  */
 export async function startTestServer(
   { realtime: realtimeLimits, callerCache: withCache, ...options }:
-    Partial<Pick<AppDeps, 'log' | 'rateLimits' | 'rpcBatchMax'>> & { realtime?: Partial<RealtimeSettings>; callerCache?: boolean } = {},
+    Partial<Pick<AppDeps, 'log' | 'rateLimits' | 'rpcBatchMax' | 'userTokenMaxTtl'>> & { realtime?: Partial<RealtimeSettings>; callerCache?: boolean } = {},
 ): Promise<TestServer> {
   const serverUrl = process.env.TOKENGATE_TEST_PG_URL;
   if (!serverUrl) throw new Error('TOKENGATE_TEST_PG_URL is not set (jest globalSetup starts PostgreSQL)');
@@ -61,7 +62,7 @@ export async function startTestServer(
   }
   const app = createApp({ dataSource: db, keys, log, methods: allMethods, callerCache, ...options });
   const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
-  const realtime = attachRealtime(server, app, realtimeSettings({}, realtimeLimits));
+  const realtime = attachRealtime(server, app, { ...defaultConfig().realtime, ...realtimeLimits });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const rpc = async (method: string, params?: unknown, key: string = adminKey): Promise<RpcReply> => {

@@ -1,6 +1,5 @@
 export { checkRateLimit, clearRateLimits, consumeRateLimit, countAttempts, joinRateLimitState, throwIfOverLimit } from './rate-limit';
 export type { BucketState, JoinedLimitState, RateLimit } from './rate-limit';
-export { parseRateLimit, rateLimitSettings } from './settings';
-export type { RateLimitSettings } from './settings';
+export type { RateLimitSettings } from '../../config';
 export { createCredentialGuard, deviceFailureBucket } from './credential-guard';
 export { closeRateLimitPool } from './side-pool';

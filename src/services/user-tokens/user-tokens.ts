@@ -3,7 +3,6 @@ import { sql, sqlCount } from '../../db/sql';
 import { generateSecret, keyedHash } from '../../domain/crypto/secrets';
 import { AppError, E } from '../../errors';
 import { resolveTokenOwner } from './token-owner';
-import { USER_TOKEN_MAX_TTL } from './ttl-limit';
 
 export type ExpiryType = 'Infinite' | 'FixedTtl' | 'SlidingTtl';
 export interface NewUserToken { ecosystemId: string; id: string; expiryType: ExpiryType; ttl: number }
@@ -34,11 +33,13 @@ export const VERIFY_USER_TOKEN_SQL = `
    WHERE t.token_hash = $1 AND ${ACTIVE}
   RETURNING t.user_id AS "userId", t.domain_id AS "ecosystemId", t.expiry_type AS "expiryType", t.expires_at AS "expiresAt"`;
 
-/** Issues a token; the clear token is returned here only, the database keeps its keyed hash. */
-export async function createUserToken(db: EntityManager, pepper: Buffer, p: NewUserToken): Promise<{ token: string }> {
-  // The schema caps ttl at the column's range; the configured maximum is checked here.
-  if (p.ttl > USER_TOKEN_MAX_TTL) {
-    throw AppError.of(E.TOKEN_DURATION_INVALID, { errors: [{ path: '/ttl', message: `must be <= ${USER_TOKEN_MAX_TTL}` }] });
+/**
+ * Issues a token; the clear token is returned here only, the database keeps its keyed hash.
+ * maxTtl: TOKENGATE_USER_TOKEN_MAX_TTL (the schema caps ttl at the column's range only).
+ */
+export async function createUserToken(db: EntityManager, pepper: Buffer, p: NewUserToken, maxTtl: number): Promise<{ token: string }> {
+  if (p.ttl > maxTtl) {
+    throw AppError.of(E.TOKEN_DURATION_INVALID, { errors: [{ path: '/ttl', message: `must be <= ${maxTtl}` }] });
   }
   await resolveTokenOwner(db, p.ecosystemId, p.id, { acceptDeleted: false });
   const token = generateSecret('tgu');

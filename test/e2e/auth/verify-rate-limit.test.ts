@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { rateLimitSettings } from '../../../src/services/rate-limit';
+import { defaultConfig } from '../../../src/config';
 import { startTestServer, TestServer } from '../../support/server';
 import { importCsv, makeUser, RFC4226_CODES, RFC4226_SEED_HEX, tokenRow } from '../token/fixtures';
 
 const LIMIT = 3;
 let s: TestServer;
 beforeAll(async () => {
-  s = await startTestServer({ rateLimits: { ...rateLimitSettings({}), verifyFailuresPerUser: { limit: LIMIT, windowSeconds: 300 } } });
+  s = await startTestServer({ rateLimits: { ...defaultConfig().rateLimits, verifyFailuresPerUser: { limit: LIMIT, windowSeconds: 300 } } });
 });
 afterAll(() => s.close());
 

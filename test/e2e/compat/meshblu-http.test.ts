@@ -1,5 +1,5 @@
 import { keyedHash } from '../../../src/domain/crypto/secrets';
-import { rateLimitSettings } from '../../../src/services/rate-limit';
+import { defaultConfig } from '../../../src/config';
 import { startTestServer, TestServer } from '../../support/server';
 import { DeviceCreds, failureOf, meshblu } from './meshblu-client';
 
@@ -10,7 +10,7 @@ import { DeviceCreds, failureOf, meshblu } from './meshblu-client';
 let s: TestServer;
 let admin: ReturnType<typeof meshblu>;
 beforeAll(async () => {
-  s = await startTestServer({ rateLimits: { ...rateLimitSettings({}), authFailuresPerDevice: { limit: 3, windowSeconds: 60 } } });
+  s = await startTestServer({ rateLimits: { ...defaultConfig().rateLimits, authFailuresPerDevice: { limit: 3, windowSeconds: 60 } } });
   admin = meshblu(s, { bearerToken: s.adminKey });
 });
 afterAll(() => s.close());

@@ -1,11 +1,11 @@
-import { rateLimitSettings } from '../../../src/services/rate-limit';
+import { defaultConfig } from '../../../src/config';
 import { startTestServer, TestServer } from '../../support/server';
 import { DeviceCreds, deviceHeaders, post, register } from './device-helpers';
 
 const LIMIT = 3;
 let s: TestServer;
 beforeAll(async () => {
-  s = await startTestServer({ rateLimits: { ...rateLimitSettings({}), authFailuresPerDevice: { limit: LIMIT, windowSeconds: 300 } } });
+  s = await startTestServer({ rateLimits: { ...defaultConfig().rateLimits, authFailuresPerDevice: { limit: LIMIT, windowSeconds: 300 } } });
 });
 afterAll(() => s.close());
 

@@ -5,7 +5,7 @@ import { createApp } from '../../../src/app';
 import { createLogger } from '../../../src/log';
 import { allMethods } from '../../../src/methods';
 import { AppError } from '../../../src/errors';
-import { checkRateLimit, consumeRateLimit, rateLimitSettings, RateLimitSettings } from '../../../src/services/rate-limit';
+import { checkRateLimit, consumeRateLimit, RateLimitSettings } from '../../../src/services/rate-limit';
 import { startTestServer, TestServer } from '../../support/server';
 
 const rateLimits: RateLimitSettings = {
@@ -164,25 +164,5 @@ describe('failed credentials from a loopback client', () => {
     for (let i = 0; i < 6; i++) expect((await local(bearer('tgk_wrong'))).status).toBe(401);
     expect((await local(bearer(s.adminKey))).status).toBe(200);
     expect(await hitsOf('auth-fail:ip:127.0.0.1')).toBeUndefined();
-  });
-});
-
-describe('rate limit settings', () => {
-  it('when nothing is set then the documented defaults apply', () => {
-    expect(rateLimitSettings({})).toEqual({
-      authFailuresPerIp: { limit: 100, windowSeconds: 300 },
-      authFailuresPerDevice: { limit: 20, windowSeconds: 300 },
-      verifyFailuresPerUser: { limit: 20, windowSeconds: 300 },
-      passwordFailuresPerToken: { limit: 5, windowSeconds: 900 },
-    });
-  });
-
-  it('when a limit is set, or off, then it is used; nonsense fails at start-up naming the variable', () => {
-    const set = rateLimitSettings({ TOKENGATE_RATE_LIMIT_AUTH_IP: ' 5 / 60s ', TOKENGATE_RATE_LIMIT_AUTH_DEVICE: 'off' });
-    expect(set.authFailuresPerIp).toEqual({ limit: 5, windowSeconds: 60 });
-    expect(set.authFailuresPerDevice).toBeNull();
-    for (const bad of ['5', '5/0', '-1/60', 'ten/60', '5/60/2']) {
-      expect(() => rateLimitSettings({ TOKENGATE_RATE_LIMIT_VERIFY: bad })).toThrow(/TOKENGATE_RATE_LIMIT_VERIFY/);
-    }
   });
 });

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Socket } from 'socket.io-client';
-import { rateLimitSettings } from '../../../src/services/rate-limit';
+import { loadConfig } from '../../../src/config';
 import { startTestServer, TestServer } from '../../support/server';
 import { bearer, DeviceCreds, emitAck, nextEvent, openWs, readySocket, rpcCall, socketIo, WsClient } from './realtime-helpers';
 
@@ -15,7 +15,7 @@ const ready = async () => {
 };
 beforeAll(async () => {
   s = await startTestServer({
-    realtime: LIMITS, rateLimits: rateLimitSettings({ TOKENGATE_RATE_LIMIT_AUTH_DEVICE: '2/300' }),
+    realtime: LIMITS, rateLimits: loadConfig({ TOKENGATE_RATE_LIMIT_AUTH_DEVICE: '2/300' }).rateLimits,
     rpcBatchMax: 150, // the shutdown test keeps a long batch running
   });
   device = await s.call('/device/register', { attrs: {} });

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket } from 'ws';
 import { createLogger } from '../../../src/log';
-import { rateLimitSettings } from '../../../src/services/rate-limit';
+import { loadConfig } from '../../../src/config';
 import { startTestServer, TestServer } from '../../support/server';
 import { basicAuth, bearer, openWs, rpcCall, WsClient } from './realtime-helpers';
 
@@ -28,7 +28,7 @@ const connect = async (opts: Parameters<typeof openWs>[2] = {}) => {
 };
 beforeAll(async () => {
   s = await startTestServer({
-    realtime: LIMITS, log: createLogger('warn', sink), rateLimits: rateLimitSettings({ TOKENGATE_RATE_LIMIT_AUTH_DEVICE: '2/300' }),
+    realtime: LIMITS, log: createLogger('warn', sink), rateLimits: loadConfig({ TOKENGATE_RATE_LIMIT_AUTH_DEVICE: '2/300' }).rateLimits,
     rpcBatchMax: 4000, // the slow-reader test needs big replies: batches of 4000 invalid calls
   });
   device = await s.call('/device/register', { attrs: {} });

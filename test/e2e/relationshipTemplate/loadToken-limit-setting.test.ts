@@ -1,4 +1,4 @@
-import { rateLimitSettings } from '../../../src/services/rate-limit';
+import { defaultConfig } from '../../../src/config';
 import { startTestServer, TestServer } from '../../support/server';
 import { Actor, newActor, templateOf, tokenFor } from './identities';
 
@@ -6,7 +6,7 @@ let s: TestServer;
 let alice: Actor;
 let bob: Actor;
 beforeAll(async () => {
-  s = await startTestServer({ rateLimits: { ...rateLimitSettings({}), passwordFailuresPerToken: { limit: 2, windowSeconds: 60 } } });
+  s = await startTestServer({ rateLimits: { ...defaultConfig().rateLimits, passwordFailuresPerToken: { limit: 2, windowSeconds: 60 } } });
   [alice, bob] = [await newActor(s, 'Alice'), await newActor(s, 'Bob')];
 });
 afterAll(() => s.close());

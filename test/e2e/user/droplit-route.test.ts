@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { defaultConfig } from '../../../src/config';
 import { keyedHash } from '../../../src/domain/crypto/secrets';
 import { createLogger } from '../../../src/log';
 import { startTestServer, TestServer } from '../../support/server';
@@ -16,14 +17,12 @@ const logSink = new Writable({
   },
 });
 beforeAll(async () => {
-  process.env.TOKENGATE_RATE_LIMIT_AUTH_IP = '30/300'; // read when the app is made
-  s = await startTestServer({ log: createLogger('debug', logSink) });
+  s = await startTestServer({
+    log: createLogger('debug', logSink), rateLimits: { ...defaultConfig().rateLimits, authFailuresPerIp: { limit: 30, windowSeconds: 300 } },
+  });
   owner = await makeUser(s);
 });
-afterAll(async () => {
-  delete process.env.TOKENGATE_RATE_LIMIT_AUTH_IP;
-  await s.close();
-});
+afterAll(() => s.close());
 
 /** Droplit's "Generate a user token": POST /api/users/{ecosystemId};{userId}/tokens?… */
 async function droplit(ids: string, query = '', opts: { method?: string; authorization?: string | null } = {}) {
