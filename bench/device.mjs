@@ -92,6 +92,7 @@ if (isMain(import.meta.url)) {
 
 /** A missing and a forbidden target, alternated one call at a time: their latencies should not differ. */
 async function timingOracle(gateway, headers, forbiddenUuid) {
+  /** @type {{ missing: number[], forbidden: number[] }} */
   const samples = { missing: [], forbidden: [] };
   for (let i = 0; i < 600; i++) {
     const which = i % 2 ? 'missing' : 'forbidden';

@@ -45,8 +45,8 @@ await withServers({}, async ({ tg: server, gateway: http }) => {
 });
 
 function openWs(baseUrl, authorization) {
-  const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`, { headers: { authorization } });
-  ws.pending = new Map();
+  /** @type {WebSocket & { pending: Map<unknown, (reply: any) => void> }} */
+  const ws = Object.assign(new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`, { headers: { authorization } }), { pending: new Map() });
   ws.on('message', (data) => {
     const reply = JSON.parse(String(data));
     ws.pending.get(reply.id)?.(reply);

@@ -25,7 +25,7 @@ const benchDir = join(repoRoot, 'bench');
 const benches = readdirSync(benchDir)
   .filter((f) => f.endsWith('.mjs') && f !== 'run.mjs')
   .filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)))
-  .sort((a, b) => (a === 'load.mjs') - (b === 'load.mjs') || a.localeCompare(b));
+  .sort((a, b) => Number(a === 'load.mjs') - Number(b === 'load.mjs') || a.localeCompare(b));
 
 if (!args.includes('--no-build')) {
   console.log('building dist/ …');

@@ -22,7 +22,7 @@ export async function bareRoutes(app, { pool, sidePool, apiKeyCaller, audit, imp
   const { findHotpCounter, MAX_STORED_HOTP_COUNTER } = await importDist('domain/otp/index.js');
   const { unseal } = await importDist('domain/crypto/seal.js');
   const { TOKEN_ROW_COLUMNS } = await importDist('services/tokens/token-refs.js');
-  const masterKey = Buffer.from(process.env.TOKENGATE_MASTER_KEY, 'base64');
+  const masterKey = Buffer.from(process.env.TOKENGATE_MASTER_KEY ?? '', 'base64');
   app.post('/auth/verify', async (req, res) => {
     const started = performance.now();
     const caller = await apiKeyCaller(req);

@@ -41,7 +41,7 @@ export function freePort() {
   return new Promise((res, rej) => {
     const srv = createServer();
     srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => res(port)); });
+    srv.listen(0, '127.0.0.1', () => { const { port } = /** @type {import('node:net').AddressInfo} */ (srv.address()); srv.close(() => res(port)); });
   });
 }
 
@@ -68,6 +68,10 @@ export async function startPostgres() {
  * PostgreSQL, tokengate (with `env`) and, given `bare` (the bench's import.meta.url), its
  * bare app (with `env` too), with an HTTP client for each; runs `run({db, tg, bare,
  * gateway, baseline})`, then stops everything. `profileFrom`: see lib/profile.mjs.
+ */
+/**
+ * @param {{ bare?: string, env?: Record<string, string>, profileFrom?: string }} options
+ * @param {(servers: any) => Promise<void>} run
  */
 export async function withServers({ bare: benchUrl, env = {}, profileFrom } = {}, run) {
   const stops = []; // run in reverse order, whatever failed
@@ -119,10 +123,11 @@ export async function startBare(benchUrl, databaseUrl, env = {}) {
  */
 function startChild(args, env, readyLine) {
   const prof = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_PROFILE)}`] : [];
+  /** @type {import('node:child_process').ChildProcessByStdio<null, import('node:stream').Readable, import('node:stream').Readable> & { stop?: () => Promise<void> }} */
   const child = spawn(process.execPath, [...prof, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = ''; // the tail of both streams, shown when the child dies unasked
   let stopping = false;
-  child.stop = () => new Promise((res) => {
+  child.stop = () => new Promise((/** @type {(value?: void) => void} */ res) => {
     stopping = true;
     if (child.exitCode !== null || child.signalCode !== null) return res();
     child.once('exit', () => res());
@@ -156,7 +161,7 @@ export function cpuMsOf(pid) {
 /** Peak resident set of a live process in MB (VmHWM), or NaN. */
 export function peakRssMbOf(pid) {
   try {
-    return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+    return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
   } catch {
     return NaN;
   }

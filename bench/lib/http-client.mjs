@@ -27,7 +27,7 @@ export function httpClient(baseUrl) {
           resolve({ status: res.statusCode, body: parsed });
         });
       });
-      req.on('error', (err) => resolve({ status: 0, body: { name: err.code ?? 'NETWORK' } }));
+      req.on('error', (/** @type {NodeJS.ErrnoException} */ err) => resolve({ status: 0, body: { name: err.code ?? 'NETWORK' } }));
       req.end(payload);
     });
   }

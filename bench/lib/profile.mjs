@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** @param {number} pid @param {{ from?: string }} options */
 export function printProfile(pid, { from } = {}) {
   const dir = process.env.BENCH_PROFILE;
   if (!dir) return;

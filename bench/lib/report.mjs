@@ -9,9 +9,14 @@
 // [{"target":"≥ 60% of bare","met":true}, …]. Extra fields are kept.
 
 /** Prints the human row and the RESULT line of a throughput summary (lib/load.mjs). */
+/**
+ * @param {string} name
+ * @param {any} r a summary from lib/load.mjs
+ * @param {{ vs?: any, ratioTo?: string, baseline?: boolean, minRatio?: number, target?: string, extra?: Record<string, any> }} options
+ */
 export function printResult(name, r, { vs, ratioTo = 'bare', baseline = false, minRatio, target, extra = {} } = {}) {
   const ratio = vs ? r.rps / vs.rps : undefined;
-  const goal = minRatio === undefined ? {} : { targets: [{ target: target ?? `≥ ${Math.round(minRatio * 100)}% of ${ratioTo}`, met: ratio >= minRatio }] };
+  const goal = minRatio === undefined ? {} : { targets: [{ target: target ?? `≥ ${Math.round(minRatio * 100)}% of ${ratioTo}`, met: ratio !== undefined && ratio >= minRatio }] };
   const fields = {
     name, rps: round(r.rps, 0), p50: round(r.p50, 2), p99: round(r.p99, 2), errors: r.errors,
     ...(r.cpuUsPerCall !== undefined ? { cpuUsPerCall: round(r.cpuUsPerCall, 0) } : {}),

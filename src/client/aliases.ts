@@ -1,5 +1,5 @@
 import type { MethodName, ParamsOf } from './generated/params';
-import type { Answer, Invoke, Mode, Namespaces, ResultOf } from './types';
+import type { Answer, DeviceCredentials, Invoke, Mode, Namespaces, ResultOf } from './types';
 
 type P<M extends MethodName> = ParamsOf<M>;
 type Creates = P<'/user/createToken'>;
@@ -18,7 +18,8 @@ export interface UsersApi<W extends Mode> {
 
 /** The device registry with meshblu-http's signatures: the device uuid first. */
 export interface DevicesApi<W extends Mode> {
-  register(attrs?: P<'/device/register'>['attrs']): Answer<W, ResultOf<'/device/register'>>;
+  /** → the new device's {uuid, token}, the root token shown only here; pass it as createClient({device}). */
+  register(attrs?: P<'/device/register'>['attrs']): Answer<W, DeviceCredentials>;
   get(uuid: string): Answer<W, ResultOf<'/device/get'>>;
   update(uuid: string, attrs: P<'/device/update'>['attrs']): Answer<W, ResultOf<'/device/update'>>;
   unregister(uuid: string): Answer<W, ResultOf<'/device/unregister'>>;
@@ -48,7 +49,8 @@ export function buildAliases<W extends Mode>(invoke: Invoke<W>, namespaces: Name
       revokeTokens: (ecosystemId, id) => invoke('/user/revokeTokens', { ecosystemId, id }),
     },
     devices: {
-      register: (attrs) => invoke('/device/register', attrs === undefined ? {} : { attrs }),
+      // Without `return` the reply is exactly {uuid, token} (schemas/device/register.json).
+      register: (attrs) => invoke('/device/register', attrs === undefined ? {} : { attrs }) as Answer<W, DeviceCredentials>,
       get: (uuid) => invoke('/device/get', { uuid }),
       update: (uuid, attrs) => invoke('/device/update', { uuid, attrs }),
       unregister: (uuid) => invoke('/device/unregister', { uuid }),

@@ -1,4 +1,5 @@
 import { TokengateError } from './errors';
+import type { DeviceCredentials } from './types';
 
 export interface ClientOptions {
   /** The server's base URL, e.g. http://localhost:8080. */
@@ -6,7 +7,7 @@ export interface ClientOptions {
   /** An API key, sent as `Authorization: Bearer <key>`. */
   key?: string;
   /** Or a device's credentials, sent as `Authorization: Basic base64(uuid:token)`. */
-  device?: { uuid: string; token: string };
+  device?: DeviceCredentials;
   /** A fetch of your own (tests, proxies, retries); the global fetch by default. */
   fetch?: typeof globalThis.fetch;
 }

@@ -23,6 +23,12 @@ export interface KnownResults {
   '/user/verifyToken': UserTokenIntrospection;
 }
 
+/**
+ * A device's uuid and root token: what devices.register() answers (it sends no `return`)
+ * and what createClient({device}) takes, so one can be handed to the other.
+ */
+export interface DeviceCredentials { uuid: string; token: string }
+
 export interface BatchAssignResult {
   total: number;
   assigned: number;

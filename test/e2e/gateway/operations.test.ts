@@ -22,12 +22,12 @@ describe('operations routes', () => {
   it('when a schema is asked for then the method schema is served', async () => {
     const res = await fetch(`${s.url}/schemas/apikey/create.json`);
     expect(res.status).toBe(200);
-    expect((await res.json()).$id).toBe('/apikey/create');
+    expect((await res.json() as { $id: string }).$id).toBe('/apikey/create');
     expect((await fetch(`${s.url}/schemas/nope/nothing.json`)).status).toBe(404);
   });
 
   it('when /openapi.json is asked for then every method has an operation on the legacy route and in /rpc', async () => {
-    const doc = await (await fetch(`${s.url}/openapi.json`)).json();
+    const doc = await (await fetch(`${s.url}/openapi.json`)).json() as any; // an OpenAPI document, walked deep below
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.paths['/rest/apikey/create'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/apikey.create' });
     const rpcMethods = doc.paths['/rpc'].post.requestBody.content['application/json'].schema.anyOf[0].oneOf.map((c: any) => c.properties.method.const);

@@ -1,5 +1,7 @@
 import { startTestServer, TestServer } from '../../support/server';
 
+/** The legacy envelope, success or error. */
+type RestBody = { error: number; name?: string; result?: unknown };
 let s: TestServer;
 beforeAll(async () => { s = await startTestServer(); });
 afterAll(() => s.close());
@@ -14,7 +16,7 @@ describe('POST /rest/<object>/<method>', () => {
   it('when under /das5/rest then the same', async () => {
     const res = await fetch(`${s.url}/das5/rest/apikey/search`, { method: 'POST', headers: { authorization: `Bearer ${s.adminKey}`, 'content-type': 'application/json' }, body: '{}' });
     expect(res.status).toBe(200);
-    expect((await res.json()).error).toBe(0);
+    expect((await res.json() as RestBody).error).toBe(0);
   });
 
   it.each([
@@ -29,14 +31,14 @@ describe('POST /rest/<object>/<method>', () => {
     const method = name === 'INVALID_PARAMS' && body.includes('attrs') ? 'create' : 'search';
     const res = await fetch(`${s.url}/rest/apikey/${method}`, { method: 'POST', headers: { authorization: `Bearer ${s.adminKey}`, 'content-type': 'application/json' }, body });
     expect(res.status).toBe(status);
-    expect(await res.json()).toMatchObject({ error: expect.any(Number), name, message: expect.any(String) });
+    expect(await res.json() as RestBody).toMatchObject({ error: expect.any(Number), name, message: expect.any(String) });
     expect(await s.db.query('SELECT count(*)::int AS n FROM api_keys')).toEqual(before);
   });
 
   it('when the body is too large then 413 BODY_TOO_LARGE', async () => {
     const res = await fetch(`${s.url}/rest/apikey/search`, { method: 'POST', headers: { authorization: `Bearer ${s.adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ match: [['name', '=', 'x'.repeat(11 * 1024 * 1024)]] }) });
     expect(res.status).toBe(413);
-    expect((await res.json()).name).toBe('BODY_TOO_LARGE');
+    expect((await res.json() as RestBody).name).toBe('BODY_TOO_LARGE');
   });
 
   it('when the key is unknown then 401 UNAUTHENTICATED', async () => {

@@ -1,4 +1,4 @@
-import { startTestServer, TestServer } from '../../support/server';
+import { RpcReply, startTestServer, TestServer } from '../../support/server';
 
 let s: TestServer;
 beforeAll(async () => { s = await startTestServer(); });
@@ -21,7 +21,7 @@ describe('POST /rpc', () => {
 
   it('when the request is not a call then it answers -32600', async () => {
     const res = await post(JSON.stringify({ foo: 1 }));
-    expect((await res.json()).error).toMatchObject({ code: -32600, data: { name: 'INVALID_REQUEST' } });
+    expect((await res.json() as RpcReply).error).toMatchObject({ code: -32600, data: { name: 'INVALID_REQUEST' } });
   });
 
   it('when the method is unknown then it answers -32601 METHOD_NOT_FOUND', async () => {
@@ -55,7 +55,7 @@ describe('POST /rpc', () => {
       { jsonrpc: '2.0', id: 'b', method: '/apikey/search', params: { match: [['name', '=', 'batch-one']] } },
       { jsonrpc: '2.0', method: '/apikey/search', params: {} },
     ]));
-    const replies = await res.json();
+    const replies = await res.json() as RpcReply[];
     expect(replies).toHaveLength(2);
     expect(replies[0].id).toBe('a');
     expect(replies[1]).toMatchObject({ id: 'b', result: { total: 1 } });
@@ -63,7 +63,7 @@ describe('POST /rpc', () => {
 
   it('when a batch holds one call then it still answers an array', async () => {
     const res = await post(JSON.stringify([{ jsonrpc: '2.0', id: 1, method: '/apikey/search', params: {} }]));
-    const replies = await res.json();
+    const replies = await res.json() as RpcReply[];
     expect(Array.isArray(replies)).toBe(true);
     expect(replies).toHaveLength(1);
   });
@@ -75,7 +75,7 @@ describe('POST /rpc', () => {
 
   it('when the batch is empty then -32600', async () => {
     const res = await post('[]');
-    expect((await res.json()).error.code).toBe(-32600);
+    expect((await res.json() as RpcReply).error).toMatchObject({ code: -32600 });
   });
 
   it('when dotted keys are sent then they expand to nested objects', async () => {

@@ -21,6 +21,8 @@ export async function accepted() {
   await tg.token.reset({ token: { serial: 'S1' }, attrs: { counter: '9007199254740993' } });
   const device = await tg.devices.generateAndStoreToken('uuid');
   expectTrue<Equal<typeof device.token, string>>();
+  const registered = await tg.devices.register({ name: 'thermostat' });
+  createClient({ url: 'http://localhost:8080', device: registered }); // register's answer signs a device in
   await tg.templates.createToken({ templateId: 'RLT', passwordProtection: { password: '1234', passwordIsPin: true } });
   await tg.token.batchAssignTokensFromCsv('domain,loginName\n', { mode: 'partial', dryRun: true });
   const [domain, users] = await tg.batch((b) => [b.domain.get({ id: 'x' }), b.users.verifyToken('t')]);
