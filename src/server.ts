@@ -39,18 +39,24 @@ export interface PreparedDatabase {
 
 /** Database up (embedded when DATABASE_URL is unset), migrated, keys loaded, first admin key made and printed. */
 export async function prepareDatabase(config: Config, say: (line: string) => void = console.log): Promise<PreparedDatabase> {
-  const embedded: EmbeddedDatabase | undefined = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir);
-  if (embedded) say(`embedded PostgreSQL in ${config.dataDir}/pg`);
+  const embedded: EmbeddedDatabase | undefined = config.databaseUrl
+    ? undefined : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, say });
+  if (embedded) say(`embedded PostgreSQL in ${config.dataDir} on 127.0.0.1:${config.embeddedPgPort}`);
   const url = config.databaseUrl ?? embedded!.url;
-  const dataSource = await openDatabase(url, config.poolSize);
-  const keys = await loadServerKeys(dataSource, resolveMasterKey(config.masterKey, config.dataDir, say));
-  // Today's partition and the days ahead exist before the first call; expired days go.
-  const partitions = await maintainAuditPartitions(dataSource, { retentionDays: config.auditRetentionDays });
-  if (partitions.dropped.length) say(`audit log: dropped ${partitions.dropped.length} partitions older than ${config.auditRetentionDays} days`);
-  const adminKey = await ensureFirstAdminKey(dataSource.manager, keys.pepper, config.adminKey);
-  if (adminKey && !config.adminKey) say(`admin API key: ${adminKey}`);
-  else if (adminKey) say('admin API key: created from TOKENGATE_ADMIN_KEY');
-  return { url, dataSource, keys, embedded };
+  try {
+    const dataSource = await openDatabase(url, config.poolSize);
+    const keys = await loadServerKeys(dataSource, resolveMasterKey(config.masterKey, config.dataDir, say));
+    // Today's partition and the days ahead exist before the first call; expired days go.
+    const partitions = await maintainAuditPartitions(dataSource, { retentionDays: config.auditRetentionDays });
+    if (partitions.dropped.length) say(`audit log: dropped ${partitions.dropped.length} partitions older than ${config.auditRetentionDays} days`);
+    const adminKey = await ensureFirstAdminKey(dataSource.manager, keys.pepper, config.adminKey);
+    if (adminKey && !config.adminKey) say(`admin API key: ${adminKey}`);
+    else if (adminKey) say('admin API key: created from TOKENGATE_ADMIN_KEY');
+    return { url, dataSource, keys, embedded };
+  } catch (err) {
+    await embedded?.stop(); // a failed start leaves no PostgreSQL behind
+    throw err;
+  }
 }
 
 /** Database prepared, HTTP listening. */
@@ -65,8 +71,14 @@ export async function startServer(config: Config, say: (line: string) => void = 
     bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, rateLimits: config.rateLimits, userTokenMaxTtl: config.userTokenMaxTtl,
     rpcBatchMax: config.rpcBatchMax,
   });
-  const server: Server = await new Promise((resolve) => {
+  const server: Server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
+    s.once('error', reject);
+  }).catch(async (err: NodeJS.ErrnoException) => {
+    await dataSource.destroy();
+    await embedded?.stop();
+    throw err.code === 'EADDRINUSE'
+      ? new Error(`port ${config.port} on ${config.host} is in use: set PORT (and HOST) to a free one`) : err;
   });
   server.keepAliveTimeout = 65_000;
   const realtime = attachRealtime(server, app, config.realtime);

@@ -10,8 +10,9 @@ import { createApiKey, revokeApiKey, SCOPES, searchApiKeys } from '../services/a
 /** Runs `work` against the configured database (embedded when DATABASE_URL is unset). */
 export async function withDatabase<T>(work: (ds: DataSource, keys: ServerKeys) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir);
-  const ds = await openDatabase(config.databaseUrl ?? embedded!.url, 4);
+  const embedded = config.databaseUrl
+    ? undefined : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, say: (l) => console.error(l) });
+  const ds = await openDatabase(config.databaseUrl ?? embedded!.url, 4).catch(async (err) => { await embedded?.stop(); throw err; });
   try {
     const keys = await loadServerKeys(ds, resolveMasterKey(config.masterKey, config.dataDir, (l) => console.error(l)));
     return await work(ds, keys);
