@@ -1,4 +1,4 @@
-import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -37,9 +37,11 @@ describe('SDK: /token/batchAssignTokens', () => {
 
   it('when the file is streamed from disk with batchAssignTokensFromCsv in partial mode then good rows are written and bad ones listed', async () => {
     const w = await world(3);
-    const file = join(mkdtempSync(join(tmpdir(), 'tokengate-sdk-')), 'assign.csv');
+    const dir = mkdtempSync(join(tmpdir(), 'tokengate-sdk-'));
+    const file = join(dir, 'assign.csv');
     writeFileSync(file, w.csv([1, 2], [`${w.name},u3,DN,ST,NO-SUCH-SERIAL,,`]));
-    const result = await sdkFor(s).token.batchAssignTokensFromCsv(createReadStream(file), { mode: 'partial' });
+    const result = await sdkFor(s).token.batchAssignTokensFromCsv(createReadStream(file), { mode: 'partial' })
+      .finally(() => rmSync(dir, { recursive: true, force: true }));
     expect(result).toEqual({ total: 3, assigned: 2, failed: 1, errors: [{ line: 4, serial: 'NO-SUCH-SERIAL', name: 'TOKEN_NOT_FOUND', message: expect.any(String) }] });
     expect((await assignmentsOf(s, w.prefix)).map((r) => r.loginName)).toEqual(['u1', 'u2']);
   });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestServer, TestServer } from '../../support/server';
@@ -16,7 +16,10 @@ beforeAll(async () => {
   s = await startTestServer();
   dir = mkdtempSync(join(tmpdir(), 'tokengate-sdk-cli-'));
 }, 180_000); // a stale dist/ is rebuilt first
-afterAll(() => s.close());
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  await s.close();
+});
 
 interface Run { code: number | null; stdout: string; stderr: string; json: any }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -22,6 +22,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   process.env = saved;
+  rmSync(dir, { recursive: true, force: true });
   await s.close();
 });
 
