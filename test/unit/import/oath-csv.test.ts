@@ -67,19 +67,12 @@ describe('OATH CSV import', () => {
       .toEqual([{ position: null, message: 'the file holds no tokens' }]);
   });
 
-  it('parses 100,000 lines quickly (timing is logged, not asserted)', () => {
+  it('parses 100,000 lines, every one in place (its speed: bench/import.mjs)', () => {
     const lines = ['serial,seed,type,digits,counter|period'];
     for (let i = 0; i < 100_000; i++) lines.push(`SN${String(i).padStart(7, '0')}, ${SEED_A}, ${i % 2 ? 'TOTP' : 'HOTP'}, 6, ${i % 2 ? 30 : i}`);
-    const text = lines.join('\n');
-    const timed = () => {
-      const started = process.hrtime.bigint();
-      const result = parseImportFile(text, {});
-      return { tokens: result.tokens, ms: Number(process.hrtime.bigint() - started) / 1e6 };
-    };
-    const { tokens, ms: coldMs } = timed();
-    const warmMs = Math.min(timed().ms, timed().ms);
-    console.log(`OATH CSV: 100,000 lines (${(text.length / 1e6).toFixed(1)} MB) detected and parsed in ${coldMs.toFixed(0)} ms cold, ${warmMs.toFixed(0)} ms warm`);
+    const { tokens } = parseImportFile(lines.join('\n'), {});
     expect(tokens).toHaveLength(100_000);
+    expect(tokens[50_000]).toMatchObject({ position: 50_002, serial: 'SN0050000', type: 'HOTP', counter: 50_000n });
     expect(tokens[99_999]).toMatchObject({ position: 100_001, serial: 'SN0099999', type: 'TOTP', period: 30 });
   });
 });

@@ -1,4 +1,5 @@
 import { findHotpCounter, generateHotp, syncHotp } from '../../../src/domain/otp';
+import { otplibCodes } from './otplib-reference';
 
 const RFC4226_SECRET = Buffer.from('12345678901234567890');
 const SIX_DIGITS_SHA1 = { algorithm: 'SHA1', digits: 6 } as const;
@@ -15,9 +16,10 @@ describe('generateHotp', () => {
     expect(generateHotp(Buffer.from('1234'), 0, SIX_DIGITS_SHA1)).toBe('110366');
   });
 
-  it('works with a seed longer than the hash block (hashed first, as HMAC requires)', () => {
-    const code = generateHotp(Buffer.alloc(200, 7), 1, { algorithm: 'SHA256', digits: 8 });
-    expect(code).toMatch(/^\d{8}$/);
+  it('works with a seed longer than the hash block (hashed first, as HMAC requires): the value otplib gives', () => {
+    const seed = Buffer.alloc(200, 7);
+    const [expected] = otplibCodes([{ strategy: 'hotp', secretHex: seed.toString('hex'), algorithm: 'sha256', digits: 8, counter: 1 }]);
+    expect(generateHotp(seed, 1, { algorithm: 'SHA256', digits: 8 })).toBe(expected);
   });
 
   it('refuses a negative or fractional counter and impossible digit counts', () => {
