@@ -106,8 +106,8 @@ export type DeviceUuid = string;
 // ---- method params (schemas/<object>/<method>.json) ----
 
 /**
- * Params of /apikey/create. Create an API key. The key is shown only in this reply; the server keeps
- * its keyed hash. Scope admin.
+ * Params of /apikey/create. Create an API key → {id, key}. The key is shown only in this reply; the
+ * server keeps its keyed hash. Scope admin.
  */
 export type ApikeyCreateParams = {
   attrs: {
@@ -120,14 +120,17 @@ export type ApikeyCreateParams = {
   return?: Return;
 };
 
-/** Params of /apikey/revoke. Revoke an API key; it stops working at once. Revoking twice is harmless. */
+/**
+ * Params of /apikey/revoke. Revoke an API key → {id, revokedAt}; it stops working at once. Revoking
+ * twice is harmless.
+ */
 export type ApikeyRevokeParams = {
   id: Id;
 };
 
 /**
- * Params of /apikey/search. List API keys (metadata only; never the key). Fields: id, name, identity,
- * createdAt, expiresAt, revokedAt.
+ * Params of /apikey/search. List API keys (metadata only; never the key) → {total, rows}. Fields: id,
+ * name, identity, createdAt, expiresAt, revokedAt.
  */
 export type ApikeySearchParams = {
   match?: Match;
@@ -145,8 +148,9 @@ export type ApikeySearchParams = {
 export type ApikeyWhoamiParams = Record<string, never>;
 
 /**
- * Params of /audit/search. Search the audit log, newest first unless orderBy says otherwise. Fields:
- * time, caller, method, target, outcome (ok|error), errorName, durationMs. No secret is ever recorded.
+ * Params of /audit/search. Search the audit log → {total, rows}, newest first unless orderBy says
+ * otherwise. Fields: time, caller, method, target, outcome (ok|error), errorName, durationMs. No
+ * secret is ever recorded.
  */
 export type AuditSearchParams = {
   match?: Match;
