@@ -28,12 +28,15 @@ const DEFS = {
   CSV_INVALID: def(1007, 400, 'The CSV text is invalid'),
   IMPORT_FILE_INVALID: def(1008, 400, 'The import file is invalid'),
   EXPIRES_AT_IN_PAST: def(1009, 400, 'expiresAt lies in the past'),
+  /** A share token's PIN (passwordIsPin), as the SPEC names it. */
   PIN_INVALID: def(1010, 400, 'The PIN must be 4 to 16 digits'),
   PERSONALIZATION_MUST_BE_INHERITED: def(1011, 400, "The token must be personalized for the template's identity"),
   PASSWORD_PROTECTION_MUST_BE_INHERITED: def(1012, 400, "The token must carry the template's password protection"),
   CANNOT_CREATE_TOKEN_FOR_PEER_TEMPLATE: def(1013, 400, 'Tokens can only be created for your own templates'),
   BODY_TOO_LARGE: def(1014, 413, 'The body is too large'),
   UNSUPPORTED_MEDIA_TYPE: def(1015, 415, 'Unsupported content type'),
+  /** An OTP token's PIN (/token/create, /token/assign, batch assignment): another rule than PIN_INVALID's. */
+  TOKEN_PIN_INVALID: def(1016, 400, 'The token PIN must be 4 to 32 printable characters without spaces'),
 
   UNAUTHENTICATED: def(2001, 401, 'Missing, unknown or revoked credentials'),
   AUTH_FAILED: def(2002, 401, 'Authentication failed'),

@@ -3,8 +3,8 @@ import type { DataSource } from 'typeorm';
 import type { CallRecord } from '../gateway/pipeline';
 
 /**
- * Prometheus metrics: calls by method and outcome, latency, the pool, and rows
- * moved by imports and batch assignments (services increment `rowsProcessed`).
+ * Prometheus metrics: calls by method and outcome, latency, the pool. (Rows moved by
+ * imports and batch assignments are in their replies and the audit log, not here.)
  */
 export const metricsRegistry = new Registry();
 
@@ -16,10 +16,6 @@ const latency = new Histogram({
   name: 'tokengate_call_duration_seconds', help: 'Method call latency, pipeline included',
   labelNames: ['method'] as const, registers: [metricsRegistry],
   buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
-});
-export const rowsProcessed = new Counter({
-  name: 'tokengate_rows_processed_total', help: 'Rows handled by imports and batch assignments',
-  labelNames: ['kind', 'outcome'] as const, registers: [metricsRegistry],
 });
 
 const cacheLookups = new Counter({

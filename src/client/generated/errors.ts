@@ -22,6 +22,7 @@ export const errorCatalog = {
   CANNOT_CREATE_TOKEN_FOR_PEER_TEMPLATE: { code: 1013, status: 400 },
   BODY_TOO_LARGE: { code: 1014, status: 413 },
   UNSUPPORTED_MEDIA_TYPE: { code: 1015, status: 415 },
+  TOKEN_PIN_INVALID: { code: 1016, status: 400 },
   UNAUTHENTICATED: { code: 2001, status: 401 },
   AUTH_FAILED: { code: 2002, status: 401 },
   FORBIDDEN: { code: 3001, status: 403 },

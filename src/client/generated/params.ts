@@ -94,7 +94,10 @@ export type TokenRef = {
   product?: ProductRef;
 };
 
-/** An OTP token PIN: 4 to 32 printable characters, no whitespace. Stored only as an scrypt hash. */
+/**
+ * An OTP token PIN: 4 to 32 printable characters, no whitespace (else TOKEN_PIN_INVALID). Stored only
+ * as an scrypt hash.
+ */
 export type Pin = string;
 
 /**
@@ -898,21 +901,21 @@ export type TokenAssignParams = {
  * quoting, a record over 65536 characters, text that is not in its charset, or a bad header fail the
  * whole call with CSV_INVALID (data.errors[0] names the line), in either mode. Row checks, one error
  * per row (the first found, in this order): field count, empty or over-long field (CSV_INVALID),
- * status not ACTIVE/DISABLED (CSV_INVALID), PIN not 4–32 printable ASCII characters (PIN_INVALID),
- * DOMAIN_NOT_FOUND, USER_NOT_FOUND (unless createUsers), PRODUCT_NOT_FOUND, TOKEN_NOT_FOUND, a
- * DECEASED token (CONFLICT), a token named on several lines (TOKEN_ALREADY_ASSIGNED on each of them),
- * a token owned by another user (TOKEN_ALREADY_ASSIGNED). Each row makes its user the token's owner.
- * status is the assignment's status (ACTIVE, the default, or DISABLED; case ignored), not the token's.
- * A row repeating an existing assignment is accepted (re-running a file succeeds); its pin and status,
- * when given, replace the stored ones. PINs are stored as scrypt hashes at the batch cost N=2^10, r=8,
- * p=1 (interactive PINs use 2^14), hashed on a worker pool after the checks, so a rejected batch or a
- * dry run hashes nothing. Result {total, assigned, failed, errors:[{line, serial, name, message}]}:
- * total counts data rows, errors lists the first 1000 failed rows by line, failed counts them all.
- * mode atomic (default): any failed row → BATCH_REJECTED (422) with data {total, assigned: 0, failed,
- * errors} and nothing written. mode partial: the good rows are written, the failed ones listed.
- * dryRun: the same answer (including BATCH_REJECTED), nothing written; assigned counts the rows that
- * would be. createUsers: an unknown loginName in an existing domain creates the user (ACTIVE, no other
- * attributes). Scope token:write.
+ * status not ACTIVE/DISABLED (CSV_INVALID), PIN not 4–32 printable ASCII characters
+ * (TOKEN_PIN_INVALID), DOMAIN_NOT_FOUND, USER_NOT_FOUND (unless createUsers), PRODUCT_NOT_FOUND,
+ * TOKEN_NOT_FOUND, a DECEASED token (CONFLICT), a token named on several lines (TOKEN_ALREADY_ASSIGNED
+ * on each of them), a token owned by another user (TOKEN_ALREADY_ASSIGNED). Each row makes its user
+ * the token's owner. status is the assignment's status (ACTIVE, the default, or DISABLED; case
+ * ignored), not the token's. A row repeating an existing assignment is accepted (re-running a file
+ * succeeds); its pin and status, when given, replace the stored ones. PINs are stored as scrypt hashes
+ * at the batch cost N=2^10, r=8, p=1 (interactive PINs use 2^14), hashed on a worker pool after the
+ * checks, so a rejected batch or a dry run hashes nothing. Result {total, assigned, failed,
+ * errors:[{line, serial, name, message}]}: total counts data rows, errors lists the first 1000 failed
+ * rows by line, failed counts them all. mode atomic (default): any failed row → BATCH_REJECTED (422)
+ * with data {total, assigned: 0, failed, errors} and nothing written. mode partial: the good rows are
+ * written, the failed ones listed. dryRun: the same answer (including BATCH_REJECTED), nothing
+ * written; assigned counts the rows that would be. createUsers: an unknown loginName in an existing
+ * domain creates the user (ACTIVE, no other attributes). Scope token:write.
  */
 export type TokenBatchAssignTokensParams = {
   attrs: {

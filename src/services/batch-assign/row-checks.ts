@@ -54,7 +54,7 @@ export interface CheckedRow {
   status: string | null;
   /** In the clear only until staging seals it; null when absent or empty. */
   pin: string | null;
-  errorName: 'CSV_INVALID' | 'PIN_INVALID' | null;
+  errorName: 'CSV_INVALID' | 'TOKEN_PIN_INVALID' | null;
   errorMessage: string | null;
 }
 
@@ -77,7 +77,7 @@ export function checkRow(record: CsvRecord, layout: ColumnLayout): CheckedRow {
     ?? (row.status && !ASSIGNMENT_STATUSES.includes(row.status) ? `status must be ${ASSIGNMENT_STATUSES.join(' or ')}` : undefined);
   if (problem) return { ...row, pin: null, errorName: 'CSV_INVALID', errorMessage: problem };
   if (row.pin !== null && !PIN_PATTERN.test(row.pin)) {
-    return { ...row, pin: null, errorName: 'PIN_INVALID', errorMessage: 'the PIN must be 4 to 32 printable ASCII characters without spaces' };
+    return { ...row, pin: null, errorName: 'TOKEN_PIN_INVALID', errorMessage: 'the PIN must be 4 to 32 printable ASCII characters without spaces' };
   }
   return row;
 }

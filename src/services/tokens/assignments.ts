@@ -23,20 +23,6 @@ export function hashPin(pin: string): Promise<string> {
   return hashPassword(pin);
 }
 
-/** Hashes many PINs with bounded parallelism (scrypt runs on libuv's thread pool). */
-export async function hashPins(pins: (string | null | undefined)[], parallel = 4): Promise<(string | null)[]> {
-  const out: (string | null)[] = new Array(pins.length).fill(null);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < pins.length; i = next++) {
-      const pin = pins[i];
-      if (pin) out[i] = await hashPin(pin);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(parallel, pins.length) }, worker));
-  return out;
-}
-
 /**
  * One set-based INSERT for any number of assignments. A token that already has an owner,
  * or a user who already holds the token, violates a unique index: that becomes

@@ -63,7 +63,9 @@ describe('/token/assign', () => {
   it.each([
     ['an unknown token', { token: { serial: 'nope' } }, 'TOKEN_NOT_FOUND'],
     ['an unknown user', { token: { serial: 'A-1' }, user: { id: '00000000-0000-4000-8000-000000000000' } }, 'USER_NOT_FOUND'],
-    ['a short PIN', { token: { serial: 'A-1' }, pin: '12' }, 'INVALID_PARAMS'],
+    ['a short PIN', { token: { serial: 'A-1' }, pin: '12' }, 'TOKEN_PIN_INVALID'],
+    ['a PIN with a space', { token: { serial: 'A-1' }, pin: '12 34' }, 'TOKEN_PIN_INVALID'],
+    ['a PIN of 33 characters', { token: { serial: 'A-1' }, pin: 'x'.repeat(33) }, 'TOKEN_PIN_INVALID'],
   ])('when given %s then %s', async (_what, params, name) => {
     const user = await makeUser(s);
     expect((await s.rpc('/token/assign', { user: { id: user.id }, ...params })).error?.data.name).toBe(name);

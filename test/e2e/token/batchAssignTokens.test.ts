@@ -76,7 +76,7 @@ describe.each(batchForms)('/token/batchAssignTokens (%s)', (_form, send) => {
         { line: 8, serial: serial(7), name: 'TOKEN_ALREADY_ASSIGNED', message: 'the token is named on 2 lines of the file (first on line 8); a token has one owner' },
         { line: 9, serial: serial(7), name: 'TOKEN_ALREADY_ASSIGNED', message: 'the token is named on 2 lines of the file (first on line 8); a token has one owner' },
         { line: 10, serial: serial(9), name: 'CSV_INVALID', message: 'status must be ACTIVE or DISABLED' },
-        { line: 11, serial: serial(10), name: 'PIN_INVALID', message: 'the PIN must be 4 to 32 printable ASCII characters without spaces' },
+        { line: 11, serial: serial(10), name: 'TOKEN_PIN_INVALID', message: 'the PIN must be 4 to 32 printable ASCII characters without spaces' },
         { line: 12, serial: null, name: 'CSV_INVALID', message: 'expected 7 fields as in the header, found 4' },
         { line: 13, serial: serial(11), name: 'CSV_INVALID', message: 'loginName is empty' },
         { line: 14, serial: serial('dead'), name: 'CONFLICT', message: 'the token is DECEASED and cannot be assigned' },

@@ -62,7 +62,7 @@ describe('/token/create (software token for a user)', () => {
   it.each([
     ['an unknown product', 'PRODUCT_NOT_FOUND', { product: { manufacturerCode: 'NO', productCode: 'PE' } }],
     ['an unknown user', 'USER_NOT_FOUND', { user: { id: '00000000-0000-4000-8000-000000000000' } }],
-    ['a PIN of 3 characters', 'INVALID_PARAMS', { pin: '123' }],
+    ['a PIN of 3 characters', 'TOKEN_PIN_INVALID', { pin: '123' }],
     ['no user', 'INVALID_PARAMS', { user: undefined }],
     ['a psk on the software form', 'INVALID_PARAMS', { psk: '00'.repeat(16) }],
   ])('when given %s then %s and nothing is written', async (_what, name, change) => {

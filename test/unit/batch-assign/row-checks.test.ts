@@ -42,8 +42,8 @@ describe('checkRow', () => {
     ['a long loginName', ['d', 'x'.repeat(201), 'DN', 'MT', '1', '', ''], 'CSV_INVALID', 'loginName is longer than 200 characters'],
     ['a NUL character', ['d\0', 'u', 'DN', 'MT', '1', '', ''], 'CSV_INVALID', 'a field contains a NUL character'],
     ['a bad status', [...good.slice(0, 5), 'LOCKED', '1234'], 'CSV_INVALID', 'status must be ACTIVE or DISABLED'],
-    ['a short PIN', [...good.slice(0, 6), '123'], 'PIN_INVALID', 'the PIN must be 4 to 32 printable ASCII characters without spaces'],
-    ['a PIN with a space', [...good.slice(0, 6), '12 34'], 'PIN_INVALID', 'the PIN must be 4 to 32 printable ASCII characters without spaces'],
+    ['a short PIN', [...good.slice(0, 6), '123'], 'TOKEN_PIN_INVALID', 'the PIN must be 4 to 32 printable ASCII characters without spaces'],
+    ['a PIN with a space', [...good.slice(0, 6), '12 34'], 'TOKEN_PIN_INVALID', 'the PIN must be 4 to 32 printable ASCII characters without spaces'],
   ])('when %s then %s', (_what, fields, errorName, errorMessage) => {
     const checked = row(fields);
     expect(checked).toMatchObject({ errorName, errorMessage, pin: null });
