@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import type { Caller, CallerLookup } from '../contract/method';
+import type { CredentialGuard } from '../contract/credential-guard';
 import type { CallerCache } from './caller-cache';
 
 /** What a request presents; the gateway parses it, the families decide who it is. */
@@ -31,15 +32,6 @@ export function readCredential(req: Request): Credential | null {
   return null;
 }
 
-/** Where a credential check comes from, for limiting failed checks (rate-limit service). */
-export interface CredentialSource { clientIp: string; deviceUuid?: string }
-
-export interface CredentialGuard {
-  /** Throws (RATE_LIMITED) when this source may not present credentials now. */
-  beforeCheck(source: CredentialSource): void;
-  /** Counts a failed check; throws (RATE_LIMITED) when the source went over its limit. */
-  afterFailure(source: CredentialSource): Promise<void>;
-}
 
 /** Who presents `credential`; null when unknown or revoked. Failed checks are limited per client IP and device. */
 export type CredentialCheck = (credential: Credential, clientIp: string) => Promise<Caller | null>;

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { deleteInBatches } from './batched-delete';
-import type { Job } from './index';
+import type { Job } from './job';
 
 /**
  * Rows that can never be used again, kept a grace period for support questions

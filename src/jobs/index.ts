@@ -3,13 +3,9 @@ import type { Logger } from 'pino';
 import { expiredRowsPurgeJob } from './expired-rows-purge';
 import { userTokenPurgeJob } from './user-token-purge';
 import { rateLimitCleanupJob } from '../services/rate-limit/cleanup-job';
+import type { Job } from './job';
 
-/** A periodic job; it must be safe when several server processes run it at once. */
-export interface Job {
-  name: string;
-  intervalMs: number;
-  run(dataSource: DataSource, log: Logger): Promise<void>;
-}
+export type { Job } from './job';
 
 /** Jobs every server process runs in the background. */
 export const jobs: Job[] = [userTokenPurgeJob, expiredRowsPurgeJob, rateLimitCleanupJob];

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { deleteInBatches } from './batched-delete';
-import type { Job } from './index';
+import type { Job } from './job';
 
 export interface UserTokenPurgeOptions {
   /** How long a dead token stays visible in /user/listTokens before it is deleted. */

@@ -3,6 +3,7 @@
  * Counters are 64-bit (see hotp-counter.ts): they come in as number or bigint, and the
  * window arithmetic and every counter returned are bigint.
  */
+import { HOTP_SYNC_WINDOW } from '../../contract/sync-windows';
 import { assertCounter, MAX_HOTP_COUNTER } from './hotp-counter';
 import { assertWindow, createOtpCodeGenerator, looksLikeOtp, otpCodesEqual, type OtpCodeOptions } from './otp-code';
 
@@ -25,8 +26,6 @@ export interface HotpSyncOptions extends OtpCodeOptions {
   /** the highest counter either code may be found at, default 2^64 - 1 */
   maxCounter?: bigint;
 }
-
-export const HOTP_SYNC_WINDOW = 1000;
 
 export function generateHotp(secret: Buffer, counter: number | bigint, opts: OtpCodeOptions): string {
   return createOtpCodeGenerator(secret, opts)(counter);

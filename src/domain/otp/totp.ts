@@ -1,4 +1,5 @@
 /** TOTP (RFC 6238) with T0 = 0: HOTP over the time step floor(time / period). */
+import { TOTP_SYNC_WINDOW_SECONDS } from '../../contract/sync-windows';
 import { assertWindow, createOtpCodeGenerator, looksLikeOtp, otpCodesEqual, type OtpCodeOptions } from './otp-code';
 
 export interface TotpOptions extends OtpCodeOptions {
@@ -20,8 +21,6 @@ export interface TotpSyncOptions extends TotpOptions {
   /** how far the token's clock may be off, either way; default 86400 (24 h) */
   windowSeconds?: number;
 }
-
-export const TOTP_SYNC_WINDOW_SECONDS = 86400;
 
 export interface TotpSyncResult {
   /** steps to add to the server's current step to get the token's */

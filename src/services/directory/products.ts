@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { productColumns } from '../../contract/product-columns';
 import { sql } from '../../db/sql';
 import { AppError, E } from '../../errors';
 import { createRecord, Resource, setRecord } from './resource';
@@ -7,8 +8,7 @@ export const PRODUCTS: Resource = {
   noun: 'product',
   table: 'products',
   from: 'products t',
-  select: `t.id, t.manufacturer_code AS "manufacturerCode", t.product_code AS "productCode", t.name, t.type, t.algorithm,
-    t.digits, t.period, t.hardware, t.auth_window AS "authWindow", t.max_fail AS "maxFail"`,
+  select: productColumns('t'),
   live: 'TRUE',
   defaultOrder: 't.manufacturer_code, t.product_code',
   fields: {

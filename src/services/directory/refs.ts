@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { productColumns } from '../../contract/product-columns';
 import { sql } from '../../db/sql';
 import { usernameKey } from '../../domain/names/username-key';
 import { AppError, E } from '../../errors';
@@ -48,8 +49,7 @@ export async function findUser(db: EntityManager, ref: UserRef, opts: FindUserOp
   return row;
 }
 
-export const PRODUCT_COLUMNS = `p.id, p.manufacturer_code AS "manufacturerCode", p.product_code AS "productCode", p.name, p.type,
-  p.algorithm, p.digits, p.period, p.hardware, p.auth_window AS "authWindow", p.max_fail AS "maxFail"`;
+export const PRODUCT_COLUMNS = productColumns('p');
 
 export async function findProduct(db: EntityManager, ref: ProductRef): Promise<ProductRow> {
   const [row] = ref.id

@@ -1,4 +1,4 @@
-import type { Job } from '../../jobs';
+import type { Job } from '../../jobs/job';
 
 /** Drops counters whose window has ended; any number of processes may run it at once. */
 export const rateLimitCleanupJob: Job = {

@@ -1,14 +1,8 @@
 import type { DataSource } from 'typeorm';
+import type { CredentialGuard, CredentialSource } from '../../contract/credential-guard';
 import { AppError, E } from '../../errors';
 import { countAttempts, RateLimit } from './rate-limit';
 
-/** Where a credential check comes from (the gateway's CredentialSource). */
-export interface CredentialSource { clientIp: string; deviceUuid?: string }
-
-export interface CredentialGuard {
-  beforeCheck(source: CredentialSource): void;
-  afterFailure(source: CredentialSource): Promise<void>;
-}
 
 /** Failed checks of a device's credentials, by the gateway's login and by /device/verifyToken alike. */
 export function deviceFailureBucket(uuid: string): string {

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { HOTP_SYNC_WINDOW, TOTP_SYNC_WINDOW_SECONDS } from '../../contract/sync-windows';
 import { sql } from '../../db/sql';
 import { hotpCounterToJson, MAX_STORED_HOTP_COUNTER, syncHotp, syncTotp } from '../../domain/otp';
 import { AppError, E } from '../../errors';
@@ -6,9 +7,6 @@ import { findUser, UserRef } from '../directory/refs';
 import { findToken, TokenRow, TokenSelector } from './token-refs';
 import { unsealSeed } from './token-seeds';
 
-/** SPEC sync windows: HOTP up to 1000 counters ahead, TOTP ±24 h. */
-export const HOTP_SYNC_WINDOW = 1000;
-export const TOTP_SYNC_WINDOW_SECONDS = 24 * 3600;
 
 /** "otp1,otp2": two codes of the token's length; anything else is a malformed credential. */
 export function parseSyncCredential(credential: string, digits: number): [string, string] {
