@@ -215,7 +215,7 @@ function readTable(table: Table, env: NodeJS.ProcessEnv, errors: ConfigError[]):
 function load<T>(table: Table, env: NodeJS.ProcessEnv): T {
   const errors: ConfigError[] = [];
   const values = readTable(table, env, errors);
-  if (errors.length) throw errors[0];
+  if (errors.length) throw errors[0]; // the first bad one, in table order: one line
   return values as T;
 }
 

@@ -56,7 +56,7 @@ export function registerTokenCommands(program: Command): void {
     .option('--new-key <key>', '32 bytes, base64 or 64 hex digits; generated when absent')
     .action((o) => withDatabase(async (ds, keys) => {
       const config = loadConfig();
-      const newKey = o.newKey ? parseMasterKey(o.newKey) : randomBytes(32);
+      const newKey = o.newKey ? parseMasterKey(o.newKey, '--new-key') : randomBytes(32);
       // The new key is on disk before the database commits to it, so no crash can lose it.
       const pending = join(config.dataDir, 'master.key.new');
       if (!o.newKey) writeFileSync(pending, newKey.toString('base64') + '\n', { mode: 0o600 });

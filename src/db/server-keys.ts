@@ -17,7 +17,7 @@ export function resolveMasterKey(configured: Buffer | undefined, dataDir: string
   } else {
     say(`using the master key in ${file}`);
   }
-  return parseMasterKey(readFileSync(file, 'utf8'));
+  return parseMasterKey(readFileSync(file, 'utf8'), file);
 }
 
 /**
