@@ -73,7 +73,8 @@ function accessOf(object, method) {
   const source = readFileSync(file, 'utf8');
   const scope = /scope:\s*'([^']+)'/.exec(source)?.[1] ?? '?';
   const devices = /allowDevices:\s*true/.test(source) ? '; devices too (Basic uuid:token or the meshblu headers)' : '';
-  return `API keys with scope \`${scope}\` (or \`admin\`)${devices}`;
+  const keys = scope === 'any-api-key' ? 'any API key (no scope needed)' : `API keys with scope \`${scope}\` (or \`admin\`)`;
+  return `${keys}${devices}`;
 }
 
 /** Top-level params, and one level into plain objects (attrs.name), as callers write them. */
