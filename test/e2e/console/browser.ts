@@ -44,7 +44,10 @@ export async function launchChromium(): Promise<Browser> {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  return { context, close: async () => { await context.close(); rmSync(profile, { recursive: true, force: true }); } };
+  return { context, close: async () => {
+    await context.close();
+    for (const dir of [profile, TMP_SHOTS]) rmSync(dir, { recursive: true, force: true });
+  } };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -25,7 +25,11 @@ beforeAll(async () => {
   browser = await launchChromium(); // first: without Chromium (CI=true) this fails before a server starts
   s = await startTestServer();
 });
-afterAll(async () => { await browser?.close(); await s?.close(); });
+afterAll(async () => {
+  await browser?.close();
+  await s?.close();
+  rmSync(files, { recursive: true, force: true });
+});
 
 /** A tab signed in with `key` (the admin key by default), on the console's first page. */
 async function signedIn(key = s.adminKey) {
