@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ensureBuilt, freePort, repoRoot } from '../faults/fault-support';
 
 /** Which npm packages the compiled CLI loads for a command (printed by a --require hook at exit). */
@@ -16,6 +16,7 @@ beforeAll(() => {
     process.stderr.write('LOADED ' + JSON.stringify([...new Set(names)].sort()) + '\\n');
   });`);
 }, 180_000);
+afterAll(() => rmSync(dirname(hook), { recursive: true, force: true }));
 
 async function packagesLoadedBy(args: string[]): Promise<{ packages: string[]; stdout: string; stderr: string }> {
   const port = await freePort(); // nothing listens: the call fails, after loading what it loads
