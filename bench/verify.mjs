@@ -68,7 +68,7 @@ export async function bareRoutes(app, { pool, sidePool, apiKeyCaller, audit, imp
 if (isMain(import.meta.url)) {
   const { generateHotp } = await import(`${repoRoot}/dist/src/domain/otp/index.js`);
   const env = { TOKENGATE_MASTER_KEY: randomBytes(32).toString('base64') }; // the bare route unseals the seeds too
-  await withServers({ bare: import.meta.url, env }, async ({ db, tg, bare, gateway, baseline }) => {
+  await withServers({ bare: import.meta.url, env, profileFrom: 'verifyUserOtp' }, async ({ db, tg, bare, gateway, baseline }) => {
     const pool = new pg.Pool({ connectionString: db.url, max: 2 });
     // tokens through the import method (sealed by the server), users and assignments with SQL
     const seeds = Array.from({ length: USERS }, () => randomBytes(20));

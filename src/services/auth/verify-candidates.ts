@@ -1,0 +1,63 @@
+import type { EntityManager } from 'typeorm';
+import { poolQuery } from '../../db/pg-pool';
+import type { UserRef } from '../directory/refs';
+import { RawTokenRow, TOKEN_ROW_COLUMNS, tokenRowFrom, TokenRow } from '../tokens/token-refs';
+import { verifyFailureBucket } from './verify-failures';
+
+export type Candidate = TokenRow & { pinHash: string | null };
+
+/** Everything /auth/verify decides on, as of one snapshot. */
+export interface VerifySnapshot {
+  /** null when the reference names no live user */
+  user: { id: string; status: string } | null;
+  /** the user's failed-verification bucket (verify-failures.ts) */
+  bucket: string;
+  /** that bucket's live window, if any */
+  failures: { hits: number; retryAfter: number } | null;
+  /** ACTIVE tokens on ACTIVE assignments of an ACTIVE user, in id order */
+  candidates: Candidate[];
+}
+
+/** The user by id, or by loginName in a domain named by id or name (as directory/refs.ts findUser). */
+function whoSql(ref: UserRef): { text: string; params: unknown[] } {
+  const live = 'u.deleted_at IS NULL AND d.deleted_at IS NULL';
+  if (ref.id) return { text: `u.id = $2::uuid AND ${live}`, params: [ref.id] };
+  return {
+    text: `u.login_name = $2 AND ${live} AND (d.id::text = $3 OR d.name = $4)`,
+    params: [ref.loginName ?? ref.loginNam, ref.domain?.id ?? '', ref.domain?.name ?? null],
+  };
+}
+
+/**
+ * ONE statement: the user, the tokens it may verify with (seed, product window and
+ * type, PIN of the assignment) and its failure bucket. Always one row at least (the
+ * LEFT JOINs), so an unknown user still answers its bucket's state. No row locks: the
+ * decision is made in node and committed by compare-and-set (verify-otp.ts).
+ * $1 is the bucket of a reference that names no user.
+ */
+export async function loadVerifySnapshot(db: EntityManager, ref: UserRef): Promise<VerifySnapshot> {
+  const who = whoSql(ref);
+  const rows = await poolQuery<RawTokenRow & {
+    userId: string | null; userStatus: string | null; pinHash: string | null; hits: number | null; retryAfter: number | null;
+  }>(db, `
+    WITH who AS (SELECT u.id, u.status FROM users u JOIN domains d ON d.id = u.domain_id WHERE ${who.text} LIMIT 1)
+    SELECT who.id AS "userId", who.status AS "userStatus", ${TOKEN_ROW_COLUMNS}, a.pin_hash AS "pinHash",
+           failures.hits, failures."retryAfter"
+      FROM (SELECT 1) AS one
+      LEFT JOIN who ON true
+      LEFT JOIN (token_assignments a JOIN tokens t ON t.id = a.token_id AND t.status = 'ACTIVE' JOIN products p ON p.id = t.product_id)
+             ON a.user_id = who.id AND a.status = 'ACTIVE' AND who.status = 'ACTIVE'
+      LEFT JOIN LATERAL (
+        SELECT hits, greatest(1, ceil(extract(epoch FROM window_ends_at - now())))::int AS "retryAfter"
+          FROM rate_limits WHERE bucket = coalesce('verify-fail:user:' || who.id::text, $1) AND window_ends_at > now()
+      ) AS failures ON true
+     ORDER BY t.id`, [verifyFailureBucket(undefined, ref), ...who.params]);
+  const [first] = rows;
+  const user = first.userId ? { id: first.userId, status: first.userStatus! } : null;
+  return {
+    user,
+    bucket: verifyFailureBucket(user?.id, ref),
+    failures: first.hits === null ? null : { hits: first.hits, retryAfter: first.retryAfter! },
+    candidates: rows.filter((r) => r.id !== null).map(({ userId: _u, userStatus: _s, hits: _h, retryAfter: _r, ...token }) => tokenRowFrom(token)),
+  };
+}
