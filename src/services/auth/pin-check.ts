@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { poolQuery } from '../../db/pg-pool';
+import { sql } from '../../db/sql';
 import { hashPassword, needsRehash, verifyPassword } from '../../domain/crypto/password-hash';
 
 /**
@@ -18,6 +18,6 @@ export async function pinMatches(pinHash: string | null, pin: string | undefined
  */
 export async function upgradePinHash(db: EntityManager, pinHash: string | null, tokenId: string, userId: string, pin: string | undefined): Promise<void> {
   if (!pinHash || !needsRehash(pinHash)) return;
-  await poolQuery(db, 'UPDATE token_assignments SET pin_hash = $3 WHERE token_id = $1 AND user_id = $2 AND pin_hash = $4',
+  await sql(db, 'UPDATE token_assignments SET pin_hash = $3 WHERE token_id = $1 AND user_id = $2 AND pin_hash = $4',
     [tokenId, userId, await hashPassword(pin ?? ''), pinHash]);
 }

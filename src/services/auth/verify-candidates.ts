@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { poolQuery } from '../../db/pg-pool';
+import { sql } from '../../db/sql';
 import type { UserRef } from '../directory/refs';
 import { RawTokenRow, TOKEN_ROW_COLUMNS, tokenRowFrom, TokenRow } from '../tokens/token-refs';
 import { verifyFailureBucket } from './verify-failures';
@@ -37,7 +37,7 @@ function whoSql(ref: UserRef): { text: string; params: unknown[] } {
  */
 export async function loadVerifySnapshot(db: EntityManager, ref: UserRef): Promise<VerifySnapshot> {
   const who = whoSql(ref);
-  const rows = await poolQuery<RawTokenRow & {
+  const rows = await sql<RawTokenRow & {
     userId: string | null; userStatus: string | null; pinHash: string | null; hits: number | null; retryAfter: number | null;
   }>(db, `
     WITH who AS (SELECT u.id, u.status FROM users u JOIN domains d ON d.id = u.domain_id WHERE ${who.text} LIMIT 1)

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { poolQuery } from '../../db/pg-pool';
+import { sql } from '../../db/sql';
 import { otpType, OtpState } from '../../domain/otp';
 import { AppError, E } from '../../errors';
 import type { UserRef } from '../directory/refs';
@@ -61,7 +61,7 @@ export async function verifyUserOtp(
 
     await upgradePinHash(db, match.token.pinHash, match.token.id, user.id, input.credential.pin);
     // a success clears the failures before it, as it clears the token's fail count
-    if (snapshot.failures) await poolQuery(db, 'DELETE FROM rate_limits WHERE bucket = $1', [snapshot.bucket]);
+    if (snapshot.failures) await sql(db, 'DELETE FROM rate_limits WHERE bucket = $1', [snapshot.bucket]);
     return { verified: true as const, serial: match.token.serial };
   }
   throw AppError.of(E.AUTH_FAILED);
@@ -82,7 +82,7 @@ async function firstMatch(open: Candidate[], masterKey: Buffer, credential: Veri
  * snapshot and the user's failures have not reached the limit meanwhile. True when it held.
  */
 async function commitMatch(db: EntityManager, token: Candidate, next: OtpState, snapshot: VerifySnapshot, limit: RateLimit | null): Promise<boolean> {
-  const rows = await poolQuery(db, `
+  const rows = await sql(db, `
     UPDATE tokens SET counter = $2, last_step = $3, drift = $4, fail_count = 0, last_used_at = now()
      WHERE id = $1 AND counter = $5 AND last_step IS NOT DISTINCT FROM $6::bigint AND NOT locked AND status = 'ACTIVE'
        AND ($7::int IS NULL OR NOT EXISTS (
@@ -104,7 +104,7 @@ async function failed(db: EntityManager, snapshot: VerifySnapshot, tried: Candid
     if (state.hits > limit.limit) throw AppError.of(E.RATE_LIMITED, { retryAfter: state.retryAfter });
   }
   if (tried.length > 0) {
-    await poolQuery(db,
+    await sql(db,
       `UPDATE tokens t SET fail_count = t.fail_count + 1, locked = t.fail_count + 1 >= p.max_fail
          FROM products p WHERE p.id = t.product_id AND t.id = ANY($1::uuid[]) AND NOT t.locked`, [tried.map((t) => t.id)]);
   }
