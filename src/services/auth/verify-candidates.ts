@@ -35,11 +35,10 @@ function whoSql(ref: UserRef): { text: string; params: unknown[] } {
  * decision is made in node and committed by compare-and-set (verify-otp.ts).
  * $1 is the bucket of a reference that names no user.
  */
-export async function loadVerifySnapshot(db: EntityManager, ref: UserRef): Promise<VerifySnapshot> {
+export function verifySnapshotSql(ref: UserRef): { text: string; params: unknown[] } {
   const who = whoSql(ref);
-  const rows = await sql<RawTokenRow & {
-    userId: string | null; userStatus: string | null; pinHash: string | null; hits: number | null; retryAfter: number | null;
-  }>(db, `
+  return {
+    text: `
     WITH who AS (SELECT u.id, u.status FROM users u JOIN domains d ON d.id = u.domain_id WHERE ${who.text} LIMIT 1)
     SELECT who.id AS "userId", who.status AS "userStatus", ${TOKEN_ROW_COLUMNS}, a.pin_hash AS "pinHash",
            failures.hits, failures."retryAfter"
@@ -51,7 +50,17 @@ export async function loadVerifySnapshot(db: EntityManager, ref: UserRef): Promi
         SELECT hits, greatest(1, ceil(extract(epoch FROM window_ends_at - now())))::int AS "retryAfter"
           FROM rate_limits WHERE bucket = coalesce('verify-fail:user:' || who.id::text, $1) AND window_ends_at > now()
       ) AS failures ON true
-     ORDER BY t.id`, [verifyFailureBucket(undefined, ref), ...who.params]);
+     ORDER BY t.id`,
+    params: [verifyFailureBucket(undefined, ref), ...who.params],
+  };
+}
+
+/** Runs verifySnapshotSql. */
+export async function loadVerifySnapshot(db: EntityManager, ref: UserRef): Promise<VerifySnapshot> {
+  const { text, params } = verifySnapshotSql(ref);
+  const rows = await sql<RawTokenRow & {
+    userId: string | null; userStatus: string | null; pinHash: string | null; hits: number | null; retryAfter: number | null;
+  }>(db, text, params);
   const [first] = rows;
   const user = first.userId ? { id: first.userId, status: first.userStatus! } : null;
   return {

@@ -77,17 +77,20 @@ async function firstMatch(open: Candidate[], masterKey: Buffer, credential: Veri
   return null;
 }
 
+/** $1 token id, $2–$4 the new counter, last step, drift, $5–$6 the counter and last step read, $7 the limit, $8 the bucket. */
+export const COMMIT_MATCH_SQL = `
+  UPDATE tokens SET counter = $2, last_step = $3, drift = $4, fail_count = 0, last_used_at = now()
+   WHERE id = $1 AND counter = $5 AND last_step IS NOT DISTINCT FROM $6::bigint AND NOT locked AND status = 'ACTIVE'
+     AND ($7::int IS NULL OR NOT EXISTS (
+           SELECT 1 FROM rate_limits WHERE bucket = $8 AND window_ends_at > now() AND hits >= $7::int))
+  RETURNING 1 AS ok`;
+
 /**
  * The compare-and-set: stores the new counter / step only if nothing moved since the
  * snapshot and the user's failures have not reached the limit meanwhile. True when it held.
  */
 async function commitMatch(db: EntityManager, token: Candidate, next: OtpState, snapshot: VerifySnapshot, limit: RateLimit | null): Promise<boolean> {
-  const rows = await sql(db, `
-    UPDATE tokens SET counter = $2, last_step = $3, drift = $4, fail_count = 0, last_used_at = now()
-     WHERE id = $1 AND counter = $5 AND last_step IS NOT DISTINCT FROM $6::bigint AND NOT locked AND status = 'ACTIVE'
-       AND ($7::int IS NULL OR NOT EXISTS (
-             SELECT 1 FROM rate_limits WHERE bucket = $8 AND window_ends_at > now() AND hits >= $7::int))
-    RETURNING 1 AS ok`,
+  const rows = await sql(db, COMMIT_MATCH_SQL,
   [token.id, next.counter.toString(), next.lastStep, next.drift, token.counter.toString(), token.lastStep, limit?.limit ?? null, snapshot.bucket]);
   return rows.length === 1;
 }
