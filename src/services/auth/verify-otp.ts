@@ -3,7 +3,7 @@ import { sql } from '../../db/sql';
 import { otpType, OtpState } from '../../domain/otp';
 import { AppError, E } from '../../errors';
 import type { UserRef } from '../directory/refs';
-import { countAttempts, RateLimit } from '../rate-limit';
+import { countOneAttemptCte, RateLimit } from '../rate-limit';
 import { unsealSeed } from '../tokens/token-seeds';
 import { pinMatches, upgradePinHash } from './pin-check';
 import { Candidate, loadVerifySnapshot, VerifySnapshot } from './verify-candidates';
@@ -29,9 +29,9 @@ const MAX_ROUNDS = 8;
  *    the failure limit. Losing that race (another call, in any process, moved the token
  *    first) starts over from a fresh snapshot, where the code no longer matches: of 20
  *    calls with one OTP exactly one succeeds, as with row locks;
- * 3. a failure first counts the user's bucket (one atomic upsert, rate-limit.ts) and only
- *    when that stays within the limit counts the tokens' fail_count and maybe locks them;
- *    so concurrent wrong codes get exactly `limit` AUTH_FAILED and no more.
+ * 3. a failure is one statement too: it counts the user's bucket (the atomic upsert of
+ *    rate-limit.ts) and, only when that stays within the limit, the tokens' fail_count
+ *    (maybe locking them); so concurrent wrong codes get exactly `limit` AUTH_FAILED.
  *
  * In every order of concurrent calls, the answers are those of some one-at-a-time order:
  * over the limit (or with every token locked) no code is accepted, a success needs the
@@ -96,20 +96,27 @@ async function commitMatch(db: EntityManager, token: Candidate, next: OtpState, 
 }
 
 /**
- * A failed verification. The user's bucket is counted first: the one that goes over the
- * limit (a concurrent call got there first) answers RATE_LIMITED and leaves the tokens
- * alone. Otherwise every open token tried counts the failure, and the one reaching its
- * product's maxFail locks.
+ * A failed verification, in one statement. The user's bucket is counted first (in a CTE):
+ * the failure that goes over the limit (a concurrent call got there first) answers
+ * RATE_LIMITED and leaves the tokens alone. Otherwise every open token tried counts the
+ * failure, and the one reaching its product's maxFail locks.
  */
 async function failed(db: EntityManager, snapshot: VerifySnapshot, tried: Candidate[], limit: RateLimit | null): Promise<never> {
+  const tokenIds = tried.map((t) => t.id);
   if (limit) {
-    const [state] = await countAttempts(db, [{ bucket: snapshot.bucket, limit }]);
+    const [state] = await sql<{ hits: number; retryAfter: number }>(db, `
+      WITH ${countOneAttemptCte('$1', '$2')},
+           failed AS (${countTokenFailuresSql('$3')} AND (SELECT hits FROM counted) <= $4 RETURNING 1)
+      SELECT hits, "retryAfter" FROM counted`, [snapshot.bucket, limit.windowSeconds, tokenIds, limit.limit]);
     if (state.hits > limit.limit) throw AppError.of(E.RATE_LIMITED, { retryAfter: state.retryAfter });
-  }
-  if (tried.length > 0) {
-    await sql(db,
-      `UPDATE tokens t SET fail_count = t.fail_count + 1, locked = t.fail_count + 1 >= p.max_fail
-         FROM products p WHERE p.id = t.product_id AND t.id = ANY($1::uuid[]) AND NOT t.locked`, [tried.map((t) => t.id)]);
+  } else if (tokenIds.length > 0) {
+    await sql(db, countTokenFailuresSql('$1'), [tokenIds]);
   }
   throw AppError.of(E.AUTH_FAILED);
+}
+
+/** Counts a failure on the tokens `idsParam` names, unless already locked; locks the one reaching maxFail. */
+function countTokenFailuresSql(idsParam: string): string {
+  return `UPDATE tokens t SET fail_count = t.fail_count + 1, locked = t.fail_count + 1 >= p.max_fail
+    FROM products p WHERE p.id = t.product_id AND t.id = ANY(${idsParam}::uuid[]) AND NOT t.locked`;
 }

@@ -1,4 +1,4 @@
-export { checkRateLimit, clearRateLimits, consumeRateLimit, countAttempts, joinRateLimitState, throwIfOverLimit } from './rate-limit';
+export { checkRateLimit, clearRateLimits, consumeRateLimit, countAttempts, countOneAttemptCte, joinRateLimitState, throwIfOverLimit } from './rate-limit';
 export type { BucketState, JoinedLimitState, RateLimit } from './rate-limit';
 export { parseRateLimit, rateLimitSettings } from './settings';
 export type { RateLimitSettings } from './settings';
