@@ -29,6 +29,8 @@ export interface Config {
   readonly listenUrl: string | undefined;
   /** TOKENGATE_AUDIT_RETENTION_DAYS: audit partitions whose whole day is older than this are dropped. */
   readonly auditRetentionDays: number;
+  /** TOKENGATE_PREPARED_STATEMENTS (on|off): named statements on the hot paths; off behind PgBouncer < 1.21 in transaction mode. */
+  readonly preparedStatements: boolean;
 }
 
 /** A batch of more calls holds a connection and the event loop too long for one request. */
@@ -51,6 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     credentialCacheTtlSeconds: parseWhole('TOKENGATE_CREDENTIAL_CACHE_TTL', env.TOKENGATE_CREDENTIAL_CACHE_TTL || '60'),
     listenUrl: env.TOKENGATE_LISTEN_URL || undefined,
     auditRetentionDays: parseDays('TOKENGATE_AUDIT_RETENTION_DAYS', env.TOKENGATE_AUDIT_RETENTION_DAYS || '90'),
+    preparedStatements: parseOnOff('TOKENGATE_PREPARED_STATEMENTS', env.TOKENGATE_PREPARED_STATEMENTS || 'on'),
   };
 }
 
@@ -76,6 +79,12 @@ function parseDays(name: string, raw: string): number {
   const days = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || days < 1 || days > 36_500) throw new Error(`${name} must be a whole number of days, 1..36500, got "${raw}"`);
   return days;
+}
+
+function parseOnOff(name: string, raw: string): boolean {
+  if (/^(on|true|1)$/i.test(raw.trim())) return true;
+  if (/^(off|false|0)$/i.test(raw.trim())) return false;
+  throw new Error(`${name} must be "on" or "off", got "${raw}"`);
 }
 
 /** "true", a hop count, or express's list form ("loopback, 10.0.0.0/8"). */

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { sql } from '../../db/sql';
+import { sqlPrepared } from '../../db/prepared-statements';
 import type { UserRef } from '../directory/refs';
 import { RawTokenRow, TOKEN_ROW_COLUMNS, tokenRowFrom, TokenRow } from '../tokens/token-refs';
 import { verifyFailureBucket } from './verify-failures';
@@ -58,7 +58,7 @@ export function verifySnapshotSql(ref: UserRef): { text: string; params: unknown
 /** Runs verifySnapshotSql. */
 export async function loadVerifySnapshot(db: EntityManager, ref: UserRef): Promise<VerifySnapshot> {
   const { text, params } = verifySnapshotSql(ref);
-  const rows = await sql<RawTokenRow & {
+  const rows = await sqlPrepared<RawTokenRow & {
     userId: string | null; userStatus: string | null; pinHash: string | null; hits: number | null; retryAfter: number | null;
   }>(db, text, params);
   const [first] = rows;

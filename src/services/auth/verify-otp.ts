@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { sqlPrepared } from '../../db/prepared-statements';
 import { sql } from '../../db/sql';
 import { otpType, OtpState } from '../../domain/otp';
 import { AppError, E } from '../../errors';
@@ -90,7 +91,7 @@ export const COMMIT_MATCH_SQL = `
  * snapshot and the user's failures have not reached the limit meanwhile. True when it held.
  */
 async function commitMatch(db: EntityManager, token: Candidate, next: OtpState, snapshot: VerifySnapshot, limit: RateLimit | null): Promise<boolean> {
-  const rows = await sql(db, COMMIT_MATCH_SQL,
+  const rows = await sqlPrepared(db, COMMIT_MATCH_SQL,
   [token.id, next.counter.toString(), next.lastStep, next.drift, token.counter.toString(), token.lastStep, limit?.limit ?? null, snapshot.bucket]);
   return rows.length === 1;
 }
@@ -104,7 +105,7 @@ async function commitMatch(db: EntityManager, token: Candidate, next: OtpState, 
 async function failed(db: EntityManager, snapshot: VerifySnapshot, tried: Candidate[], limit: RateLimit | null): Promise<never> {
   const tokenIds = tried.map((t) => t.id);
   if (limit) {
-    const [state] = await sql<{ hits: number; retryAfter: number }>(db, `
+    const [state] = await sqlPrepared<{ hits: number; retryAfter: number }>(db, `
       WITH ${countOneAttemptCte('$1', '$2')},
            failed AS (${countTokenFailuresSql('$3')} AND (SELECT hits FROM counted) <= $4 RETURNING 1)
       SELECT hits, "retryAfter" FROM counted`, [snapshot.bucket, limit.windowSeconds, tokenIds, limit.limit]);
