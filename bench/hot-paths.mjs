@@ -89,9 +89,9 @@ async function fixtures(databaseUrl, client, bare, admin) {
     const seeds = Array.from({ length: USERS }, () => randomBytes(20));
     const imported = await client.rest('/token/create', { attrs: { data: seeds.map((seed, i) => `HOT-${i},${seed.toString('hex')},HOTP,6,0`).join('\n') } }, admin);
     const floorImport = await client.rest('/token/create', { attrs: { data: seeds.map((seed, i) => `FLOOR-${i},${seed.toString('hex')},HOTP,6,0`).join('\n') } }, admin);
-    const { rows: [domain] } = await pool.query(`INSERT INTO domains (name) VALUES ('hot') RETURNING id`);
+    const { rows: [domain] } = await pool.query(`INSERT INTO domains (name, name_key) VALUES ('hot', 'hot') RETURNING id`);
     const { rows: users } = await pool.query(
-      `INSERT INTO users (domain_id, login_name) SELECT $1, 'user' || g FROM generate_series(0, $2 - 1) g RETURNING id, login_name`, [domain.id, USERS]);
+      `INSERT INTO users (domain_id, login_name, login_name_key) SELECT $1, 'user' || g, 'user' || g FROM generate_series(0, $2 - 1) g RETURNING id, login_name`, [domain.id, USERS]);
     const bySuffix = (prefix) => (a, b) => Number(a.slice(prefix.length)) - Number(b.slice(prefix.length));
     const userIds = users.sort((a, b) => bySuffix('user')(a.login_name, b.login_name)).map((u) => u.id);
     const tokenIds = imported.rows.sort((a, b) => bySuffix('HOT-')(a.serial, b.serial)).map((r) => r.id);

@@ -29,8 +29,8 @@ const routes = {
     return row ? { active: true, ...row } : { active: false };
   },
   async '/setup-b'({ n }) {
-    const { rows: [{ id: domainId }] } = await pool.query(`INSERT INTO domains (name) VALUES ('floor') RETURNING id`);
-    const { rows: [{ id: userId }] } = await pool.query(`INSERT INTO users (domain_id, login_name) VALUES ($1, 'floor') RETURNING id`, [domainId]);
+    const { rows: [{ id: domainId }] } = await pool.query(`INSERT INTO domains (name, name_key) VALUES ('floor', 'floor') RETURNING id`);
+    const { rows: [{ id: userId }] } = await pool.query(`INSERT INTO users (domain_id, login_name, login_name_key) VALUES ($1, 'floor', 'floor') RETURNING id`, [domainId]);
     const tokens = Array.from({ length: n }, () => `tgu_${randomBytes(32).toString('base64url')}`);
     await pool.query(
       `INSERT INTO user_tokens (token_hash, user_id, domain_id, expiry_type) SELECT h, $2, $3, 'Infinite' FROM unnest($1::bytea[]) AS h`,

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { sqlPrepared } from '../../db/prepared-statements';
+import { usernameKey } from '../../domain/names/username-key';
 import type { UserRef } from '../directory/refs';
 import { RawTokenRow, TOKEN_ROW_COLUMNS, tokenRowFrom, TokenRow } from '../tokens/token-refs';
 import { verifyFailureBucket } from './verify-failures';
@@ -18,13 +19,17 @@ export interface VerifySnapshot {
   candidates: Candidate[];
 }
 
-/** The user by id, or by loginName in a domain named by id or name (as directory/refs.ts findUser). */
+/**
+ * The user by id, or by loginName in a domain named by id or name, on the names' keys
+ * (as directory/refs.ts findUser does).
+ */
 function whoSql(ref: UserRef): { text: string; params: unknown[] } {
   const live = 'u.deleted_at IS NULL AND d.deleted_at IS NULL';
   if (ref.id) return { text: `u.id = $2::uuid AND ${live}`, params: [ref.id] };
+  const loginName = ref.loginName ?? ref.loginNam;
   return {
-    text: `u.login_name = $2 AND ${live} AND (d.id::text = $3 OR d.name = $4)`,
-    params: [ref.loginName ?? ref.loginNam, ref.domain?.id ?? '', ref.domain?.name ?? null],
+    text: `u.login_name_key = $2 AND ${live} AND (d.id::text = $3 OR d.name_key = $4)`,
+    params: [loginName === undefined ? null : usernameKey(loginName), ref.domain?.id ?? '', ref.domain?.name === undefined ? null : usernameKey(ref.domain.name)],
   };
 }
 
