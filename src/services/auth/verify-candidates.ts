@@ -2,10 +2,18 @@ import type { EntityManager } from 'typeorm';
 import { sqlPrepared } from '../../db/prepared-statements';
 import { usernameKey } from '../../domain/names/username-key';
 import type { UserRef } from '../directory/refs';
-import { RawTokenRow, TOKEN_ROW_COLUMNS, tokenRowFrom, TokenRow } from '../tokens/token-refs';
+import { tokenRowFrom, TokenRow } from '../tokens/token-refs';
 import { verifyFailureBucket } from './verify-failures';
 
-export type Candidate = TokenRow & { pinHash: string | null };
+/** What the decision needs of a token, and no more: every column is parsed on every call. */
+export type Candidate = Pick<TokenRow,
+  'id' | 'serial' | 'type' | 'algorithm' | 'digits' | 'period' | 'authWindow' | 'counter' | 'drift' | 'lastStep' | 'locked' | 'seedSealed'
+> & { pinHash: string | null };
+
+/** Candidate's columns; the counter as text, as TOKEN_ROW_COLUMNS reads it (64-bit, see token-refs.ts). */
+const CANDIDATE_COLUMNS = `t.id, t.serial, p.type, t.algorithm, t.digits, t.period, p.auth_window AS "authWindow",
+  t.counter::text AS counter, t.drift, t.last_step::float8 AS "lastStep", t.locked, t.seed_sealed AS "seedSealed",
+  a.pin_hash AS "pinHash"`;
 
 /** Everything /auth/verify decides on, as of one snapshot. */
 export interface VerifySnapshot {
@@ -45,7 +53,7 @@ export function verifySnapshotSql(ref: UserRef): { text: string; params: unknown
   return {
     text: `
     WITH who AS (SELECT u.id, u.status FROM users u JOIN domains d ON d.id = u.domain_id WHERE ${who.text} LIMIT 1)
-    SELECT who.id AS "userId", who.status AS "userStatus", ${TOKEN_ROW_COLUMNS}, a.pin_hash AS "pinHash",
+    SELECT who.id AS "userId", who.status AS "userStatus", ${CANDIDATE_COLUMNS},
            failures.hits, failures."retryAfter"
       FROM (SELECT 1) AS one
       LEFT JOIN who ON true
@@ -63,8 +71,8 @@ export function verifySnapshotSql(ref: UserRef): { text: string; params: unknown
 /** Runs verifySnapshotSql. */
 export async function loadVerifySnapshot(db: EntityManager, ref: UserRef): Promise<VerifySnapshot> {
   const { text, params } = verifySnapshotSql(ref);
-  const rows = await sqlPrepared<RawTokenRow & {
-    userId: string | null; userStatus: string | null; pinHash: string | null; hits: number | null; retryAfter: number | null;
+  const rows = await sqlPrepared<Omit<Candidate, 'counter'> & {
+    counter: string; userId: string | null; userStatus: string | null; hits: number | null; retryAfter: number | null;
   }>(db, text, params);
   const [first] = rows;
   const user = first.userId ? { id: first.userId, status: first.userStatus! } : null;
