@@ -5,8 +5,9 @@
 // /user/verifyToken and /device/verifyToken against floor B, each once with one server
 // process and once with `serve --workers 2`, as calls/s, p50, p99 and ratio to the floor.
 // Targets: /auth/verify ≥ 0.5× floor A with p99 ≤ 50 ms; verifyToken ≥ 0.5× floor B with p99 ≤ 30 ms.
-// Every tokengate call authenticates with an API key (looked up in PostgreSQL until the
-// credential cache lands) and writes its audit row (group commit), over JSON-RPC (/rpc).
+// Every tokengate call authenticates with an API key (from the credential cache of SPEC §9;
+// the "no credential cache" rows run a third server with TOKENGATE_CREDENTIAL_CACHE_SIZE=0,
+// which looks it up per call) and writes its audit row (group commit), over JSON-RPC (/rpc).
 // Each of USERS users owns one HOTP token; call i sends user i % USERS the code for counter
 // i / USERS, so counters only move forward whichever process serves the call.
 // Usage: npm run build && node bench/hot-paths.mjs   (BENCH_SECONDS per row, BENCH_CONCURRENCY,
@@ -34,10 +35,13 @@ try {
   stops.push(async () => { await single.stop(); printProfile(single.pid, { from: 'invoke' }); });
   const cluster = await startTokengate(db.url, env, { workers: 2 });
   stops.push(() => cluster.stop());
+  // the same single process without the credential cache (SPEC §9): the caller looked up per call
+  const uncached = await startTokengate(db.url, { ...env, TOKENGATE_CREDENTIAL_CACHE_SIZE: '0' });
+  stops.push(() => uncached.stop());
   const floor = await startFloor(db.url);
   stops.push(() => floor.stop());
-  const [one, two, bare] = [httpClient(single.url), httpClient(cluster.url), httpClient(floor.url)];
-  stops.push(() => { one.close(); two.close(); bare.close(); });
+  const [one, two, three, bare] = [httpClient(single.url), httpClient(cluster.url), httpClient(uncached.url), httpClient(floor.url)];
+  stops.push(() => { one.close(); two.close(); three.close(); bare.close(); });
 
   const fx = await fixtures(db.url, one, bare, bearer(env.TOKENGATE_ADMIN_KEY));
   let sent = 0;
@@ -54,7 +58,7 @@ try {
     user: (w) => client.rpc('/user/verifyToken', { token: fx.userTokens[w] }, fx.userKey).then(active),
     device: (w) => client.rpc('/device/verifyToken', fx.devices[w], fx.deviceKey).then(valid),
   });
-  const [p1, p2] = [paths(one), paths(two)];
+  const [p1, p2, p3] = [paths(one), paths(two), paths(three)];
   const results = await runInterleaved([
     { name: 'floor A', pid: floor.pid, call: () => bare.call('/floor-a', { id: fx.floorTokenIds[floorCalls++ % USERS] }) },
     { name: 'floor B', pid: floor.pid, call: (w) => bare.call('/floor-b', { token: fx.floorTokens[w] }).then(active) },
@@ -64,8 +68,11 @@ try {
     { name: 'verify 2', call: p2.verify },
     { name: 'user 2', call: p2.user },
     { name: 'device 2', call: p2.device },
+    { name: 'verify, no cache', pid: uncached.pid, call: p3.verify },
+    { name: 'user, no cache', pid: uncached.pid, call: p3.user },
+    { name: 'device, no cache', pid: uncached.pid, call: p3.device },
   ]);
-  const [floorA, floorB, verify1, user1, device1, verify2, user2, device2] = results;
+  const [floorA, floorB, verify1, user1, device1, verify2, user2, device2, verify3, user3, device3] = results;
   console.log(`hot paths vs their floors, ${loadOptions.concurrency} keep-alive connections, ${loadOptions.seconds} s per row in ${loadOptions.sliceSeconds} s turns, synchronous_commit=${db.syncCommit}, user tokens ${EXPIRY}`);
   printResult('floor A: node:http + pg, one UPDATE … counter + 1', floorA, { baseline: true, ratioTo: 'floor A' });
   printResult('floor B: node:http + pg, HMAC + one SELECT by hash', floorB, { baseline: true, ratioTo: 'floor B' });
@@ -78,6 +85,9 @@ try {
   row('/auth/verify (HOTP success), --workers 2', verify2, floorA, 'floor A', 50);
   row('/user/verifyToken, --workers 2', user2, floorB, 'floor B', 30);
   row('/device/verifyToken, --workers 2', device2, floorB, 'floor B', 30);
+  row('/auth/verify (HOTP success), no credential cache', verify3, floorA, 'floor A', 50);
+  row('/user/verifyToken, no credential cache', user3, floorB, 'floor B', 30);
+  row('/device/verifyToken, no credential cache', device3, floorB, 'floor B', 30);
 } finally {
   for (const stop of stops.reverse()) await stop();
 }
