@@ -102,6 +102,11 @@ const trustProxy: SettingType<boolean | number | string> = {
   },
 };
 
+const onOff: SettingType<boolean> = {
+  form: '"on" or "off"',
+  parse: (raw) => (/^(on|true|1)$/i.test(raw.trim()) ? true : /^(off|false|0)$/i.test(raw.trim()) ? false : undefined),
+};
+
 const postgresUrl: SettingType<string> = {
   form: 'a postgres:// or postgresql:// URL',
   parse: (raw) => (/^postgres(ql)?:\/\/\S+$/.test(raw.trim()) ? raw.trim() : undefined),
@@ -145,6 +150,8 @@ export const SETTINGS = {
   listenUrl: secret(s('TOKENGATE_LISTEN_URL', undefined, postgresUrl, 'where the cache `LISTEN`s for revocations: PostgreSQL directly, not PgBouncer in transaction mode', 'the database URL')),
   /** Audit partitions whose whole day is older than this are dropped. */
   auditRetentionDays: s('TOKENGATE_AUDIT_RETENTION_DAYS', '90', wholeNumber(1, 36_500), 'days of audit log kept; older whole days (partitions) are dropped; see [docs/operations.md](docs/operations.md#audit-log-partitions-and-retention)'),
+  /** Named (prepared) statements on the hot paths; PgBouncer before 1.21 in transaction mode needs them off. */
+  preparedStatements: s('TOKENGATE_PREPARED_STATEMENTS', 'on', onOff, 'named statements on the verify hot paths (`on`/`off`); `off` behind PgBouncer older than 1.21 in transaction mode'),
   rateLimits: {
     /** Failed credential checks (API key or device) from one client IP. */
     authFailuresPerIp: s('TOKENGATE_RATE_LIMIT_AUTH_IP', '100/300', rateLimit, 'failed credential checks per client IP (loopback exempt), attempts/seconds or `off`'),

@@ -92,11 +92,11 @@ export async function withServers({ bare: benchUrl, env = {}, profileFrom } = {}
 }
 
 /** The compiled server (`npm run build` first) as a child process, with its admin key. */
-export async function startTokengate(databaseUrl, env = {}) {
+export async function startTokengate(databaseUrl, env = {}, { workers = 1 } = {}) {
   const port = await freePort();
   const adminKey = env.TOKENGATE_ADMIN_KEY ?? `tgk_${randomBytes(32).toString('base64url')}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'tokengate-bench-data-'));
-  const child = await startChild([join(repoRoot, 'dist/src/cli/main.js'), 'serve'], {
+  const child = await startChild([join(repoRoot, 'dist/src/cli/main.js'), 'serve', ...(workers > 1 ? ['--workers', String(workers)] : [])], {
     DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', TOKENGATE_DATA_DIR: dataDir,
     TOKENGATE_ADMIN_KEY: adminKey, LOG_LEVEL: 'warn', ...env,
   }, /listening on/);
@@ -115,6 +115,15 @@ export async function startBare(benchUrl, databaseUrl, env = {}) {
     BENCH_DATABASE_URL: databaseUrl, BENCH_PORT: String(port), BENCH_API_KEY: apiKey, BENCH_POOL_SIZE: String(POOL_SIZE), BENCH_BARE_CHILD: '1', ...env,
   }, /bare ready/);
   return { url: `http://127.0.0.1:${port}`, apiKey, pid: child.pid, stop: () => child.stop() };
+}
+
+/** The floors of the hot paths (lib/floor-app.mjs: bare node:http + pg) in a process of their own. */
+export async function startFloor(databaseUrl) {
+  const port = await freePort();
+  const child = await startChild([join(import.meta.dirname, 'floor-app.mjs')], {
+    BENCH_DATABASE_URL: databaseUrl, BENCH_PORT: String(port), BENCH_POOL_SIZE: String(POOL_SIZE),
+  }, /floor ready/);
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => child.stop() };
 }
 
 /**

@@ -69,7 +69,7 @@ export interface MethodModule<P = any, R = any> {
    * transaction. 'none': no transaction — for pure reads and single statements, which
    * are atomic on their own (saves the BEGIN/COMMIT round trips on hot paths).
    * 'handler': the handler opens its own (`db.transaction(…)`), for a call that must
-   * commit work and still answer an error (/auth/verify's fail count).
+   * commit work and still answer an error (/relationshipTemplate/loadToken's password attempts).
    */
   readonly transaction?: 'call' | 'none' | 'handler';
   /**

@@ -11,16 +11,17 @@ export const DATABASE_RETRY_AFTER_SECONDS = 5;
  * (with retryAfter); anything else is logged with a correlation id and answered
  * as INTERNAL carrying that id, never its message, stack or SQL.
  */
-export function exposeError(err: unknown, log: Logger, context: Record<string, unknown>, correlationId?: string): AppError {
+export function exposeError(err: unknown, log: Logger | (() => Logger), context: Record<string, unknown>, correlationId?: string): AppError {
   if (isAppError(err)) return err;
   if (isUniqueViolation(err)) return AppError.of(E.CONFLICT);
   // A caller passing the call's id logs through a child logger that already carries it.
   const id = correlationId ?? randomUUID();
+  const logger = typeof log === 'function' ? log() : log;
   if (isDatabaseUnavailable(err)) {
     // Not a bug: clients and load balancers should retry, so say when, and log it as an outage.
-    log.warn({ err, ...context, ...(correlationId ? {} : { correlationId: id }) }, 'database unavailable');
+    logger.warn({ err, ...context, ...(correlationId ? {} : { correlationId: id }) }, 'database unavailable');
     return AppError.of(E.SERVICE_UNAVAILABLE, { retryAfter: DATABASE_RETRY_AFTER_SECONDS, correlationId: id });
   }
-  log.error({ err, ...context, ...(correlationId ? {} : { correlationId: id }) }, 'internal error');
+  logger.error({ err, ...context, ...(correlationId ? {} : { correlationId: id }) }, 'internal error');
   return AppError.of(E.INTERNAL, { correlationId: id });
 }

@@ -57,7 +57,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   return async function invoke(call) {
     const started = performance.now();
     const correlationId = call.correlationId ?? randomUUID();
-    const log = deps.log.child({ correlationId });
+    // A child logger costs a redaction setup per call: made only when something is logged.
+    let callLog: Logger | undefined;
+    const log = () => (callLog ??= deps.log.child({ correlationId }));
     let caller: Caller | null = null;
     let params: Record<string, unknown> = {};
     let result: unknown;
@@ -88,15 +90,15 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const target = module?.auditTarget?.(params, result) ?? defaultTarget(params, result);
       const durationMs = performance.now() - started;
       // Never the params: they may hold secrets the redaction rules do not know by name.
-      log.debug({ method: call.methodName, outcome, errorName, durationMs, caller: callerLabel(caller) }, 'call');
+      if (deps.log.isLevelEnabled('debug')) log().debug({ method: call.methodName, outcome, errorName, durationMs, caller: callerLabel(caller) }, 'call');
       try {
         await deps.onCallDone({
           time: new Date(), caller, method: call.methodName, target, outcome, errorName, durationMs,
         });
       } catch (err) {
         // During an outage the call itself already answered SERVICE_UNAVAILABLE and said so.
-        if (isDatabaseUnavailable(err)) log.warn({ method: call.methodName }, 'could not record the call: database unavailable');
-        else log.error({ err, method: call.methodName }, 'could not record the call');
+        if (isDatabaseUnavailable(err)) log().warn({ method: call.methodName }, 'could not record the call: database unavailable');
+        else log().error({ err, method: call.methodName }, 'could not record the call');
       }
     }
   };

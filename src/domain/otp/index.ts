@@ -8,3 +8,5 @@ export { generateTotp, totpStep, findTotpStep, syncTotp } from './totp';
 export type { OtpauthUriParams } from './otpauth-uri';
 export { buildOtpauthUri } from './otpauth-uri';
 export { base32Encode, base32Decode } from './base32';
+export type { OtpState, OtpToken, OtpTypeName, OtpTypeRules } from './otp-type';
+export { otpType } from './otp-type';

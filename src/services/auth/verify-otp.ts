@@ -1,140 +1,123 @@
 import type { EntityManager } from 'typeorm';
+import { sqlPrepared } from '../../db/prepared-statements';
 import { sql } from '../../db/sql';
-import { hashPassword, needsRehash, verifyPassword } from '../../domain/crypto/password-hash';
-import { findHotpCounter, findTotpStep, MAX_STORED_HOTP_COUNTER, totpStep } from '../../domain/otp';
-import { AppError, E, isAppError } from '../../errors';
-import { findUser, UserRef, UserRow } from '../directory/refs';
-import { checkRateLimit, clearRateLimits, countAttempts, RateLimit } from '../rate-limit';
-import { verifyFailureBucket } from './verify-failures';
-import { RawTokenRow, TOKEN_ROW_COLUMNS, tokenRowFrom, TokenRow } from '../tokens/token-refs';
+import { otpType, OtpState } from '../../domain/otp';
+import { AppError, E } from '../../errors';
+import type { UserRef } from '../directory/refs';
+import { countOneAttemptCte, RateLimit } from '../rate-limit';
 import { unsealSeed } from '../tokens/token-seeds';
+import { pinMatches, upgradePinHash } from './pin-check';
+import { Candidate, loadVerifySnapshot, VerifySnapshot } from './verify-candidates';
 
 export interface VerifyInput { user: UserRef; credential: { otp: string; pin?: string } }
-type Candidate = TokenRow & { pinHash: string | null };
-type Outcome = { kind: 'verified'; serial: string } | { kind: 'failed' } | { kind: 'locked' };
+
+export interface VerifyOptions {
+  nowSeconds?: number;
+  /** Runs between the decision and its compare-and-set; tests use it to lose the race on purpose. */
+  beforeCommit?: () => Promise<void>;
+}
+
+/** Lost races in a row before a matching code is given up on (each one means another call changed the token). */
+const MAX_ROUNDS = 8;
 
 /**
- * /auth/verify. Runs in its own transaction (the method declares `transaction: 'handler'`)
- * because a failure must commit the fail count and still answer AUTH_FAILED, while the
- * gateway rolls its transaction back on any error. Counting in a second connection instead
- * would wait forever on the row locks this transaction holds.
+ * /auth/verify in one or two round trips, with no transaction and no row lock:
  *
- * The candidate tokens are locked FOR UPDATE (in id order, so two calls for one user
- * cannot deadlock): concurrent calls with one OTP, from any number of server processes,
- * queue on the locks, and each sees the counter or step the previous one committed, so
- * exactly one succeeds.
+ * 1. one SELECT reads the user, its candidate tokens and its failure bucket
+ *    (verify-candidates.ts); the OTP and PIN are checked in node;
+ * 2. a match commits with a compare-and-set UPDATE that holds only if the token's counter
+ *    and last step are still what was read, it is not locked, and the user is not over
+ *    the failure limit. Losing that race (another call, in any process, moved the token
+ *    first) starts over from a fresh snapshot, where the code no longer matches: of 20
+ *    calls with one OTP exactly one succeeds, as with row locks;
+ * 3. a failure is one statement too: it counts the user's bucket (the atomic upsert of
+ *    rate-limit.ts) and, only when that stays within the limit, the tokens' fail_count
+ *    (maybe locking them); so concurrent wrong codes get exactly `limit` AUTH_FAILED.
  *
- * Besides each token's maxFail lock, failed calls per user are limited (`failuresPerUser`,
- * TOKENGATE_RATE_LIMIT_VERIFY): over the limit a call answers RATE_LIMITED without the OTP
- * being looked at. Those counters commit on their own (the rate-limit pool), and a
- * RATE_LIMITED answer rolls back nothing, since nothing was changed yet.
+ * In every order of concurrent calls, the answers are those of some one-at-a-time order:
+ * over the limit (or with every token locked) no code is accepted, a success needs the
+ * limit not used up at the moment it commits, and a step or counter is used once.
+ * A success with no failures before it writes nothing to rate_limits.
  */
 export async function verifyUserOtp(
-  db: EntityManager, masterKey: Buffer, input: VerifyInput, failuresPerUser: RateLimit | null, nowSeconds = Date.now() / 1000,
+  db: EntityManager, masterKey: Buffer, input: VerifyInput, failuresPerUser: RateLimit | null, opts: VerifyOptions = {},
 ) {
-  const outcome = await db.transaction((tx) => decide(tx, masterKey, input, failuresPerUser, nowSeconds));
-  if (outcome.kind === 'verified') return { verified: true as const, serial: outcome.serial };
-  throw AppError.of(outcome.kind === 'locked' ? E.AUTH_LOCKED : E.AUTH_FAILED);
-}
-
-async function decide(db: EntityManager, masterKey: Buffer, input: VerifyInput, failuresPerUser: RateLimit | null, nowSeconds: number): Promise<Outcome> {
-  const user = await liveUser(db, input.user);
-  const limit = userFailureLimit(db, failuresPerUser, verifyFailureBucket(user?.id, input.user));
-  if (!user || user.status !== 'ACTIVE') {
-    await limit.check();
-    return limit.failed();
-  }
-  const rows = await sql<RawTokenRow & { pinHash: string | null }>(db,
-    `SELECT ${TOKEN_ROW_COLUMNS}, a.pin_hash AS "pinHash"
-       FROM token_assignments a JOIN tokens t ON t.id = a.token_id JOIN products p ON p.id = t.product_id
-      WHERE a.user_id = $1 AND a.status = 'ACTIVE' AND t.status = 'ACTIVE'
-      ORDER BY t.id FOR UPDATE OF t`, [user.id]);
-  // Checked under the locks: concurrent calls for this user queue on them, so each one sees
-  // the failures counted before it and the limit holds exactly.
-  await limit.check();
-  const candidates: Candidate[] = rows.map(tokenRowFrom);
-  const open = candidates.filter((c) => !c.locked);
-  if (open.length === 0) return candidates.length > 0 ? { kind: 'locked' } : limit.failed();
-
-  for (const token of open) {
-    const pinOk = await pinMatches(token.pinHash, input.credential.pin);
-    const match = matchOtp(token, unsealSeed(masterKey, token.seedSealed, token.id), input.credential.otp, nowSeconds);
-    if (pinOk && match) {
-      await sql(db,
-        `UPDATE tokens SET counter = $2, last_step = $3, drift = $4, fail_count = 0, last_used_at = now() WHERE id = $1`,
-        [token.id, match.counter.toString(), match.lastStep, match.drift]);
-      if (token.pinHash && needsRehash(token.pinHash)) await rehashPin(db, token.id, user.id, input.credential.pin ?? '');
-      await limit.succeeded();
-      return { kind: 'verified', serial: token.serial };
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const snapshot = await loadVerifySnapshot(db, input.user);
+    if (failuresPerUser && snapshot.failures && snapshot.failures.hits >= failuresPerUser.limit) {
+      throw AppError.of(E.RATE_LIMITED, { retryAfter: snapshot.failures.retryAfter });
     }
+    const { user, candidates } = snapshot;
+    if (!user || user.status !== 'ACTIVE') return failed(db, snapshot, [], failuresPerUser);
+    const open = candidates.filter((c) => !c.locked);
+    if (open.length === 0) {
+      if (candidates.length > 0) throw AppError.of(E.AUTH_LOCKED);
+      return failed(db, snapshot, [], failuresPerUser);
+    }
+
+    const match = await firstMatch(open, masterKey, input.credential, opts.nowSeconds ?? Date.now() / 1000);
+    if (!match) return failed(db, snapshot, open, failuresPerUser);
+    await opts.beforeCommit?.();
+    if (!(await commitMatch(db, match.token, match.next, snapshot, failuresPerUser))) continue; // lost the race: look again
+
+    await upgradePinHash(db, match.token.pinHash, match.token.id, user.id, input.credential.pin);
+    // a success clears the failures before it, as it clears the token's fail count
+    if (snapshot.failures) await sql(db, 'DELETE FROM rate_limits WHERE bucket = $1', [snapshot.bucket]);
+    return { verified: true as const, serial: match.token.serial };
   }
-  // every token tried counts the failure; the one reaching its product's maxFail locks
-  await sql(db,
-    `UPDATE tokens t SET fail_count = t.fail_count + 1, locked = t.fail_count + 1 >= p.max_fail
-       FROM products p WHERE p.id = t.product_id AND t.id = ANY($1::uuid[])`, [open.map((t) => t.id)]);
-  return limit.failed();
+  throw AppError.of(E.AUTH_FAILED);
 }
 
-/** A live user, whatever its status; null when there is none by that reference. */
-async function liveUser(db: EntityManager, ref: UserRef): Promise<UserRow | null> {
-  try {
-    return await findUser(db, ref);
-  } catch (err) {
-    if (isAppError(err) && err.errorName === 'USER_NOT_FOUND') return null;
-    throw err;
+/** The first open token whose PIN and OTP both match; every token's PIN is checked (see pin-check.ts). */
+async function firstMatch(open: Candidate[], masterKey: Buffer, credential: VerifyInput['credential'], nowSeconds: number) {
+  for (const token of open) {
+    const pinOk = await pinMatches(token.pinHash, credential.pin);
+    const next = otpType(token.type).verify(unsealSeed(masterKey, token.seedSealed, token.id), credential.otp, token, nowSeconds);
+    if (pinOk && next) return { token, next };
   }
+  return null;
 }
 
-function userFailureLimit(db: EntityManager, limit: RateLimit | null, bucket: string) {
-  return {
-    /** RATE_LIMITED once the user's failures have used up the window. */
-    async check(): Promise<void> {
-      if (limit) await checkRateLimit(db, bucket, limit);
-    },
-    /** A success clears the user's failures, as it clears the token's fail count. */
-    async succeeded(): Promise<void> {
-      await clearRateLimits(db, [bucket]);
-    },
-    /** Counts this failure (successes are not counted); the call that reaches the limit still answers AUTH_FAILED. */
-    async failed(): Promise<Outcome> {
-      if (limit) await countAttempts(db, [{ bucket, limit }]);
-      return { kind: 'failed' };
-    },
-  };
+/** $1 token id, $2–$4 the new counter, last step, drift, $5–$6 the counter and last step read, $7 the limit, $8 the bucket. */
+export const COMMIT_MATCH_SQL = `
+  UPDATE tokens SET counter = $2, last_step = $3, drift = $4, fail_count = 0, last_used_at = now()
+   WHERE id = $1 AND counter = $5 AND last_step IS NOT DISTINCT FROM $6::bigint AND NOT locked AND status = 'ACTIVE'
+     AND ($7::int IS NULL OR NOT EXISTS (
+           SELECT 1 FROM rate_limits WHERE bucket = $8 AND window_ends_at > now() AND hits >= $7::int))
+  RETURNING 1 AS ok`;
+
+/**
+ * The compare-and-set: stores the new counter / step only if nothing moved since the
+ * snapshot and the user's failures have not reached the limit meanwhile. True when it held.
+ */
+async function commitMatch(db: EntityManager, token: Candidate, next: OtpState, snapshot: VerifySnapshot, limit: RateLimit | null): Promise<boolean> {
+  const rows = await sqlPrepared(db, COMMIT_MATCH_SQL,
+  [token.id, next.counter.toString(), next.lastStep, next.drift, token.counter.toString(), token.lastStep, limit?.limit ?? null, snapshot.bucket]);
+  return rows.length === 1;
 }
 
 /**
- * Batch-assigned PINs are hashed at a low scrypt cost (batch-assign/pin-hasher.ts); the
- * first successful verify, which has the PIN in hand, stores it at the default cost.
+ * A failed verification, in one statement. The user's bucket is counted first (in a CTE):
+ * the failure that goes over the limit (a concurrent call got there first) answers
+ * RATE_LIMITED and leaves the tokens alone. Otherwise every open token tried counts the
+ * failure, and the one reaching its product's maxFail locks.
  */
-async function rehashPin(db: EntityManager, tokenId: string, userId: string, pin: string): Promise<void> {
-  await sql(db, 'UPDATE token_assignments SET pin_hash = $3 WHERE token_id = $1 AND user_id = $2', [tokenId, userId, await hashPassword(pin)]);
-}
-
-/**
- * A PIN set on the assignment is required. It is checked whether or not the OTP matches,
- * so the time taken does not tell a right OTP with a wrong PIN from a wrong OTP.
- */
-async function pinMatches(pinHash: string | null, pin: string | undefined): Promise<boolean> {
-  if (!pinHash) return true;
-  return verifyPassword(pin ?? '', pinHash);
-}
-
-/**
- * The token's new state if `otp` is valid now: HOTP within the product's look-ahead from
- * the next expected counter (the counter only moves forward), TOTP within ±window steps of
- * the expected step and after the last step accepted (a step is never used twice).
- */
-function matchOtp(token: TokenRow, secret: Buffer, otp: string, nowSeconds: number) {
-  const opts = { algorithm: token.algorithm, digits: token.digits };
-  if (token.type === 'HOTP') {
-    // a match at c stores c + 1, which must still fit the bigint column
-    const counter = findHotpCounter(secret, otp, {
-      ...opts, counter: token.counter, window: token.authWindow, maxCounter: MAX_STORED_HOTP_COUNTER - 1n,
-    });
-    return counter === null ? null : { counter: counter + 1n, lastStep: token.lastStep, drift: token.drift };
+async function failed(db: EntityManager, snapshot: VerifySnapshot, tried: Candidate[], limit: RateLimit | null): Promise<never> {
+  const tokenIds = tried.map((t) => t.id);
+  if (limit) {
+    const [state] = await sqlPrepared<{ hits: number; retryAfter: number }>(db, `
+      WITH ${countOneAttemptCte('$1', '$2')},
+           failed AS (${countTokenFailuresSql('$3')} AND (SELECT hits FROM counted) <= $4 RETURNING 1)
+      SELECT hits, "retryAfter" FROM counted`, [snapshot.bucket, limit.windowSeconds, tokenIds, limit.limit]);
+    if (state.hits > limit.limit) throw AppError.of(E.RATE_LIMITED, { retryAfter: state.retryAfter });
+  } else if (tokenIds.length > 0) {
+    await sql(db, countTokenFailuresSql('$1'), [tokenIds]);
   }
-  const step = findTotpStep(secret, otp, { ...opts, period: token.period, timeSeconds: nowSeconds, driftSteps: token.drift, window: token.authWindow });
-  if (step === null || (token.lastStep !== null && step <= token.lastStep)) return null;
-  return { counter: token.counter, lastStep: step, drift: step - totpStep(nowSeconds, token.period) };
+  throw AppError.of(E.AUTH_FAILED);
+}
+
+/** Counts a failure on the tokens `idsParam` names, unless already locked; locks the one reaching maxFail. */
+function countTokenFailuresSql(idsParam: string): string {
+  return `UPDATE tokens t SET fail_count = t.fail_count + 1, locked = t.fail_count + 1 >= p.max_fail
+    FROM products p WHERE p.id = t.product_id AND t.id = ANY(${idsParam}::uuid[]) AND NOT t.locked`;
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { Caller } from '../../contract/method';
+import { sqlPrepared } from '../../db/prepared-statements';
 import { sql } from '../../db/sql';
 import { generateSecret } from '../../domain/crypto/secrets';
 import { AppError, E } from '../../errors';
@@ -94,7 +95,7 @@ export async function verifyDeviceToken(
 ) {
   const target = canonicalUuid(uuid)!;
   const bucket = deviceFailureBucket(target);
-  const [row] = await sql<{ valid: boolean } & JoinedLimitState>(db,
+  const [row] = await sqlPrepared<{ valid: boolean } & JoinedLimitState>(db,
     `SELECT (d.root_token_hash = $3 OR EXISTS (
               SELECT 1 FROM device_tokens t
                WHERE t.hash = $3 AND t.uuid = d.uuid AND (t.expires_on IS NULL OR t.expires_on > now()))) AS valid,

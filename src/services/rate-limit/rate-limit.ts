@@ -21,6 +21,21 @@ const COUNT_SQL = `
     window_ends_at = CASE WHEN r.window_ends_at <= now() THEN excluded.window_ends_at ELSE r.window_ends_at END
   RETURNING bucket, hits, greatest(1, ceil(extract(epoch FROM window_ends_at - now())))::int AS "retryAfter"`;
 
+/**
+ * COUNT_SQL for one bucket as a CTE named `counted` (hits, "retryAfter"), for a hot path
+ * that writes in the same statement anyway: `WITH ${countOneAttemptCte('$1', '$2')}, … `.
+ * The placeholders are the statement's for the bucket and the window in seconds.
+ */
+export function countOneAttemptCte(bucketParam: string, windowSecondsParam: string): string {
+  return `counted AS (
+    INSERT INTO rate_limits AS r (bucket, hits, window_ends_at)
+    VALUES (${bucketParam}, 1, now() + make_interval(secs => ${windowSecondsParam}::float8))
+    ON CONFLICT (bucket) DO UPDATE SET
+      hits = CASE WHEN r.window_ends_at <= now() THEN 1 ELSE least(r.hits + 1, 2147483647) END,
+      window_ends_at = CASE WHEN r.window_ends_at <= now() THEN excluded.window_ends_at ELSE r.window_ends_at END
+    RETURNING hits, greatest(1, ceil(extract(epoch FROM window_ends_at - now())))::int AS "retryAfter")`;
+}
+
 const PEEK_SQL = `
   SELECT hits, greatest(1, ceil(extract(epoch FROM window_ends_at - now())))::int AS "retryAfter"
     FROM rate_limits WHERE bucket = $1 AND window_ends_at > now()`;

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { sqlPrepared } from '../../db/prepared-statements';
 import { sql, sqlCount } from '../../db/sql';
 import { generateSecret, keyedHash } from '../../domain/crypto/secrets';
 import { AppError, E } from '../../errors';
@@ -58,7 +59,7 @@ export type Introspection =
 
 /** RFC 7662-style: anything that is not a working token is just {active: false}. */
 export async function verifyUserToken(db: EntityManager, pepper: Buffer, token: string): Promise<Introspection> {
-  const [row] = await sql(db, VERIFY_USER_TOKEN_SQL, [keyedHash(pepper, token)]);
+  const [row] = await sqlPrepared(db, VERIFY_USER_TOKEN_SQL, [keyedHash(pepper, token)]);
   return row ? { active: true, ...row } : { active: false };
 }
 

@@ -18,6 +18,7 @@ import { closeRateLimitPool, consumeRateLimit } from '../../../src/services/rate
 import { CallerCache } from '../../../src/gateway/caller-cache';
 import { followCallerChanges } from '../../../src/services/callers/caller-changes';
 import type { Logger } from 'pino';
+import { setPreparedStatements } from '../../../src/db/prepared-statements';
 import { freePort, sleep } from './fault-support';
 
 /**
@@ -154,5 +155,34 @@ describe('through PgBouncer in transaction mode', () => {
     expect(throughBouncer.isTrusted).toBe(false);
     // It connected and LISTENed; only its probe, committed through the pool, never came back.
     expect(warnings).toEqual([expect.stringMatching(/cannot hear revocations.*: a NOTIFY committed through the pool was not heard within 1000 ms/)]);
+  });
+
+  maybe('when prepared statements are off then /auth/verify works through it, and one OTP sent 8 times at once verifies once', async () => {
+    const own = await startBouncer();
+    const db = await openDatabase(own.url, 10);
+    cleanups.push(async () => { await closeRateLimitPool(db); await db.destroy(); });
+    setPreparedStatements(db, false); // TOKENGATE_PREPARED_STATEMENTS=off: PgBouncer 1.18 here carries no named statements
+    const keys = await loadServerKeys(db, randomBytes(32));
+    const { key } = await createApiKey(db.manager, keys.pepper, { name: 'bouncer', scopes: ['admin'] });
+    const app = createApp({ dataSource: db, keys, log: createLogger('silent'), methods: allMethods });
+    const server: Server = await new Promise((res) => { const s = app.listen(0, '127.0.0.1', () => res(s)); });
+    cleanups.push(() => new Promise((res) => { server.close(res); server.closeAllConnections(); }));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const rest = async (method: string, params: unknown) => (await fetch(`${url}/rest${method}`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(params),
+    })).json() as Promise<any>;
+
+    await rest('/domain/create', { attrs: { name: 'bounced' } });
+    const user = (await rest('/user/create', { attrs: { domain: { name: 'bounced' }, loginName: 'alice' } })).result;
+    // RFC 4226 Appendix D: seed "12345678901234567890", codes for counters 0 and 1
+    const seedHex = Buffer.from('12345678901234567890').toString('hex');
+    await rest('/token/create', { attrs: { product: { manufacturerCode: 'OATH', productCode: 'HOTP' }, data: `B-1,${seedHex},HOTP,6,0` } });
+    expect((await rest('/token/assign', { token: { serial: 'B-1' }, user: { id: user.id } })).error).toBe(0);
+
+    // 8 at once: the 7 failures stay below the product's maxFail (10), so the next code still verifies
+    const replies = await Promise.all(Array.from({ length: 8 }, () => rest('/auth/verify', { user: { id: user.id }, credential: { otp: '755224' } })));
+    expect(replies.filter((r) => r.error === 0)).toEqual([{ error: 0, result: { verified: true, serial: 'B-1' } }]);
+    expect(await rest('/auth/verify', { user: { domain: { name: 'bounced' }, loginName: 'alice' }, credential: { otp: '287082' } }))
+      .toEqual({ error: 0, result: { verified: true, serial: 'B-1' } });
   });
 });

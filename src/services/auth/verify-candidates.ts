@@ -1,0 +1,85 @@
+import type { EntityManager } from 'typeorm';
+import { sqlPrepared } from '../../db/prepared-statements';
+import { usernameKey } from '../../domain/names/username-key';
+import type { UserRef } from '../directory/refs';
+import { tokenRowFrom, TokenRow } from '../tokens/token-refs';
+import { verifyFailureBucket } from './verify-failures';
+
+/** What the decision needs of a token, and no more: every column is parsed on every call. */
+export type Candidate = Pick<TokenRow,
+  'id' | 'serial' | 'type' | 'algorithm' | 'digits' | 'period' | 'authWindow' | 'counter' | 'drift' | 'lastStep' | 'locked' | 'seedSealed'
+> & { pinHash: string | null };
+
+/** Candidate's columns; the counter as text, as TOKEN_ROW_COLUMNS reads it (64-bit, see token-refs.ts). */
+const CANDIDATE_COLUMNS = `t.id, t.serial, p.type, t.algorithm, t.digits, t.period, p.auth_window AS "authWindow",
+  t.counter::text AS counter, t.drift, t.last_step::float8 AS "lastStep", t.locked, t.seed_sealed AS "seedSealed",
+  a.pin_hash AS "pinHash"`;
+
+/** Everything /auth/verify decides on, as of one snapshot. */
+export interface VerifySnapshot {
+  /** null when the reference names no live user */
+  user: { id: string; status: string } | null;
+  /** the user's failed-verification bucket (verify-failures.ts) */
+  bucket: string;
+  /** that bucket's live window, if any */
+  failures: { hits: number; retryAfter: number } | null;
+  /** ACTIVE tokens on ACTIVE assignments of an ACTIVE user, in id order */
+  candidates: Candidate[];
+}
+
+/**
+ * The user by id, or by loginName in a domain named by id or name, on the names' keys
+ * (as directory/refs.ts findUser does).
+ */
+function whoSql(ref: UserRef): { text: string; params: unknown[] } {
+  const live = 'u.deleted_at IS NULL AND d.deleted_at IS NULL';
+  if (ref.id) return { text: `u.id = $2::uuid AND ${live}`, params: [ref.id] };
+  const loginName = ref.loginName ?? ref.loginNam;
+  return {
+    text: `u.login_name_key = $2 AND ${live} AND (d.id::text = $3 OR d.name_key = $4)`,
+    params: [loginName === undefined ? null : usernameKey(loginName), ref.domain?.id ?? '', ref.domain?.name === undefined ? null : usernameKey(ref.domain.name)],
+  };
+}
+
+/**
+ * ONE statement: the user, the tokens it may verify with (seed, product window and
+ * type, PIN of the assignment) and its failure bucket. Always one row at least (the
+ * LEFT JOINs), so an unknown user still answers its bucket's state. No row locks: the
+ * decision is made in node and committed by compare-and-set (verify-otp.ts).
+ * $1 is the bucket of a reference that names no user.
+ */
+export function verifySnapshotSql(ref: UserRef): { text: string; params: unknown[] } {
+  const who = whoSql(ref);
+  return {
+    text: `
+    WITH who AS (SELECT u.id, u.status FROM users u JOIN domains d ON d.id = u.domain_id WHERE ${who.text} LIMIT 1)
+    SELECT who.id AS "userId", who.status AS "userStatus", ${CANDIDATE_COLUMNS},
+           failures.hits, failures."retryAfter"
+      FROM (SELECT 1) AS one
+      LEFT JOIN who ON true
+      LEFT JOIN (token_assignments a JOIN tokens t ON t.id = a.token_id AND t.status = 'ACTIVE' JOIN products p ON p.id = t.product_id)
+             ON a.user_id = who.id AND a.status = 'ACTIVE' AND who.status = 'ACTIVE'
+      LEFT JOIN LATERAL (
+        SELECT hits, greatest(1, ceil(extract(epoch FROM window_ends_at - now())))::int AS "retryAfter"
+          FROM rate_limits WHERE bucket = coalesce('verify-fail:user:' || who.id::text, $1) AND window_ends_at > now()
+      ) AS failures ON true
+     ORDER BY t.id`,
+    params: [verifyFailureBucket(undefined, ref), ...who.params],
+  };
+}
+
+/** Runs verifySnapshotSql. */
+export async function loadVerifySnapshot(db: EntityManager, ref: UserRef): Promise<VerifySnapshot> {
+  const { text, params } = verifySnapshotSql(ref);
+  const rows = await sqlPrepared<Omit<Candidate, 'counter'> & {
+    counter: string; userId: string | null; userStatus: string | null; hits: number | null; retryAfter: number | null;
+  }>(db, text, params);
+  const [first] = rows;
+  const user = first.userId ? { id: first.userId, status: first.userStatus! } : null;
+  return {
+    user,
+    bucket: verifyFailureBucket(user?.id, ref),
+    failures: first.hits === null ? null : { hits: first.hits, retryAfter: first.retryAfter! },
+    candidates: rows.filter((r) => r.id !== null).map(({ userId: _u, userStatus: _s, hits: _h, retryAfter: _r, ...token }) => tokenRowFrom(token)),
+  };
+}
