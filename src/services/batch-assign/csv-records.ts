@@ -16,15 +16,17 @@ export interface CsvRecord {
  * Blank lines are skipped but counted, so line numbers are the ones an editor shows
  * (a quoted field holding a line break counts its lines too).
  */
-export async function* readCsvRecords(text: AsyncIterable<string>): AsyncGenerator<CsvRecord> {
-  const source = Readable.from(cleaned(text));
+export async function* readCsvRecords(text: AsyncIterable<string>, opts: { quoting: boolean } = { quoting: true }): AsyncGenerator<CsvRecord> {
+  // Without quoting (OATH seed files), every comma splits and every line is one record.
+  const source = Readable.from(opts.quoting ? cleaned(text) : text);
+  const quoteChar = opts.quoting ? '"' : NO_QUOTE;
   const pending: string[][][] = [];
   let finished = false;
   let failure: unknown;
   let parser: Papa.Parser | undefined;
   let wake = () => {};
   const config: Papa.ParseLocalConfig<string[], Papa.LocalFile> = {
-    delimiter: ',', newline: '\n', quoteChar: '"', escapeChar: '"', header: false, skipEmptyLines: false,
+    delimiter: ',', newline: '\n', quoteChar, escapeChar: quoteChar, header: false, skipEmptyLines: false,
     chunk(results, handle) {
       pending.push(results.data);
       parser = handle;
@@ -60,6 +62,9 @@ export async function* readCsvRecords(text: AsyncIterable<string>): AsyncGenerat
     source.destroy();
   }
 }
+
+/** A noncharacter (U+FFFF) that text never holds: papaparse has no switch to turn quoting off. */
+const NO_QUOTE = '\uffff';
 
 /** The text through the cleaner; its syntax errors surface as the stream's error. */
 async function* cleaned(text: AsyncIterable<string>): AsyncGenerator<string> {
