@@ -1,6 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { sql } from '../../db/sql';
-import { hashPassword, needsRehash, verifyPassword } from '../../domain/crypto/password-hash';
+import type { ServerKeys } from '../../contract/method';
+import { checkPin } from '../../domain/crypto/bulk-pin-hash';
+import { hashPassword } from '../../domain/crypto/password-hash';
 import { findHotpCounter, findTotpStep, MAX_STORED_HOTP_COUNTER, totpStep } from '../../domain/otp';
 import { AppError, E, isAppError } from '../../errors';
 import { findUser, UserRef, UserRow } from '../directory/refs';
@@ -30,14 +32,14 @@ type Outcome = { kind: 'verified'; serial: string } | { kind: 'failed' } | { kin
  * RATE_LIMITED answer rolls back nothing, since nothing was changed yet.
  */
 export async function verifyUserOtp(
-  db: EntityManager, masterKey: Buffer, input: VerifyInput, failuresPerUser: RateLimit | null, nowSeconds = Date.now() / 1000,
+  db: EntityManager, keys: ServerKeys, input: VerifyInput, failuresPerUser: RateLimit | null, nowSeconds = Date.now() / 1000,
 ) {
-  const outcome = await db.transaction((tx) => decide(tx, masterKey, input, failuresPerUser, nowSeconds));
+  const outcome = await db.transaction((tx) => decide(tx, keys, input, failuresPerUser, nowSeconds));
   if (outcome.kind === 'verified') return { verified: true as const, serial: outcome.serial };
   throw AppError.of(outcome.kind === 'locked' ? E.AUTH_LOCKED : E.AUTH_FAILED);
 }
 
-async function decide(db: EntityManager, masterKey: Buffer, input: VerifyInput, failuresPerUser: RateLimit | null, nowSeconds: number): Promise<Outcome> {
+async function decide(db: EntityManager, keys: ServerKeys, input: VerifyInput, failuresPerUser: RateLimit | null, nowSeconds: number): Promise<Outcome> {
   const user = await liveUser(db, input.user);
   const limit = userFailureLimit(db, failuresPerUser, verifyFailureBucket(user?.id, input.user));
   if (!user || user.status !== 'ACTIVE') {
@@ -57,13 +59,14 @@ async function decide(db: EntityManager, masterKey: Buffer, input: VerifyInput, 
   if (open.length === 0) return candidates.length > 0 ? { kind: 'locked' } : limit.failed();
 
   for (const token of open) {
-    const pinOk = await pinMatches(token.pinHash, input.credential.pin);
-    const match = matchOtp(token, unsealSeed(masterKey, token.seedSealed, token.id), input.credential.otp, nowSeconds);
-    if (pinOk && match) {
+    // checked whether or not the OTP matches, so the time taken does not tell which part was wrong
+    const pin = await checkPin(keys.pepper, input.credential.pin, token.pinHash);
+    const match = matchOtp(token, unsealSeed(keys.masterKey, token.seedSealed, token.id), input.credential.otp, nowSeconds);
+    if (pin.matches && match) {
       await sql(db,
         `UPDATE tokens SET counter = $2, last_step = $3, drift = $4, fail_count = 0, last_used_at = now() WHERE id = $1`,
         [token.id, match.counter.toString(), match.lastStep, match.drift]);
-      if (token.pinHash && needsRehash(token.pinHash)) await rehashPin(db, token.id, user.id, input.credential.pin ?? '');
+      if (pin.rehashDue) await rehashPin(db, token.id, user.id, input.credential.pin ?? '');
       await limit.succeeded();
       return { kind: 'verified', serial: token.serial };
     }
@@ -104,20 +107,11 @@ function userFailureLimit(db: EntityManager, limit: RateLimit | null, bucket: st
 }
 
 /**
- * Batch-assigned PINs are hashed at a low scrypt cost (batch-assign/pin-hasher.ts); the
- * first successful verify, which has the PIN in hand, stores it at the default cost.
+ * Batch-assigned PINs are stored as a peppered HMAC (domain/crypto/bulk-pin-hash.ts); the
+ * first successful verify, which has the PIN in hand, stores it with scrypt (SPEC §8).
  */
 async function rehashPin(db: EntityManager, tokenId: string, userId: string, pin: string): Promise<void> {
   await sql(db, 'UPDATE token_assignments SET pin_hash = $3 WHERE token_id = $1 AND user_id = $2', [tokenId, userId, await hashPassword(pin)]);
-}
-
-/**
- * A PIN set on the assignment is required. It is checked whether or not the OTP matches,
- * so the time taken does not tell a right OTP with a wrong PIN from a wrong OTP.
- */
-async function pinMatches(pinHash: string | null, pin: string | undefined): Promise<boolean> {
-  if (!pinHash) return true;
-  return verifyPassword(pin ?? '', pinHash);
 }
 
 /**

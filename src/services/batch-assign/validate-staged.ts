@@ -44,7 +44,7 @@ const CHECK_ROWS = `
     END AS problem
     FROM resolved
   )
-  SELECT line, serial, status, pin_sealed, domain_id, login_name, login_name_key, user_id, token_id, held_already,
+  SELECT line, serial, status, pin_hash, domain_id, login_name, login_name_key, user_id, token_id, held_already,
     CASE problem
       WHEN 'own' THEN error_name
       WHEN 'domain' THEN 'DOMAIN_NOT_FOUND'

@@ -37,18 +37,17 @@ export async function createMissingUsers(db: EntityManager): Promise<number> {
  * call fails with TOKEN_ALREADY_ASSIGNED, writing nothing (a retry reports the row).
  */
 export async function writeAssignments(db: EntityManager): Promise<void> {
-  const pins = 'LEFT JOIN batch_assign_pins h USING (line)'; // pin-hashes.ts
   await db.query(`
     UPDATE token_assignments a
     SET role = 'owner', pin_hash = coalesce(g.pin_hash, a.pin_hash), status = coalesce(g.status, a.status)
-    FROM (SELECT c.token_id, c.user_id, c.status, h.pin_hash FROM batch_assign_checked c ${pins} WHERE c.error_name IS NULL AND c.held_already) g
+    FROM (SELECT c.token_id, c.user_id, c.status, c.pin_hash FROM batch_assign_checked c WHERE c.error_name IS NULL AND c.held_already) g
     WHERE a.token_id = g.token_id AND a.user_id = g.user_id
       AND (a.role <> 'owner' OR g.pin_hash IS NOT NULL OR g.status <> a.status)`);
   try {
     await db.query(`
       INSERT INTO token_assignments (token_id, user_id, role, pin_hash, status)
-      SELECT c.token_id, c.user_id, 'owner', h.pin_hash, coalesce(c.status, 'ACTIVE')
-      FROM batch_assign_checked c ${pins}
+      SELECT c.token_id, c.user_id, 'owner', c.pin_hash, coalesce(c.status, 'ACTIVE')
+      FROM batch_assign_checked c
       WHERE c.error_name IS NULL AND NOT c.held_already`);
   } catch (err) {
     if (isUniqueViolation(err)) throw AppError.of(E.TOKEN_ALREADY_ASSIGNED, { reason: 'a token of the batch was assigned by another call meanwhile; nothing was written' });
