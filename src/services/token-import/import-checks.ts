@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { sql } from '../../db/sql';
 import type { ImportProblem } from '../../domain/import';
-import { AppError, E, isUniqueViolation } from '../../errors';
+import { AppError, E } from '../../errors';
 
 /** At most this many bad entries are listed in data.errors; data.failed counts them all when there are more. */
 export const MAX_LISTED_PROBLEMS = 1000;
@@ -31,25 +31,10 @@ export async function refuseBadEntries(db: EntityManager): Promise<number> {
   throw AppError.of(E.IMPORT_FILE_INVALID, { errors, ...(failed > listed.length ? { failed } : {}) }, summary(errors, failed));
 }
 
-/** Serials the product already has → SERIAL_DUPLICATE listing them (up to 1000). */
+/** Serials the product already had (marked while staging) → SERIAL_DUPLICATE listing them (up to 1000). */
 export async function refuseExistingSerials(db: EntityManager): Promise<void> {
-  const existing = await sql<{ serial: string }>(db, `
-    SELECT r.serial FROM token_import_rows r JOIN tokens t ON t.product_id = r.product_id AND t.serial = r.serial
-    ORDER BY r.serial LIMIT 1000`);
+  const existing = await sql<{ serial: string }>(db, `SELECT serial FROM token_import_rows WHERE conflict ORDER BY serial LIMIT 1000`);
   if (existing.length > 0) throw AppError.of(E.SERIAL_DUPLICATE, { serials: existing.map((r) => r.serial) });
-}
-
-/** The tokens, in one INSERT … SELECT. A concurrent import may take a serial after the check above. */
-export async function insertStagedTokens(db: EntityManager, repositoryId: string | null): Promise<void> {
-  try {
-    await db.query(`
-      INSERT INTO tokens (id, product_id, repository_id, serial, seed_sealed, algorithm, digits, period, counter)
-      SELECT id, product_id, $1::uuid, serial, seed_sealed, algorithm, digits, period, counter FROM token_import_rows`, [repositoryId]);
-  } catch (err) {
-    if (!isUniqueViolation(err)) throw err;
-    const serial = /=\([^,]+, (.*)\) already exists/.exec((err as { detail?: string }).detail ?? '')?.[1];
-    throw AppError.of(E.SERIAL_DUPLICATE, { serials: serial ? [serial] : [] });
-  }
 }
 
 function summary(errors: ImportProblem[], failed: number): string {

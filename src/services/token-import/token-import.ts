@@ -4,7 +4,7 @@ import { ImportFileError, type ImportKeys } from '../../domain/import';
 import { AppError, E } from '../../errors';
 import { findRepository, ProductRef, RepositoryRef } from '../directory/refs';
 import { readImportEntries, type ImportReader } from './import-entries';
-import { insertStagedTokens, refuseBadEntries, refuseExistingSerials } from './import-checks';
+import { refuseBadEntries, refuseExistingSerials } from './import-checks';
 import { createImportTable, stagedRowOf, stageRows } from './import-staging';
 import { productChooser } from './product-chooser';
 
@@ -24,11 +24,12 @@ const CHUNK = 5000;
 
 /**
  * /token/create's import form (and `tokengate import`): every token of a seed file, or
- * none, at any size. On a connection of its own: entries are staged as they are read
- * (import-staging.ts), checked with a few set-based statements, inserted with one
- * INSERT … SELECT, committed; then the reply's rows are read back from the staging
- * table through a cursor while the caller writes them (StreamedList), and the table is
- * dropped. An error anywhere before the commit rolls everything back, the staging too.
+ * none, at any size. On a connection of its own, in one transaction: entries are
+ * staged and their tokens written a chunk at a time as they are read (import-staging.ts),
+ * then the whole file is checked with a few set-based statements and committed; the
+ * reply's rows are read back from the staging table through a cursor while the caller
+ * writes them (StreamedList), and the table is dropped. An error anywhere before the
+ * commit rolls everything back, the tokens and the staging.
  */
 export async function importTokenFile(db: EntityManager, masterKey: Buffer, request: ImportRequest): Promise<StreamedList<ImportedRow>> {
   const runner = db.connection.createQueryRunner();
@@ -57,11 +58,13 @@ async function importInTransaction(tx: EntityManager, masterKey: Buffer, request
   const skipped: string[] = [];
   let chunk: ReturnType<typeof stagedRowOf>[] = [];
   let inFlight: Promise<void> = Promise.resolve();
+  let refused = false; // once an entry is bad the file is refused: its tokens need not be written
   const flush = async () => {
     await inFlight;
     const rows = chunk;
     chunk = [];
-    inFlight = stageRows(tx, rows);
+    refused ||= rows.some((r) => r.problem !== null);
+    inFlight = stageRows(tx, rows, { repositoryId, tokens: !refused });
     inFlight.catch(() => {}); // awaited at the next flush; never left unhandled if reading fails first
   };
   for await (const entry of readImportEntries(request.text, request.reader, request)) {
@@ -78,7 +81,6 @@ async function importInTransaction(tx: EntityManager, masterKey: Buffer, request
   const total = await refuseBadEntries(tx);
   if (total === 0) throw ImportFileError.ofFile(skipped.length ? `the file holds no HOTP or TOTP key to import (only ${describe(skipped)})` : 'the file holds no tokens');
   await refuseExistingSerials(tx);
-  await insertStagedTokens(tx, repositoryId);
   return total;
 }
 
