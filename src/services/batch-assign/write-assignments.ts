@@ -19,13 +19,15 @@ export async function createMissingUsers(db: EntityManager): Promise<number> {
     ORDER BY domain_id, login_name_key, line
     ON CONFLICT (domain_id, login_name_key) WHERE deleted_at IS NULL DO NOTHING
     RETURNING id`);
-  await db.query(`
-    UPDATE batch_assign_checked c SET user_id = u.id
-    FROM users u
-    WHERE c.user_id IS NULL AND c.error_name IS NULL
-      AND u.domain_id = c.domain_id AND u.login_name_key = c.login_name_key AND u.deleted_at IS NULL`);
   return created;
 }
+
+/*
+ * The users createMissingUsers made, found by name where the row had none; a join in the
+ * INSERT below rather than an UPDATE writing a user id into every staged row.
+ */
+const CREATED_USERS = `LEFT JOIN users created ON c.user_id IS NULL
+  AND created.domain_id = c.domain_id AND created.login_name_key = c.login_name_key AND created.deleted_at IS NULL`;
 
 /**
  * Assigns every good row's token to its user as owner. A row repeating an assignment
@@ -46,8 +48,8 @@ export async function writeAssignments(db: EntityManager): Promise<void> {
   try {
     await db.query(`
       INSERT INTO token_assignments (token_id, user_id, role, pin_hash, status)
-      SELECT c.token_id, c.user_id, 'owner', c.pin_hash, coalesce(c.status, 'ACTIVE')
-      FROM batch_assign_checked c
+      SELECT c.token_id, coalesce(c.user_id, created.id), 'owner', c.pin_hash, coalesce(c.status, 'ACTIVE')
+      FROM batch_assign_checked c ${CREATED_USERS}
       WHERE c.error_name IS NULL AND NOT c.held_already`);
   } catch (err) {
     if (isUniqueViolation(err)) throw AppError.of(E.TOKEN_ALREADY_ASSIGNED, { reason: 'a token of the batch was assigned by another call meanwhile; nothing was written' });
