@@ -68,7 +68,10 @@ const CHECK_ROWS = `
 
 /** Checks the staged rows against the database; returns how many rows there are and how many failed. */
 export async function checkStagedRows(db: EntityManager, opts: { createUsers: boolean }): Promise<{ total: number; failed: number }> {
+  // temporary tables are never auto-analyzed: without statistics a million staged rows look like a few
+  await db.query('ANALYZE batch_assign_rows');
   await db.query(CHECK_ROWS, [opts.createUsers]);
+  await db.query('ANALYZE batch_assign_checked');
   const [counts] = await sql(db, 'SELECT count(*)::int AS total, count(error_name)::int AS failed FROM batch_assign_checked');
   return counts;
 }

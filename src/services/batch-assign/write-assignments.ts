@@ -1,5 +1,4 @@
 import type { EntityManager } from 'typeorm';
-import { sqlCount } from '../../db/sql';
 import { AppError, E, isUniqueViolation } from '../../errors';
 
 /**
@@ -9,17 +8,15 @@ import { AppError, E, isUniqueViolation } from '../../errors';
  */
 
 /** createUsers: the good rows' unknown users, created in their (existing) domains. */
-export async function createMissingUsers(db: EntityManager): Promise<number> {
+export async function createMissingUsers(db: EntityManager): Promise<void> {
   // One user per name key, spelled as on its first line ("José" and "JOSÉ" are one user).
   // ON CONFLICT: another call may create the same user meanwhile; it is then simply found.
-  const created = await sqlCount(db, `
+  await db.query(`
     INSERT INTO users (domain_id, login_name, login_name_key)
     SELECT DISTINCT ON (domain_id, login_name_key) domain_id, login_name, login_name_key FROM batch_assign_checked
     WHERE error_name IS NULL AND user_id IS NULL
     ORDER BY domain_id, login_name_key, line
-    ON CONFLICT (domain_id, login_name_key) WHERE deleted_at IS NULL DO NOTHING
-    RETURNING id`);
-  return created;
+    ON CONFLICT (domain_id, login_name_key) WHERE deleted_at IS NULL DO NOTHING`);
 }
 
 /*
