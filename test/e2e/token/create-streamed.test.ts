@@ -14,8 +14,8 @@ const fixture = (name: string) => readFileSync(join(__dirname, '../../fixtures/p
 const RFC6030_SECRET = Buffer.from('12345678901234567890').toString('hex');
 const seedHex = (i: number) => (i * 7919 + 1).toString(16).padStart(40, '0');
 
-async function upload(query: string, contentType: string, body: string, headers: Record<string, string> = {}) {
-  const res = await fetch(`${s.url}/rest/token/create${query}`, {
+async function upload(query: string, contentType: string, body: string, headers: Record<string, string> = {}, route = '/rest') {
+  const res = await fetch(`${s.url}${route}/token/create${query}`, {
     method: 'POST', body, headers: { 'content-type': contentType, authorization: `Bearer ${s.adminKey}`, ...headers },
   });
   return { status: res.status, body: await res.json() as any };
@@ -41,6 +41,19 @@ describe('/token/create with a streamed body', () => {
     const ids = await s.db.query('SELECT id, serial FROM tokens ORDER BY serial');
     expect(body.result.rows.map((r: any) => r.id).sort()).toEqual(ids.map((r: any) => r.id).sort());
     expect(await stored()).toEqual([1, 2, 3].map((i) => ({ serial: `CSV-${i}`, secret: seedHex(i), product: 'OATH/HOTP', digits: 6, period: 30 })));
+  });
+
+  it('when privacyIDEA short OATH CSV forms are sent to /das5/rest then the defaults apply and the hash follows the key length', async () => {
+    const sha256Key = 'ab'.repeat(32);
+    const csv = `# serial, key[, type[, digits[, counter|period[, hash]]]]\nPI-1,${seedHex(1)}\nPI-2,${sha256Key},totp\n`;
+    const { status, body } = await upload('', 'text/csv; charset=utf-8', csv, {}, '/das5/rest');
+    expect(status).toBe(200);
+    expect(body.result.rows.map((r: any) => r.serial)).toEqual(['PI-1', 'PI-2']);
+    const rows = await s.db.query(`SELECT serial, algorithm, digits, period, counter::int AS counter FROM tokens ORDER BY serial`);
+    expect(rows).toEqual([
+      { serial: 'PI-1', algorithm: 'SHA1', digits: 6, period: 30, counter: 0 },
+      { serial: 'PI-2', algorithm: 'SHA256', digits: 6, period: 30, counter: 0 },
+    ]);
   });
 
   it.each([
