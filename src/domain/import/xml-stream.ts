@@ -17,6 +17,9 @@ export type XmlStreamItem =
 
 interface Open { element: XmlElement; texts: string[]; emit: boolean; splitting: boolean }
 
+/** One emitted element (a KeyPackage, a <token>) is a few kB; a larger one would only fill memory. */
+const MAX_ELEMENT_CHARS = 1_000_000;
+
 export async function* readXmlStream(text: AsyncIterable<string>, split: ReadonlySet<string> = new Set()): AsyncGenerator<XmlStreamItem> {
   const parser = new SaxesParser({ xmlns: false, position: true });
   const ready: XmlStreamItem[] = [];
@@ -25,7 +28,14 @@ export async function* readXmlStream(text: AsyncIterable<string>, split: Readonl
   const fail = (message: string) => { failure ??= ImportFileError.ofFile(message); };
 
   parser.on('doctype', () => fail('the XML has a DOCTYPE declaration, which seed files never need'));
+  let unread = 0; // characters fed to saxes since the last emitted element
+  let held = 0; // characters held for the element being built, since the last one was emitted
+  const hold = (chars: number) => {
+    held += chars;
+    if (held > MAX_ELEMENT_CHARS) fail(`an element near line ${parser.line} is larger than ${MAX_ELEMENT_CHARS} characters`);
+  };
   parser.on('opentag', (tag: SaxesTagPlain) => {
+    hold(64 + tag.name.length);
     const element: XmlElement = { name: localName(tag.name), attributes: attributesOf(tag.attributes), children: [], text: '' };
     const parent = stack[stack.length - 1];
     if (!parent) {
@@ -38,13 +48,22 @@ export async function* readXmlStream(text: AsyncIterable<string>, split: Readonl
     if (!emit) parent.element.children.push(element);
     stack.push({ element, texts: [], emit, splitting: emit && split.has(element.name) });
   });
-  const addText = (t: string) => { const top = stack[stack.length - 1]; if (top && t.trim()) top.texts.push(t.trim()); };
+  const addText = (t: string) => {
+    const top = stack[stack.length - 1];
+    if (!top || !t.trim()) return;
+    hold(t.length);
+    top.texts.push(t.trim());
+  };
   parser.on('text', addText);
   parser.on('cdata', addText);
   parser.on('closetag', () => {
     const open = stack.pop()!;
     open.element.text = open.texts.join(' ');
-    if (open.emit && !open.splitting) ready.push({ kind: 'element', element: open.element, parent: stack[stack.length - 1].element.name });
+    if (open.emit && !open.splitting) {
+      ready.push({ kind: 'element', element: open.element, parent: stack[stack.length - 1].element.name });
+      held = 0;
+      unread = 0;
+    }
   });
   parser.on('error', (err) => fail(`not well-formed XML (line ${parser.line}): ${err.message.replace(/^[^:]*:\d+:\d+: /, '').slice(0, 160)}`));
 
@@ -52,6 +71,9 @@ export async function* readXmlStream(text: AsyncIterable<string>, split: Readonl
   for await (let chunk of text) {
     if (first && chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
     first = false;
+    // saxes holds a text node whole until its end: text fed since the last emitted element is bounded too
+    unread += chunk.length;
+    if (unread > 2 * MAX_ELEMENT_CHARS + chunk.length) fail(`an element near line ${parser.line} is larger than ${MAX_ELEMENT_CHARS} characters`);
     parser.write(chunk);
     if (failure) throw failure;
     yield* ready.splice(0);

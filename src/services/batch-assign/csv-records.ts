@@ -1,6 +1,6 @@
 import Papa from 'papaparse';
 import { Readable } from 'node:stream';
-import { createCsvTextCleaner } from './csv-text-cleaner';
+import { createCsvTextCleaner, CsvSyntaxError } from './csv-text-cleaner';
 
 /** One CSV record and the line it starts on (the header is line 1). */
 export interface CsvRecord {
@@ -18,7 +18,7 @@ export interface CsvRecord {
  */
 export async function* readCsvRecords(text: AsyncIterable<string>, opts: { quoting: boolean } = { quoting: true }): AsyncGenerator<CsvRecord> {
   // Without quoting (OATH seed files), every comma splits and every line is one record.
-  const source = Readable.from(opts.quoting ? cleaned(text) : text);
+  const source = Readable.from(opts.quoting ? cleaned(text) : boundedLines(text));
   const quoteChar = opts.quoting ? '"' : NO_QUOTE;
   const pending: string[][][] = [];
   let finished = false;
@@ -74,6 +74,24 @@ async function* cleaned(text: AsyncIterable<string>): AsyncGenerator<string> {
     if (out) yield out;
   }
   cleaner.end();
+}
+
+/** Unquoted text (the cleaner does this for quoted CSV): a line may not grow without end in papaparse's buffer. */
+async function* boundedLines(text: AsyncIterable<string>, maxLineLength = 65_536): AsyncGenerator<string> {
+  let line = 1;
+  let length = 0;
+  for await (const chunk of text) {
+    for (let start = 0; ;) {
+      const lf = chunk.indexOf('\n', start);
+      length += (lf === -1 ? chunk.length : lf) - start;
+      if (length > maxLineLength) throw new CsvSyntaxError(line, `the line is longer than ${maxLineLength} characters`);
+      if (lf === -1) break;
+      line++;
+      length = 0;
+      start = lf + 1;
+    }
+    yield chunk;
+  }
 }
 
 function countLineFeeds(field: string): number {

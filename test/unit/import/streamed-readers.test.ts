@@ -71,6 +71,22 @@ describe('streamed import readers', () => {
     expect(await streamed(text, 'oath-csv')).toEqual(whole);
   });
 
+  it.each([
+    ['an OATH CSV line', 'oath-csv' as const, `A,${'31'.repeat(40_000)},HOTP,6,0\n`, /line 1: the line is longer than 65536 characters/],
+    ['an XML element', 'dualshield-xml' as const, `<data><tokens><token><serial>A</serial><seed>${'31'.repeat(600_000)}</seed></token></tokens></data>`, /larger than 1000000 characters/],
+  ])('refuses %s too large to hold, whatever the file size', async (_what, format, text, message) => {
+    const error = await (async () => {
+      try {
+        for await (const _entry of readImportEntries(sliceText(text), format === 'oath-csv' ? 'oath-csv' : 'xml', {})) { /* read */ }
+      } catch (err) {
+        return err as ImportFileError;
+      }
+      throw new Error('not refused');
+    })();
+    expect(error).toBeInstanceOf(ImportFileError);
+    expect(error.reasons).toEqual([{ position: null, message: expect.stringMatching(message) }]);
+  });
+
   it('refuses a DOCTYPE, as the whole-document parser does', async () => {
     const text = '<!DOCTYPE data [<!ENTITY a "b">]><data><tokens><token><serial>A</serial><seed>3132</seed></token></tokens></data>';
     expect(await streamed(text, 'dualshield-xml')).toEqual({ fileProblem: true });
