@@ -1,15 +1,13 @@
-// /token/batchAssignTokens at 10k, 100k and 1M rows: the CSV file streamed as the
-// text/csv body to the compiled server (a fresh server process per size), timed from
-// the first byte sent to the reply, with the server process's peak RSS (VmHWM from
-// /proc), next to PostgreSQL's own COPY of the same file into a plain table (no
-// indexes, no checks) in the same run, and next to the floor any implementation has
-// on this schema: one bare INSERT of the same (token, user) pairs into token_assignments
-// (its two foreign keys and three indexes), ids resolved beforehand, untimed.
-// Users and tokens are prepared set-based.
-// Targets: 100k rows < 5 s, within 5× of the raw COPY, peak RSS < 300 MB at 1M rows.
-// A last run hashes a PIN on every row (scrypt at the batch cost) to show that cost.
-// Usage: npm run build && node bench/batch-assign.mjs [rows…] [--pins N]
-//   default: 10000 100000 1000000 --pins 10000
+// /token/batchAssignTokens (issue 16): a CSV file with a PIN on every row and users that
+// do not exist yet (createUsers=true), streamed as the text/csv body to the compiled
+// server (a fresh server process per size), timed from the first byte sent to the reply,
+// with the server process's peak RSS (VmHWM from /proc).
+// The FLOOR, measured in the same run on the same PostgreSQL: COPY of the same file into
+// a staging table, then one INSERT … SELECT into an assignments table with a primary key,
+// two foreign keys and an index (the names resolved to ids by joins, nothing checked,
+// no PIN hashed). tokengate's ratio to it is printed beside it.
+// Targets: 100k rows ≤ 5 s and ≤ 2× the floor; 1M rows ≤ 2× the floor, peak RSS ≤ 300 MB.
+// Usage: npm run build && node bench/batch-assign.mjs [rows…]   (default 100000 1000000)
 import { randomBytes } from 'node:crypto';
 import { chmodSync, createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
@@ -20,11 +18,9 @@ import pg from 'pg';
 import { peakRssMbOf, startPostgres, startTokengate } from './lib/harness.mjs';
 import { printTimed, round } from './lib/report.mjs';
 
-const args = process.argv.slice(2);
-const pinsAt = args.includes('--pins') ? Number(args[args.indexOf('--pins') + 1]) : 10_000;
-const sizes = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--pins').map(Number);
-if (sizes.length === 0) sizes.push(10_000, 100_000, 1_000_000);
-const largest = Math.max(...sizes, pinsAt);
+const sizes = process.argv.slice(2).filter((a) => !a.startsWith('--')).map(Number);
+if (sizes.length === 0) sizes.push(100_000, 1_000_000);
+const largest = Math.max(...sizes);
 const dir = mkdtempSync(join(tmpdir(), 'tokengate-bench-csv-'));
 chmodSync(dir, 0o755); // COPY reads the files as the postgres user
 
@@ -37,34 +33,36 @@ serverEnv.TOKENGATE_ADMIN_KEY = first.adminKey;
 await first.stop();
 await prepare(largest);
 
-console.log(`batch-assign: ${sizes.join(', ')} rows (+ ${pinsAt} rows with PINs), streamed text/csv upload, one server process per run`);
-console.log('rows'.padStart(9), 'tokengate'.padStart(11), 'rows/s'.padStart(9), 'raw COPY'.padStart(10), 'ratio'.padStart(7),
-  'bare INSERT'.padStart(12), 'ratio'.padStart(7), 'server RSS peak'.padStart(16));
-for (const rows of sizes) await run(rows, false);
-if (pinsAt > 0) await run(pinsAt, true);
+console.log(`batch-assign: ${sizes.join(', ')} rows, a PIN on every row, new users; streamed text/csv; one server process per run`);
+console.log('rows'.padStart(9), 'tokengate'.padStart(11), 'rows/s'.padStart(9), 'floor'.padStart(9), '(COPY'.padStart(8), '+ INSERT)'.padStart(10),
+  'ratio'.padStart(7), 'server RSS peak'.padStart(16));
+for (const rows of sizes) await run(rows);
 
 await pool.end();
 await db.stop();
 rmSync(dir, { recursive: true, force: true });
 
-/** One domain, `n` users and `n` OATH/HOTP tokens (the bench never reads a seed: a placeholder is sealed). */
+/** `n` OATH/HOTP tokens (the bench never reads a seed: a placeholder is sealed), the floor's tables. */
 async function prepare(n) {
   const started = performance.now();
-  // Lower-case ASCII names are their own keys (src/domain/names/username-key.ts).
-  const { rows: [domain] } = await pool.query(`INSERT INTO domains (name, name_key) VALUES ('bench', 'bench') RETURNING id`);
-  await pool.query(`INSERT INTO users (domain_id, login_name, login_name_key) SELECT $1, 'user' || i, 'user' || i FROM generate_series(0, $2 - 1) i`, [domain.id, n]);
   await pool.query(`
     INSERT INTO tokens (product_id, serial, seed_sealed, algorithm, digits, period)
     SELECT p.id, 'S' || i, '\\x00'::bytea, p.algorithm, p.digits, p.period
     FROM products p, generate_series(0, $1 - 1) i WHERE p.manufacturer_code = 'OATH' AND p.product_code = 'HOTP'`, [n]);
-  await pool.query('VACUUM ANALYZE users, tokens');
-  await pool.query(`CREATE TABLE bench_copy (domain text, login_name text, manufacturer_code text, product_code text, serial text, status text, pin text)`);
-  console.log(`prepared ${n} users and ${n} tokens in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  await pool.query('VACUUM ANALYZE tokens');
+  await pool.query(`CREATE TABLE floor_staging (domain text, login_name text, manufacturer_code text, product_code text, serial text, status text, pin text)`);
+  await pool.query(`CREATE TABLE floor_assignments (
+    token_id uuid NOT NULL REFERENCES tokens (id), user_id uuid NOT NULL REFERENCES users (id),
+    status text NOT NULL, pin text, PRIMARY KEY (token_id, user_id))`);
+  await pool.query('CREATE INDEX floor_assignments_user ON floor_assignments (user_id)');
+  console.log(`prepared ${n} tokens in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
-async function run(rows, withPins) {
-  const file = await writeCsv(rows, withPins);
-  await pool.query('TRUNCATE token_assignments');
+async function run(rows) {
+  const domain = `bench${rows}`;
+  await pool.query('INSERT INTO domains (name, name_key) VALUES ($1, $1)', [domain]); // lower-case ASCII: its own key
+  const file = await writeCsv(rows, domain);
+  await pool.query('TRUNCATE token_assignments, floor_assignments, floor_staging');
   await pool.query('VACUUM ANALYZE token_assignments');
   await pool.query('CHECKPOINT');
 
@@ -76,54 +74,59 @@ async function run(rows, withPins) {
   await tg.stop();
   if (reply.result?.assigned !== rows) throw new Error(`unexpected reply: ${JSON.stringify(reply).slice(0, 500)}`);
 
-  await pool.query('TRUNCATE bench_copy');
-  const copyStarted = performance.now();
-  const columns = `domain, login_name, manufacturer_code, product_code, serial, status${withPins ? ', pin' : ''}`;
-  await pool.query(`COPY bench_copy (${columns}) FROM '${file}' WITH (FORMAT csv, HEADER true)`); // server-side file: PostgreSQL's own speed
-  const copySeconds = (performance.now() - copyStarted) / 1000;
-  const insertSeconds = await bareInsert();
-
+  const floor = await measureFloor(file, rows);
+  const ratio = seconds / floor.seconds;
   console.log(
-    `${rows}${withPins ? ' +PIN' : ''}`.padStart(9), `${seconds.toFixed(2)} s`.padStart(11), Math.round(rows / seconds).toString().padStart(9),
-    `${copySeconds.toFixed(2)} s`.padStart(10), `${(seconds / copySeconds).toFixed(1)}×`.padStart(7),
-    `${insertSeconds.toFixed(2)} s`.padStart(12), `${(seconds / insertSeconds).toFixed(1)}×`.padStart(7), `${peakMb.toFixed(0)} MB`.padStart(16),
-    `  (${(statSync(file).size / 1e6).toFixed(1)} MB file)`);
+    String(rows).padStart(9), `${seconds.toFixed(2)} s`.padStart(11), Math.round(rows / seconds).toString().padStart(9),
+    `${floor.seconds.toFixed(2)} s`.padStart(9), `${floor.copy.toFixed(2)}`.padStart(8), `${floor.insert.toFixed(2)})`.padStart(10),
+    `${ratio.toFixed(2)}×`.padStart(7), `${peakMb.toFixed(0)} MB`.padStart(16), `  (${(statSync(file).size / 1e6).toFixed(1)} MB file)`);
   printTimed({
-    name: `batchAssignTokens, ${rows} rows${withPins ? ' with PINs' : ''} (streamed text/csv)`, seconds, rows, rowsPerSec: Math.round(rows / seconds),
-    peakRssMb: Math.round(peakMb), copySeconds: round(copySeconds, 3), ratio: round(seconds / copySeconds, 1), ratioTo: 'COPY',
-    insertSeconds: round(insertSeconds, 3), vsInsert: round(seconds / insertSeconds, 1), ...(withPins ? {} : goal(rows, seconds, seconds / copySeconds, peakMb)),
+    name: `batchAssignTokens, ${rows} rows, PIN on every row, new users (streamed text/csv)`, seconds, rows, rowsPerSec: Math.round(rows / seconds),
+    peakRssMb: Math.round(peakMb), floorSeconds: round(floor.seconds, 3), floorCopySeconds: round(floor.copy, 3), floorInsertSeconds: round(floor.insert, 3),
+    ratio: round(ratio, 2), ratioTo: 'floor (COPY + INSERT … SELECT)', ...goal(rows, seconds, ratio, peakMb),
   });
   rmSync(file);
 }
 
-/** The issue's targets: 100k rows < 5 s; within 5× of COPY (100k and up: at 10k fixed costs dominate); peak RSS < 300 MB at 1M. */
-function goal(rows, seconds, copyRatio, peakMb) {
+/** The issue's targets: 100k ≤ 5 s and ≤ 2× floor; 1M ≤ 2× floor and peak RSS ≤ 300 MB. */
+function goal(rows, seconds, ratio, peakMb) {
   const targets = [];
-  if (rows === 100_000) targets.push({ target: '< 5 s', met: seconds < 5 });
-  if (rows >= 100_000) targets.push({ target: '≤ 5× COPY', met: copyRatio <= 5 });
-  if (rows === 1_000_000) targets.push({ target: 'RSS < 300 MB', met: peakMb < 300 });
+  if (rows === 100_000) targets.push({ target: '≤ 5 s', met: seconds <= 5 });
+  if (rows >= 100_000) targets.push({ target: '≤ 2× floor', met: ratio <= 2 });
+  if (rows >= 1_000_000) targets.push({ target: 'RSS ≤ 300 MB', met: peakMb <= 300 });
   return targets.length ? { targets } : {};
 }
 
-/** The copied rows' assignments written by one INSERT … SELECT with nothing checked: the schema's own cost. */
-async function bareInsert() {
-  await pool.query('DROP TABLE IF EXISTS bench_ids');
-  await pool.query(`CREATE TABLE bench_ids AS SELECT t.id AS token_id, u.id AS user_id
-    FROM bench_copy c JOIN users u ON u.login_name_key = c.login_name JOIN tokens t ON t.serial = c.serial`);
-  await pool.query('TRUNCATE token_assignments');
-  await pool.query('VACUUM ANALYZE token_assignments, bench_ids');
+/**
+ * The set-based floor on the same file and database: a server-side COPY into the staging
+ * table, then one INSERT … SELECT resolving domain/user/product/token names by joins into
+ * floor_assignments (primary key, two foreign keys, an index). The users exist by now
+ * (tokengate created them), so the joins find every row, as tokengate's did.
+ */
+async function measureFloor(file, rows) {
   await pool.query('CHECKPOINT');
-  const started = performance.now();
-  await pool.query(`INSERT INTO token_assignments (token_id, user_id) SELECT token_id, user_id FROM bench_ids`);
-  return (performance.now() - started) / 1000;
+  const copyStarted = performance.now();
+  await pool.query(`COPY floor_staging FROM '${file}' WITH (FORMAT csv, HEADER true)`);
+  const copy = (performance.now() - copyStarted) / 1000;
+  const insertStarted = performance.now();
+  const inserted = await pool.query(`
+    INSERT INTO floor_assignments (token_id, user_id, status, pin)
+    SELECT t.id, u.id, s.status, s.pin FROM floor_staging s
+    JOIN domains d ON d.name = s.domain
+    JOIN users u ON u.domain_id = d.id AND u.login_name = s.login_name
+    JOIN products p ON p.manufacturer_code = s.manufacturer_code AND p.product_code = s.product_code
+    JOIN tokens t ON t.product_id = p.id AND t.serial = s.serial`);
+  const insert = (performance.now() - insertStarted) / 1000;
+  if (inserted.rowCount !== rows) throw new Error(`the floor inserted ${inserted.rowCount} rows, not ${rows}`);
+  return { copy, insert, seconds: copy + insert };
 }
 
-async function writeCsv(rows, withPins) {
-  const file = join(dir, `assign-${rows}${withPins ? '-pins' : ''}.csv`);
+async function writeCsv(rows, domain) {
+  const file = join(dir, `assign-${rows}.csv`);
   const out = createWriteStream(file, { mode: 0o644 });
-  out.write(`domain,loginName,manufacturerCode,productCode,serial,status${withPins ? ',pin' : ''}\n`);
+  out.write('domain,loginName,manufacturerCode,productCode,serial,status,pin\n');
   for (let i = 0; i < rows; i++) {
-    if (!out.write(`bench,user${i},OATH,HOTP,S${i},ACTIVE${withPins ? `,${String(i * 7919 % 1e6).padStart(6, '0')}` : ''}\n`)) await once(out, 'drain');
+    if (!out.write(`${domain},user${i},OATH,HOTP,S${i},ACTIVE,${String(i * 7919 % 1e6).padStart(6, '0')}\n`)) await once(out, 'drain');
   }
   out.end();
   await once(out, 'finish');
@@ -133,9 +136,9 @@ async function writeCsv(rows, withPins) {
 /** POST the file as the streamed text/csv body; the parsed JSON reply. */
 function upload(tg, file) {
   return new Promise((resolve, reject) => {
-    const url = new URL(`${tg.url}/rest/token/batchAssignTokens`);
+    const url = new URL(`${tg.url}/rest/token/batchAssignTokens?createUsers=true`);
     const req = http.request({
-      host: url.hostname, port: url.port, path: url.pathname, method: 'POST',
+      host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method: 'POST',
       headers: { 'content-type': 'text/csv; charset=utf-8', authorization: `Bearer ${tg.adminKey}`, 'content-length': statSync(file).size },
     }, (res) => {
       let body = '';

@@ -95,7 +95,7 @@ export function createApp(deps: AppDeps): TokengateApp {
   app.set('trust proxy', deps.trustProxy ?? defaults.trustProxy);
   app.use(assignRequestId);
   app.use(rpcRouter(pipeline, { bodyLimit, resolveCaller, rpcLimits }));
-  app.use(restRouter(pipeline, registry, { bodyLimit, resolveCaller }));
+  app.use(restRouter(pipeline, registry, { bodyLimit, resolveCaller, log }));
   app.use(operationsRouter({ dataSource, registry, schemaDir: SCHEMA_DIR }));
   for (const factory of extraRouters) app.use(factory({ dataSource, keys, log, pipeline, registry, resolveCaller, audit }));
   app.use((_req, res) => res.status(404).json({ error: 404, name: 'NOT_FOUND', message: 'No such route' }));

@@ -24,7 +24,7 @@ export function registerBatchCommands(program: Command): void {
       const charset = resolveCharset(o.charset);
       if (!charset) throw new Error('--charset must be UTF-8, ISO-8859-1 or Windows-1252');
       const size = statSync(file).size;
-      return withDatabase(async (ds) => {
+      return withDatabase(async (ds, keys) => {
         const bar = new SingleBar({ format: '{phase} [{bar}] {percentage}% | {mb} of {totalMb} MB | {rows} rows', hideCursor: true }, Presets.shades_classic);
         const status = { phase: 'reading', rows: 0, mb: '0.0', totalMb: (size / 1e6).toFixed(1) };
         let bytes = 0;
@@ -42,7 +42,7 @@ export function registerBatchCommands(program: Command): void {
         const started = Date.now();
         bar.start(size, 0, status);
         try {
-          const result = await ds.transaction((db) => batchAssignTokens(db, decodeBytes(counted, charset),
+          const result = await ds.transaction((db) => batchAssignTokens(db, keys.pepper, decodeBytes(counted, charset),
             { mode: o.mode, dryRun: o.dryRun, createUsers: o.createUsers, onProgress }));
           bar.stop();
           printSummary(result, { dryRun: o.dryRun, seconds: (Date.now() - started) / 1000 });

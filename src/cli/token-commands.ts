@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { Transform } from 'node:stream';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { loadClientConfig, loadConfig, parseMasterKey } from '../config';
-import type { ImportFormat } from '../domain/import';
+import { detectImportFormat, type ImportFormat } from '../domain/import';
 import { isAppError } from '../errors';
 import { rotateMasterKey } from '../services/tokens/master-key-rotation';
-import { importTokens } from '../services/tokens/token-import';
+import { decodeBytes } from '../services/batch-assign/decode-text';
+import { importTokenFile } from '../services/token-import/token-import';
 import { withDatabase } from './admin-commands';
 
 /** `tokengate import FILE` and `tokengate rotate-master-key`. */
@@ -20,31 +22,38 @@ export function registerTokenCommands(program: Command): void {
     .option('--psk <hex>', 'PSKC pre-shared key, hex')
     .option('--passphrase <text>', 'PSKC PBKDF2 passphrase (or set TOKENGATE_IMPORT_PASSPHRASE, which stays out of the process list)')
     .action((file: string, o) => withDatabase(async (ds, keys) => {
-      const data = readFileSync(file, 'utf8');
       const [manufacturerCode, productCode] = o.product ? String(o.product).split('/') : [];
       if (o.product && !productCode) throw new Error('--product must be MANUFACTURER/PRODUCT, e.g. OATH/HOTP');
-      const bar = new SingleBar({ format: 'importing [{bar}] {value}/{total} tokens', hideCursor: true }, Presets.shades_classic);
+      const format = (o.format as ImportFormat | undefined) ?? formatOfFile(file);
+      const size = statSync(file).size;
+      const bar = new SingleBar({ format: 'importing [{bar}] {percentage}% {value}/{total} bytes', hideCursor: true }, Presets.shades_classic);
+      bar.start(size, 0);
+      let read = 0;
+      // the file is streamed: a million seeds never sit in memory, and the bar follows the bytes read
+      const counted = createReadStream(file).pipe(new Transform({
+        transform(chunk: Buffer, _encoding, done) { bar.update(read += chunk.length); done(null, chunk); },
+      }));
       const started = Date.now();
       try {
-        const result = await ds.transaction(async (db) => {
-          if (o.repository) await db.query('INSERT INTO repositories (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [o.repository]);
-          return importTokens(db, keys.masterKey, {
-            data,
-            format: o.format as ImportFormat | undefined,
-            psk: o.psk,
-            passphrase: o.passphrase ?? loadClientConfig().importPassphrase,
-            product: o.product ? { manufacturerCode, productCode } : undefined,
-            repository: o.repository ? { name: o.repository } : undefined,
-          }, (done, total) => (done === 0 ? bar.start(total, 0) : bar.update(done)));
+        const reply = await importTokenFile(ds.manager, keys.masterKey, {
+          text: decodeBytes(counted, 'UTF-8'),
+          reader: format,
+          psk: o.psk,
+          passphrase: o.passphrase ?? loadClientConfig().importPassphrase,
+          product: o.product ? { manufacturerCode, productCode } : undefined,
+          repository: o.repository ? { name: o.repository } : undefined,
+          createRepository: Boolean(o.repository),
         });
+        await reply.close(); // the CLI prints a count, not the rows
         bar.stop();
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
-        console.log(`imported ${result.total} tokens from ${file} in ${seconds} s${o.repository ? ` into repository ${o.repository}` : ''}`);
+        console.log(`imported ${reply.total} tokens from ${file} in ${seconds} s${o.repository ? ` into repository ${o.repository}` : ''}`);
       } catch (err) {
         bar.stop();
         if (!isAppError(err)) throw err;
         const reasons = (err.data?.errors as { position: number | null; serial?: string; message: string }[] | undefined) ?? [];
         for (const r of reasons) console.error(`  ${r.position === null ? 'file' : `entry ${r.position}`}${r.serial ? ` (serial ${r.serial})` : ''}: ${r.message}`);
+        if (typeof err.data?.failed === 'number') console.error(`  (${err.data.failed} bad entries in all)`);
         const serials = err.data?.serials as string[] | undefined;
         if (serials?.length) console.error(`  already present: ${serials.join(', ')}`);
         throw new Error(`${err.errorName}: ${err.message}; nothing was imported`);
@@ -79,4 +88,15 @@ export function registerTokenCommands(program: Command): void {
         console.log(`the new master key replaced ${file}; restart every server`);
       }
     }));
+}
+
+/** Without --format: told from the file's first 64 kB, as the server tells a JSON upload's format. */
+function formatOfFile(file: string): ImportFormat {
+  const head = Buffer.alloc(65_536);
+  const fd = openSync(file, 'r');
+  const length = readSync(fd, head, 0, head.length, 0);
+  closeSync(fd);
+  const format = detectImportFormat(head.subarray(0, length).toString('utf8'));
+  if (!format) throw new Error(`${file} is not recognised: expected PSKC (RFC 6030) XML, DualShield XML or OATH CSV (or name it with --format)`);
+  return format;
 }

@@ -50,8 +50,18 @@ export interface MethodContext<P = any> {
   readonly rateLimits: RateLimitSettings;
   /** The longest user token ttl, seconds (TOKENGATE_USER_TOKEN_MAX_TTL). */
   readonly userTokenMaxTtl: number;
-  /** A streamed request body (text/csv upload on the legacy route), when there is one. */
-  readonly upload?: { stream: Readable; charset?: string };
+  /** A streamed request body (a file upload on the legacy route), when there is one. */
+  readonly upload?: Upload;
+}
+
+/** A file sent as the request body itself (text/csv, application/pskc+xml, application/xml). */
+export interface Upload {
+  readonly stream: Readable;
+  readonly charset?: string;
+  /** The Content-Type without parameters, lower case. */
+  readonly mediaType?: string;
+  /** A request header (lower-case name): secrets a URL must not carry travel there. */
+  readonly header?: (name: string) => string | undefined;
 }
 
 export interface MethodModule<P = any, R = any> {

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { callerLabel, type Caller, type MethodContext, type MethodSettings, type ServerKeys } from '../contract/method';
 import type { RateLimitSettings } from '../services/rate-limit';
+import { collectList, isStreamedList } from '../contract/streamed-list';
 import { AppError, E, isDatabaseUnavailable } from '../errors';
 import { authorize } from './authorize';
 import { exposeError } from './error-out';
@@ -40,6 +41,8 @@ export interface Call {
   authenticate: () => Promise<Caller | null>;
   settings: MethodSettings;
   upload?: MethodContext['upload'];
+  /** The transport writes a StreamedList result as it reads it; otherwise it is collected first. */
+  streamsLists?: boolean;
   /** Ties the call's log lines and an INTERNAL reply together; generated when absent. */
   correlationId?: string;
 }
@@ -76,10 +79,12 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         params: handlerParams, caller: caller!, db, keys, settings: call.settings, rateLimits: deps.rateLimits, userTokenMaxTtl: deps.userTokenMaxTtl, upload: call.upload,
       });
       result = (entry.module.transaction ?? 'call') === 'call' ? await dataSource.transaction(run) : await run(dataSource.manager);
+      if (isStreamedList(result) && !call.streamsLists) result = await collectList(result);
       const projected = projectResult(result, returnSpec as ReturnSpec | undefined);
       await record('ok');
       return projected;
     } catch (err) {
+      if (isStreamedList(result)) await result.close().catch(() => {});
       const exposed = exposeError(err, log, { method: call.methodName }, correlationId);
       await record('error', exposed.errorName);
       throw exposed;

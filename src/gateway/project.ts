@@ -1,3 +1,4 @@
+import { isStreamedList, mapList } from '../contract/streamed-list';
 import { isPlainObject } from './normalize';
 
 /**
@@ -10,6 +11,7 @@ import { isPlainObject } from './normalize';
 export type ReturnSpec = Array<string | Record<string, ReturnSpec>>;
 
 export function projectResult(result: unknown, spec: ReturnSpec | undefined): unknown {
+  if (spec && isStreamedList(result)) return mapList(result, (row) => projectValue(row, spec));
   if (!spec || !isPlainObject(result)) return result;
   if (Array.isArray(result.rows) && 'total' in result) {
     return { ...result, rows: result.rows.map((row) => projectValue(row, spec)) };

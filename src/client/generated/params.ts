@@ -967,7 +967,14 @@ export type TokenConfineParams = {
  * refused as bad entries; without a product each token goes to the product its file names (DualShield
  * XML manufacturer/product) when it exists, else to OATH/HOTP or OATH/TOTP, so vendor files mixing
  * both types import in one call. repository is optional. Imported tokens are unassigned. Returns
- * {total, rows: [{id, serial}]} in file order.
+ * {total, rows: [{id, serial}]} in file order. Streamed form (legacy route only): POST the file itself
+ * as the body with Content-Type text/csv (OATH CSV), application/pskc+xml or application/xml (PSKC or
+ * DualShield XML, told by the root element; the <header> of DualShield XML must precede <tokens>);
+ * product.id, repository.id (or product.manufacturerCode…, repository.name) and format as query
+ * parameters; psk and passphrase only in the X-Tokengate-Psk and X-Tokengate-Passphrase headers (in
+ * the query string they are refused with INVALID_PARAMS). The reply is streamed from the database
+ * after the commit. A body cut off before its end imports nothing (IMPORT_FILE_INVALID). data.errors
+ * lists at most 1000 bad entries; data.failed then counts them all.
  */
 export type TokenCreateParams = {
   attrs: {
@@ -977,7 +984,7 @@ export type TokenCreateParams = {
     description?: never;
     repository?: RepositoryRef;
     /** The text of the seed file. */
-    data: string;
+    data?: string;
     format?: 'pskc' | 'dualshield-xml' | 'oath-csv';
     /** PSKC pre-shared key, hex (16, 24 or 32 bytes). */
     psk?: string;
@@ -989,7 +996,8 @@ export type TokenCreateParams = {
     pin?: Pin;
     description?: Description;
     repository?: never;
-    data?: never;
+    /** The text of the seed file. */
+    data?: string;
     format?: never;
     psk?: never;
     passphrase?: never;

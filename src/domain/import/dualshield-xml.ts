@@ -26,6 +26,7 @@ import type { ImportedToken } from './imported-token';
 import { decodeBase64, isHex } from './seed-encodings';
 import { assembleTokens, DEFAULT_PERIOD, parseOtpAlgorithmName, parseWholeNumber, type TokenDraft } from './token-checks';
 import { childElement, childElements, parseXmlDocument, textAt, type XmlElement } from './xml-tree';
+import type { XmlStreamItem } from './xml-stream';
 
 export function parseDualshieldXml(text: string): ImportedToken[] {
   let root: XmlElement;
@@ -42,6 +43,26 @@ export function parseDualshieldXml(text: string): ImportedToken[] {
   const tokens = childElements(tokensElement, 'token');
   if (tokens.length === 0) throw ImportFileError.ofFile('the file holds no <token> elements');
   return assembleTokens(tokens.map((token, index) => readToken(token, header, index + 1)));
+}
+
+/**
+ * The same file read one <token> at a time (xml-stream.ts splits <tokens>). The
+ * <header> must come before <tokens>, as in the documented layout: a streamed token
+ * cannot wait for settings that may follow it.
+ */
+export async function* readDualshieldStream(items: AsyncIterable<XmlStreamItem>): AsyncGenerator<TokenDraft> {
+  let header: XmlElement | undefined;
+  let position = 0;
+  for await (const item of items) {
+    if (item.kind === 'root') {
+      if (item.root.name !== 'data') throw ImportFileError.ofFile('not a DualShield XML file: expected a <data> root holding <tokens>');
+    } else if (item.parent === 'tokens') {
+      if (item.element.name === 'token') yield readToken(item.element, header, ++position);
+    } else if (item.element.name === 'header') {
+      header = item.element;
+    }
+  }
+  if (position === 0) throw ImportFileError.ofFile('the file holds no <token> elements');
 }
 
 function readToken(token: XmlElement, header: XmlElement | undefined, position: number): TokenDraft {

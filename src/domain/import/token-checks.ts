@@ -29,9 +29,7 @@ export function assembleTokens(drafts: TokenDraft[]): ImportedToken[] {
   const firstPositionBySerial = new Map<string, number>();
   for (const draft of drafts) {
     const serial = draft.serial?.trim();
-    // the common case, a good entry, allocates no problem list
-    const messages = draft.problems.length > 0 || !draft.token ? [...draft.problems] : tokenProblems(draft.token);
-    addSerialProblems(serial, messages);
+    const messages = draftProblems(draft);
     if (serial && messages.length === 0) {
       const earlier = firstPositionBySerial.get(serial);
       if (earlier !== undefined) messages.push(`serial ${serial} is already used by entry ${earlier} of this file`);
@@ -46,6 +44,17 @@ export function assembleTokens(drafts: TokenDraft[]): ImportedToken[] {
   if (problems.length > 0) throw new ImportFileError(problems);
   if (tokens.length === 0) throw ImportFileError.ofFile('the file holds no tokens');
   return tokens;
+}
+
+/**
+ * What is wrong with one entry on its own (a serial used twice in the file is found by
+ * the caller, who sees every entry): the reader's problems, or the token's and serial's.
+ */
+export function draftProblems(draft: TokenDraft): string[] {
+  // the common case, a good entry, allocates no problem list
+  const messages = draft.problems.length > 0 || !draft.token ? [...draft.problems] : tokenProblems(draft.token);
+  addSerialProblems(draft.serial?.trim(), messages);
+  return messages;
 }
 
 /** 'SHA1', 'sha-256', 'HMAC-SHA512'… → the OTP hash, or null when it is none of the three. */

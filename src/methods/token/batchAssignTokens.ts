@@ -10,8 +10,8 @@ export default defineMethod<Params, BatchAssignResult>({
   name: '/token/batchAssignTokens',
   scope: 'token:write',
   auditTarget: (_params, result) => (result ? `${result.assigned} of ${result.total} rows` : undefined),
-  async handler({ db, params, upload }) {
+  async handler({ db, keys, params, upload }) {
     const { csv, charset, ...options } = params.attrs;
-    return batchAssignTokens(db, openBatchText(csv, charset, upload), options);
+    return batchAssignTokens(db, keys.pepper, openBatchText(csv, charset, upload), options);
   },
 });

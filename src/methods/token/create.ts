@@ -1,18 +1,31 @@
 import { defineMethod } from '../../contract/method';
-import { importTokens, ImportRequest } from '../../services/tokens/token-import';
+import { AppError, E } from '../../errors';
 import { createSoftwareToken, NewSoftwareToken } from '../../services/tokens/software-token';
 import { getTokenView } from '../../services/tokens/token-view';
+import { ImportAttrs, openImportFile } from '../../services/token-import/import-input';
+import { importTokenFile, ImportRequest } from '../../services/token-import/token-import';
 
-type CreateAttrs = (NewSoftwareToken & { data?: undefined }) | (ImportRequest & { data: string });
+type CreateAttrs = NewSoftwareToken & ImportAttrs & Pick<ImportRequest, 'repository'>;
 
-/** Two forms (SPEC): `attrs.data` imports a seed file; without it a software token is made for `attrs.user`. */
+/**
+ * Two forms (SPEC): `attrs.data` or a streamed file body imports a seed file; otherwise a
+ * software token is made for `attrs.user`. transaction 'handler': the import holds its
+ * own connection, because its reply is read from the database after the commit.
+ */
 export default defineMethod<{ attrs: CreateAttrs }>({
   name: '/token/create',
   scope: 'token:write',
+  transaction: 'handler',
   auditTarget: (_params, result) => (result && 'total' in result ? `import of ${result.total}` : result?.id),
-  async handler({ db, keys, params: { attrs } }) {
-    if (attrs.data !== undefined) return importTokens(db, keys.masterKey, attrs as ImportRequest);
-    const { id } = await createSoftwareToken(db, keys.masterKey, attrs as NewSoftwareToken);
-    return getTokenView(db, id);
+  async handler({ db, keys, params: { attrs }, upload }) {
+    if (attrs.data !== undefined || upload) {
+      const file = openImportFile(attrs, upload);
+      return importTokenFile(db, keys.masterKey, { ...file, product: attrs.product, repository: attrs.repository });
+    }
+    if (!attrs.user) throw AppError.of(E.INVALID_PARAMS, { errors: [{ path: '/attrs', message: "must have required property 'user' (a software token) or 'data' (an import; or send the file as the body)" }] });
+    return db.transaction(async (tx) => {
+      const { id } = await createSoftwareToken(tx, keys.masterKey, attrs);
+      return getTokenView(tx, id);
+    });
   },
 });

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { ServerKeys } from '../../contract/method';
 import { sqlPrepared } from '../../db/prepared-statements';
 import { sql } from '../../db/sql';
 import { otpType, OtpState } from '../../domain/otp';
@@ -40,7 +41,7 @@ const MAX_ROUNDS = 8;
  * A success with no failures before it writes nothing to rate_limits.
  */
 export async function verifyUserOtp(
-  db: EntityManager, masterKey: Buffer, input: VerifyInput, failuresPerUser: RateLimit | null, opts: VerifyOptions = {},
+  db: EntityManager, keys: ServerKeys, input: VerifyInput, failuresPerUser: RateLimit | null, opts: VerifyOptions = {},
 ) {
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const snapshot = await loadVerifySnapshot(db, input.user);
@@ -55,12 +56,12 @@ export async function verifyUserOtp(
       return failed(db, snapshot, [], failuresPerUser);
     }
 
-    const match = await firstMatch(open, masterKey, input.credential, opts.nowSeconds ?? Date.now() / 1000);
+    const match = await firstMatch(open, keys, input.credential, opts.nowSeconds ?? Date.now() / 1000);
     if (!match) return failed(db, snapshot, open, failuresPerUser);
     await opts.beforeCommit?.();
     if (!(await commitMatch(db, match.token, match.next, snapshot, failuresPerUser))) continue; // lost the race: look again
 
-    await upgradePinHash(db, match.token.pinHash, match.token.id, user.id, input.credential.pin);
+    if (match.pin.rehashDue && match.token.pinHash) await upgradePinHash(db, match.token.pinHash, match.token.id, user.id, input.credential.pin);
     // a success clears the failures before it, as it clears the token's fail count
     if (snapshot.failures) await sql(db, 'DELETE FROM rate_limits WHERE bucket = $1', [snapshot.bucket]);
     return { verified: true as const, serial: match.token.serial };
@@ -69,11 +70,11 @@ export async function verifyUserOtp(
 }
 
 /** The first open token whose PIN and OTP both match; every token's PIN is checked (see pin-check.ts). */
-async function firstMatch(open: Candidate[], masterKey: Buffer, credential: VerifyInput['credential'], nowSeconds: number) {
+async function firstMatch(open: Candidate[], keys: ServerKeys, credential: VerifyInput['credential'], nowSeconds: number) {
   for (const token of open) {
-    const pinOk = await pinMatches(token.pinHash, credential.pin);
-    const next = otpType(token.type).verify(unsealSeed(masterKey, token.seedSealed, token.id), credential.otp, token, nowSeconds);
-    if (pinOk && next) return { token, next };
+    const pin = await pinMatches(keys.pepper, token.pinHash, credential.pin);
+    const next = otpType(token.type).verify(unsealSeed(keys.masterKey, token.seedSealed, token.id), credential.otp, token, nowSeconds);
+    if (pin.matches && next) return { token, next, pin };
   }
   return null;
 }

@@ -1,6 +1,6 @@
 import Papa from 'papaparse';
 import { Readable } from 'node:stream';
-import { createCsvTextCleaner } from './csv-text-cleaner';
+import { createCsvTextCleaner, CsvSyntaxError } from './csv-text-cleaner';
 
 /** One CSV record and the line it starts on (the header is line 1). */
 export interface CsvRecord {
@@ -16,15 +16,17 @@ export interface CsvRecord {
  * Blank lines are skipped but counted, so line numbers are the ones an editor shows
  * (a quoted field holding a line break counts its lines too).
  */
-export async function* readCsvRecords(text: AsyncIterable<string>): AsyncGenerator<CsvRecord> {
-  const source = Readable.from(cleaned(text));
+export async function* readCsvRecords(text: AsyncIterable<string>, opts: { quoting: boolean } = { quoting: true }): AsyncGenerator<CsvRecord> {
+  // Without quoting (OATH seed files), every comma splits and every line is one record.
+  const source = Readable.from(opts.quoting ? cleaned(text) : boundedLines(text));
+  const quoteChar = opts.quoting ? '"' : NO_QUOTE;
   const pending: string[][][] = [];
   let finished = false;
   let failure: unknown;
   let parser: Papa.Parser | undefined;
   let wake = () => {};
   const config: Papa.ParseLocalConfig<string[], Papa.LocalFile> = {
-    delimiter: ',', newline: '\n', quoteChar: '"', escapeChar: '"', header: false, skipEmptyLines: false,
+    delimiter: ',', newline: '\n', quoteChar, escapeChar: quoteChar, header: false, skipEmptyLines: false,
     chunk(results, handle) {
       pending.push(results.data);
       parser = handle;
@@ -61,6 +63,9 @@ export async function* readCsvRecords(text: AsyncIterable<string>): AsyncGenerat
   }
 }
 
+/** A noncharacter (U+FFFF) that text never holds: papaparse has no switch to turn quoting off. */
+const NO_QUOTE = '\uffff';
+
 /** The text through the cleaner; its syntax errors surface as the stream's error. */
 async function* cleaned(text: AsyncIterable<string>): AsyncGenerator<string> {
   const cleaner = createCsvTextCleaner();
@@ -69,6 +74,24 @@ async function* cleaned(text: AsyncIterable<string>): AsyncGenerator<string> {
     if (out) yield out;
   }
   cleaner.end();
+}
+
+/** Unquoted text (the cleaner does this for quoted CSV): a line may not grow without end in papaparse's buffer. */
+async function* boundedLines(text: AsyncIterable<string>, maxLineLength = 65_536): AsyncGenerator<string> {
+  let line = 1;
+  let length = 0;
+  for await (const chunk of text) {
+    for (let start = 0; ;) {
+      const lf = chunk.indexOf('\n', start);
+      length += (lf === -1 ? chunk.length : lf) - start;
+      if (length > maxLineLength) throw new CsvSyntaxError(line, `the line is longer than ${maxLineLength} characters`);
+      if (lf === -1) break;
+      line++;
+      length = 0;
+      start = lf + 1;
+    }
+    yield chunk;
+  }
 }
 
 function countLineFeeds(field: string): number {

@@ -44,7 +44,7 @@ const CHECK_ROWS = `
     END AS problem
     FROM resolved
   )
-  SELECT line, serial, status, pin_sealed, domain_id, login_name, login_name_key, user_id, token_id, held_already,
+  SELECT line, serial, status, pin_hash, domain_id, login_name, login_name_key, user_id, token_id, held_already,
     CASE problem
       WHEN 'own' THEN error_name
       WHEN 'domain' THEN 'DOMAIN_NOT_FOUND'
@@ -68,7 +68,10 @@ const CHECK_ROWS = `
 
 /** Checks the staged rows against the database; returns how many rows there are and how many failed. */
 export async function checkStagedRows(db: EntityManager, opts: { createUsers: boolean }): Promise<{ total: number; failed: number }> {
+  // temporary tables are never auto-analyzed: without statistics a million staged rows look like a few
+  await db.query('ANALYZE batch_assign_rows');
   await db.query(CHECK_ROWS, [opts.createUsers]);
+  await db.query('ANALYZE batch_assign_checked');
   const [counts] = await sql(db, 'SELECT count(*)::int AS total, count(error_name)::int AS failed FROM batch_assign_checked');
   return counts;
 }

@@ -1,5 +1,4 @@
 import type { EntityManager } from 'typeorm';
-import { sqlCount } from '../../db/sql';
 import { AppError, E, isUniqueViolation } from '../../errors';
 
 /**
@@ -9,23 +8,23 @@ import { AppError, E, isUniqueViolation } from '../../errors';
  */
 
 /** createUsers: the good rows' unknown users, created in their (existing) domains. */
-export async function createMissingUsers(db: EntityManager): Promise<number> {
+export async function createMissingUsers(db: EntityManager): Promise<void> {
   // One user per name key, spelled as on its first line ("José" and "JOSÉ" are one user).
   // ON CONFLICT: another call may create the same user meanwhile; it is then simply found.
-  const created = await sqlCount(db, `
+  await db.query(`
     INSERT INTO users (domain_id, login_name, login_name_key)
     SELECT DISTINCT ON (domain_id, login_name_key) domain_id, login_name, login_name_key FROM batch_assign_checked
     WHERE error_name IS NULL AND user_id IS NULL
     ORDER BY domain_id, login_name_key, line
-    ON CONFLICT (domain_id, login_name_key) WHERE deleted_at IS NULL DO NOTHING
-    RETURNING id`);
-  await db.query(`
-    UPDATE batch_assign_checked c SET user_id = u.id
-    FROM users u
-    WHERE c.user_id IS NULL AND c.error_name IS NULL
-      AND u.domain_id = c.domain_id AND u.login_name_key = c.login_name_key AND u.deleted_at IS NULL`);
-  return created;
+    ON CONFLICT (domain_id, login_name_key) WHERE deleted_at IS NULL DO NOTHING`);
 }
+
+/*
+ * The users createMissingUsers made, found by name where the row had none; a join in the
+ * INSERT below rather than an UPDATE writing a user id into every staged row.
+ */
+const CREATED_USERS = `LEFT JOIN users created ON c.user_id IS NULL
+  AND created.domain_id = c.domain_id AND created.login_name_key = c.login_name_key AND created.deleted_at IS NULL`;
 
 /**
  * Assigns every good row's token to its user as owner. A row repeating an assignment
@@ -37,18 +36,17 @@ export async function createMissingUsers(db: EntityManager): Promise<number> {
  * call fails with TOKEN_ALREADY_ASSIGNED, writing nothing (a retry reports the row).
  */
 export async function writeAssignments(db: EntityManager): Promise<void> {
-  const pins = 'LEFT JOIN batch_assign_pins h USING (line)'; // pin-hashes.ts
   await db.query(`
     UPDATE token_assignments a
     SET role = 'owner', pin_hash = coalesce(g.pin_hash, a.pin_hash), status = coalesce(g.status, a.status)
-    FROM (SELECT c.token_id, c.user_id, c.status, h.pin_hash FROM batch_assign_checked c ${pins} WHERE c.error_name IS NULL AND c.held_already) g
+    FROM (SELECT c.token_id, c.user_id, c.status, c.pin_hash FROM batch_assign_checked c WHERE c.error_name IS NULL AND c.held_already) g
     WHERE a.token_id = g.token_id AND a.user_id = g.user_id
       AND (a.role <> 'owner' OR g.pin_hash IS NOT NULL OR g.status <> a.status)`);
   try {
     await db.query(`
       INSERT INTO token_assignments (token_id, user_id, role, pin_hash, status)
-      SELECT c.token_id, c.user_id, 'owner', h.pin_hash, coalesce(c.status, 'ACTIVE')
-      FROM batch_assign_checked c ${pins}
+      SELECT c.token_id, coalesce(c.user_id, created.id), 'owner', c.pin_hash, coalesce(c.status, 'ACTIVE')
+      FROM batch_assign_checked c ${CREATED_USERS}
       WHERE c.error_name IS NULL AND NOT c.held_already`);
   } catch (err) {
     if (isUniqueViolation(err)) throw AppError.of(E.TOKEN_ALREADY_ASSIGNED, { reason: 'a token of the batch was assigned by another call meanwhile; nothing was written' });

@@ -29,7 +29,7 @@ async function hotpUser(serial: string) {
 }
 
 const verifyOn = (db: DataSource, userId: string, otp: string) =>
-  verifyUserOtp(db.manager, s.keys.masterKey, { user: { id: userId }, credential: { otp } }, LIMIT)
+  verifyUserOtp(db.manager, s.keys, { user: { id: userId }, credential: { otp } }, LIMIT)
     .catch((err) => { if (isAppError(err)) return err.errorName; throw err; });
 const preparedOnTheConnection = async () =>
   (await pgPoolOf(single).query(`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name LIKE 'tg\\_%'`)).rows[0].n as number;

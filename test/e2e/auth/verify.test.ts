@@ -1,11 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../../src/app';
 import { openDatabase } from '../../../src/db/data-source';
-import { verifyPassword } from '../../../src/domain/crypto/password-hash';
+import { hashPassword, verifyPassword } from '../../../src/domain/crypto/password-hash';
 import { generateHotp } from '../../../src/domain/otp';
 import { createLogger } from '../../../src/log';
 import { allMethods } from '../../../src/methods';
 import { startTestServer, TestServer } from '../../support/server';
+import { bulkPinMatches } from '../token/batch-fixtures';
 import { importCsv, makeUser, RFC4226_CODES, RFC4226_SEED_HEX, setProductPolicy, softwareTokenWithSeed, tokenRow } from '../token/fixtures';
 
 let s: TestServer;
@@ -120,7 +121,7 @@ describe('/auth/verify', () => {
     expect((await verify(user, { otp: RFC4226_CODES[0], pin: '2468' })).result).toEqual({ verified: true, serial: 'V-PIN-1' });
   });
 
-  it('when a batch-assigned PIN (cheap scrypt) verifies then it is stored again at the default cost; a failure leaves it', async () => {
+  it('when a batch-assigned PIN (bulk HMAC form) verifies then it is re-hashed with scrypt; a failure leaves it', async () => {
     const user = await makeUser(s);
     await importCsv(s, [`V-REHASH-1,${RFC4226_SEED_HEX},HOTP,6,0`], { product: { manufacturerCode: 'OATH', productCode: 'HOTP' } });
     const csv = `domain,loginName,manufacturerCode,productCode,serial,pin\n${user.domain.name},${user.loginName},OATH,HOTP,V-REHASH-1,4321\n`;
@@ -128,7 +129,8 @@ describe('/auth/verify', () => {
     const pinHash = async () => (await s.db.query(
       `SELECT a.pin_hash FROM token_assignments a JOIN tokens t ON t.id = a.token_id WHERE t.serial = 'V-REHASH-1'`))[0].pin_hash as string;
     const batchHash = await pinHash();
-    expect(batchHash).toMatch(/^scrypt\$1024\$8\$1\$/);
+    expect(batchHash).toMatch(/^hmac-sha256\$/);
+    expect(bulkPinMatches(s.keys.pepper, '4321', batchHash)).toBe(true);
 
     expect(errorName(await verify(user, { otp: RFC4226_CODES[0], pin: '9999' }))).toBe('AUTH_FAILED');
     expect(await pinHash()).toBe(batchHash);
@@ -138,6 +140,19 @@ describe('/auth/verify', () => {
     expect(await verifyPassword('4321', stored)).toBe(true);
     expect((await verify(user, { otp: RFC4226_CODES[1], pin: '4321' })).result?.verified).toBe(true);
     expect(await pinHash()).toBe(stored);
+  });
+
+  it('when a PIN stored by an earlier release at the cheap batch scrypt cost verifies then it is re-hashed at the default cost', async () => {
+    const user = await makeUser(s);
+    await importCsv(s, [`V-OLDHASH-1,${RFC4226_SEED_HEX},HOTP,6,0`], { product: { manufacturerCode: 'OATH', productCode: 'HOTP' } });
+    expect(await s.call('/token/assign', { token: { serial: 'V-OLDHASH-1' }, user: { id: user.id } })).toBeTruthy();
+    const cheap = await hashPassword('8642', { N: 2 ** 10, r: 8, p: 1 });
+    await s.db.query(`UPDATE token_assignments a SET pin_hash = $1 FROM tokens t WHERE t.id = a.token_id AND t.serial = 'V-OLDHASH-1'`, [cheap]);
+    expect((await verify(user, { otp: RFC4226_CODES[0], pin: '8642' })).result).toEqual({ verified: true, serial: 'V-OLDHASH-1' });
+    const [{ pin_hash: stored }] = await s.db.query(
+      `SELECT a.pin_hash FROM token_assignments a JOIN tokens t ON t.id = a.token_id WHERE t.serial = 'V-OLDHASH-1'`);
+    expect(stored).toMatch(/^scrypt\$16384\$8\$1\$/);
+    expect(await verifyPassword('8642', stored)).toBe(true);
   });
 
   it('when the token is shared with a second user then each verifies with their own PIN', async () => {

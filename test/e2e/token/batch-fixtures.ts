@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { seal } from '../../../src/domain/crypto/seal';
 import { usernameKey } from '../../../src/domain/names/username-key';
 import type { RestReply, TestServer } from '../../support/server';
@@ -74,3 +74,14 @@ export const batchForms: [string, BatchForm][] = [
 ];
 
 export const HEADER = 'domain,loginName,manufacturerCode,productCode,serial,status,pin';
+
+/**
+ * SPEC §8's bulk PIN form, checked from its definition rather than through the server's
+ * code: "hmac-sha256$<salt>$<mac>", mac = HMAC-SHA-256(pepper, salt ‖ PIN).
+ */
+export function bulkPinMatches(pepper: Buffer, pin: string, stored: string): boolean {
+  const [scheme, salt, mac] = stored.split('$');
+  if (scheme !== 'hmac-sha256') return false;
+  const expected = createHmac('sha256', pepper).update(Buffer.from(salt, 'base64')).update(pin).digest();
+  return timingSafeEqual(expected, Buffer.from(mac, 'base64'));
+}

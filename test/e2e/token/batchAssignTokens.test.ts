@@ -1,6 +1,6 @@
-import { verifyPassword } from '../../../src/domain/crypto/password-hash';
 import { startTestServer, TestServer } from '../../support/server';
 import {
+  bulkPinMatches,
   allAssignments, assignmentsOf, assignToken, batchForms, createDomain, createTokens, createUsers, HEADER,
 } from './batch-fixtures';
 
@@ -31,12 +31,13 @@ describe.each(batchForms)('/token/batchAssignTokens (%s)', (_form, send) => {
     expect(body).toEqual({ error: 0, result: { total: 3, assigned: 3, failed: 0, errors: [] } });
     const rows = await assignmentsOf(s, w.prefix);
     expect(rows).toEqual([
-      { serial: `${w.prefix}-1`, loginName: 'u1', role: 'owner', status: 'ACTIVE', pinHash: expect.stringMatching(/^scrypt\$1024\$8\$1\$/) },
+      { serial: `${w.prefix}-1`, loginName: 'u1', role: 'owner', status: 'ACTIVE', pinHash: expect.stringMatching(/^hmac-sha256\$[A-Za-z0-9+/]{22}==\$[A-Za-z0-9+/]{43}=$/) },
       { serial: `${w.prefix}-2`, loginName: 'u2', role: 'owner', status: 'DISABLED', pinHash: null },
       { serial: `${w.prefix}-3`, loginName: 'u3', role: 'owner', status: 'ACTIVE', pinHash: null },
     ]);
-    expect(await verifyPassword('1234', rows[0].pinHash!)).toBe(true);
-    expect(await verifyPassword('1235', rows[0].pinHash!)).toBe(false);
+    // SPEC §8's bulk form, recomputed here: HMAC-SHA-256 under the pepper over salt ‖ PIN
+    expect(bulkPinMatches(s.keys.pepper, '1234', rows[0].pinHash!)).toBe(true);
+    expect(bulkPinMatches(s.keys.pepper, '1235', rows[0].pinHash!)).toBe(false);
   });
 
   it('when rows break each rule then partial mode writes the good ones and lists every bad one', async () => {
@@ -161,6 +162,6 @@ describe.each(batchForms)('/token/batchAssignTokens (%s)', (_form, send) => {
     expect(rows.map((r) => [r.serial, r.loginName, r.role, r.status])).toEqual([
       [`${w.prefix}-1`, 'u1', 'owner', 'DISABLED'], [`${w.prefix}-2`, 'u2', 'owner', 'ACTIVE'],
     ]);
-    expect(await verifyPassword('2222', rows[0].pinHash!)).toBe(true);
+    expect(bulkPinMatches(s.keys.pepper, '2222', rows[0].pinHash!)).toBe(true);
   });
 });

@@ -1,0 +1,47 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { constantTimeEqual } from './secrets';
+import { needsRehash, verifyPassword } from './password-hash';
+
+/**
+ * PINs that arrive in bulk (batch assignment: a million rows) cannot wait for scrypt
+ * (15–35 ms each). SPEC §8 lets them be stored as HMAC-SHA-256 under the server pepper
+ * with a per-row salt, marked by this prefix, until their first successful verify
+ * re-hashes them with scrypt (checkPin says when). The pepper is sealed under the
+ * master key (db/server-keys.ts), so a database dump alone cannot test guesses.
+ * Form: "hmac-sha256$<salt base64>$<mac base64>", mac = HMAC(pepper, salt ‖ NFKC(pin)).
+ */
+export const BULK_PIN_PREFIX = 'hmac-sha256$';
+const SALT_BYTES = 16;
+
+/** The stored forms of `pins`, in order; one call for a whole chunk (a single randomBytes for the salts). */
+export function hashBulkPins(pepper: Buffer, pins: readonly string[]): string[] {
+  const salts = randomBytes(SALT_BYTES * pins.length);
+  return pins.map((pin, i) => {
+    const salt = salts.subarray(i * SALT_BYTES, (i + 1) * SALT_BYTES);
+    return `${BULK_PIN_PREFIX}${salt.toString('base64')}$${bulkMac(pepper, salt, pin).toString('base64')}`;
+  });
+}
+
+export function isBulkPinHash(stored: string): boolean {
+  return stored.startsWith(BULK_PIN_PREFIX);
+}
+
+/**
+ * A PIN against its stored hash, whichever form: `rehashDue` when it matched and the
+ * stored form is a bulk HMAC or a scrypt below today's cost, so the caller, who has the
+ * PIN in hand, stores hashPassword(pin) in its place. No stored hash: no PIN is required.
+ */
+export async function checkPin(pepper: Buffer, pin: string | undefined, stored: string | null): Promise<{ matches: boolean; rehashDue: boolean }> {
+  if (!stored) return { matches: true, rehashDue: false };
+  if (isBulkPinHash(stored)) {
+    const [salt, mac] = stored.slice(BULK_PIN_PREFIX.length).split('$');
+    const matches = constantTimeEqual(bulkMac(pepper, Buffer.from(salt ?? '', 'base64'), pin ?? ''), Buffer.from(mac ?? '', 'base64'));
+    return { matches, rehashDue: matches };
+  }
+  const matches = await verifyPassword(pin ?? '', stored);
+  return { matches, rehashDue: matches && needsRehash(stored) };
+}
+
+function bulkMac(pepper: Buffer, salt: Buffer, pin: string): Buffer {
+  return createHmac('sha256', pepper).update(salt).update(pin.normalize('NFKC'), 'utf8').digest();
+}

@@ -1,0 +1,122 @@
+import type { EntityManager, QueryRunner } from 'typeorm';
+import { streamedList, type StreamedList } from '../../contract/streamed-list';
+import { ImportFileError, type ImportKeys } from '../../domain/import';
+import { AppError, E } from '../../errors';
+import { findRepository, ProductRef, RepositoryRef } from '../directory/refs';
+import { readImportEntries, type ImportReader } from './import-entries';
+import { refuseBadEntries, refuseExistingSerials } from './import-checks';
+import { createImportTable, stagedRowOf, stageRows } from './import-staging';
+import { productChooser } from './product-chooser';
+
+export interface ImportRequest extends ImportKeys {
+  product?: ProductRef;
+  repository?: RepositoryRef;
+  /** Create the named repository when it is missing (the CLI's --repository), in the same transaction. */
+  createRepository?: boolean;
+  /** The file's text, chunk by chunk. */
+  text: AsyncIterable<string>;
+  reader: ImportReader;
+}
+
+export type ImportedRow = { id: string; serial: string };
+
+const CHUNK = 5000;
+
+/**
+ * /token/create's import form (and `tokengate import`): every token of a seed file, or
+ * none, at any size. On a connection of its own, in one transaction: entries are
+ * staged and their tokens written a chunk at a time as they are read (import-staging.ts),
+ * then the whole file is checked with a few set-based statements and committed; the
+ * reply's rows are read back from the staging table through a cursor while the caller
+ * writes them (StreamedList), and the table is dropped. An error anywhere before the
+ * commit rolls everything back, the tokens and the staging.
+ */
+export async function importTokenFile(db: EntityManager, masterKey: Buffer, request: ImportRequest): Promise<StreamedList<ImportedRow>> {
+  const runner = db.connection.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.startTransaction();
+    const total = await importInTransaction(runner.manager, masterKey, request);
+    await runner.commitTransaction();
+    return replyFrom(runner, total);
+  } catch (err) {
+    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => {});
+    await runner.release();
+    if (err instanceof ImportFileError) throw AppError.of(E.IMPORT_FILE_INVALID, { errors: err.reasons }, err.message);
+    throw err;
+  }
+}
+
+async function importInTransaction(tx: EntityManager, masterKey: Buffer, request: ImportRequest): Promise<number> {
+  if (request.createRepository && request.repository?.name) {
+    await tx.query('INSERT INTO repositories (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [request.repository.name]);
+  }
+  const repositoryId = request.repository ? (await findRepository(tx, request.repository)).id : null;
+  const productOf = await productChooser(tx, request.product);
+  await createImportTable(tx);
+
+  const skipped: string[] = [];
+  let chunk: ReturnType<typeof stagedRowOf>[] = [];
+  let inFlight: Promise<void> = Promise.resolve();
+  let refused = false; // once an entry is bad the file is refused: its tokens need not be written
+  const flush = async () => {
+    await inFlight;
+    const rows = chunk;
+    chunk = [];
+    refused ||= rows.some((r) => r.problem !== null);
+    inFlight = stageRows(tx, rows, { repositoryId, tokens: !refused });
+    inFlight.catch(() => {}); // awaited at the next flush; never left unhandled if reading fails first
+  };
+  for await (const entry of readImportEntries(request.text, request.reader, request)) {
+    if ('skipped' in entry) {
+      if (skipped.length < 100) skipped.push(entry.skipped);
+      continue;
+    }
+    chunk.push(stagedRowOf(entry, productOf, masterKey));
+    if (chunk.length === CHUNK) await flush();
+  }
+  if (chunk.length > 0) await flush();
+  await inFlight;
+
+  const total = await refuseBadEntries(tx);
+  if (total === 0) throw ImportFileError.ofFile(skipped.length ? `the file holds no HOTP or TOTP key to import (only ${describe(skipped)})` : 'the file holds no tokens');
+  await refuseExistingSerials(tx);
+  return total;
+}
+
+/** The committed tokens in file order, FETCHed a chunk at a time; close() drops the staging and frees the connection. */
+function replyFrom(runner: QueryRunner, total: number): StreamedList<ImportedRow> {
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    try {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await runner.query('DROP TABLE IF EXISTS token_import_rows');
+    } finally {
+      await runner.release();
+    }
+  };
+  async function* rows(): AsyncGenerator<ImportedRow> {
+    try {
+      await runner.startTransaction();
+      await runner.query('DECLARE token_import_reply NO SCROLL CURSOR FOR SELECT id, serial FROM token_import_rows ORDER BY position');
+      for (;;) {
+        const batch: ImportedRow[] = await runner.query(`FETCH ${CHUNK} FROM token_import_reply`);
+        if (batch.length === 0) break;
+        yield* batch;
+      }
+      await runner.commitTransaction();
+    } finally {
+      await close();
+    }
+  }
+  return streamedList(total, rows(), close);
+}
+
+/** "2 ocra keys and 1 pin key" */
+function describe(algorithms: string[]): string {
+  const counts = new Map<string, number>();
+  for (const algorithm of algorithms) counts.set(algorithm, (counts.get(algorithm) ?? 0) + 1);
+  return [...counts].map(([algorithm, count]) => `${count} ${algorithm.slice(0, 30)} key${count > 1 ? 's' : ''}`).join(' and ');
+}
