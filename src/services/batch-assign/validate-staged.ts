@@ -68,10 +68,14 @@ const CHECK_ROWS = `
 
 /** Checks the staged rows against the database; returns how many rows there are and how many failed. */
 export async function checkStagedRows(db: EntityManager, opts: { createUsers: boolean }): Promise<{ total: number; failed: number }> {
-  // temporary tables are never auto-analyzed: without statistics a million staged rows look like a few
+  // Temporary tables are never auto-analyzed, and the check's join order needs the staged
+  // keys' statistics. A small sample (3,000 rows, not 30,000) gives them at a tenth of the cost.
+  await db.query('SET LOCAL default_statistics_target = 10');
   await db.query('ANALYZE batch_assign_rows');
+  await db.query('SET LOCAL default_statistics_target TO DEFAULT');
+  // batch_assign_checked is not analyzed: every later statement scans it whole, and the
+  // planner takes its row count from its size on disk.
   await db.query(CHECK_ROWS, [opts.createUsers]);
-  await db.query('ANALYZE batch_assign_checked');
   const [counts] = await sql(db, 'SELECT count(*)::int AS total, count(error_name)::int AS failed FROM batch_assign_checked');
   return counts;
 }
