@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, hash, randomBytes } from 'node:crypto';
 import { constantTimeEqual } from './secrets';
 import { needsRehash, verifyPassword } from './password-hash';
 
@@ -13,14 +13,31 @@ import { needsRehash, verifyPassword } from './password-hash';
 export const BULK_PIN_PREFIX = 'hmac-sha256$';
 const SALT_BYTES = 16;
 
-/** The stored forms of `pins`, in order; one call for a whole chunk (a single randomBytes for the salts). */
+/**
+ * The stored forms of `pins`, in order; one call for a whole chunk (a single randomBytes for
+ * the salts). The same MAC as bulkMac, computed as RFC 2104 spells HMAC out, with two
+ * one-shot hashes over the key pads prepared once per chunk: createHmac per row spent most
+ * of its time setting up the key and the object (a third of the cost of staging a batch).
+ */
 export function hashBulkPins(pepper: Buffer, pins: readonly string[]): string[] {
   const salts = randomBytes(SALT_BYTES * pins.length);
+  const { inner, outer } = hmacPads(pepper);
   return pins.map((pin, i) => {
     const salt = salts.subarray(i * SALT_BYTES, (i + 1) * SALT_BYTES);
-    return `${BULK_PIN_PREFIX}${salt.toString('base64')}$${bulkMac(pepper, salt, pin).toString('base64')}`;
+    const innerHash = hash('sha256', Buffer.concat([inner, salt, Buffer.from(pin.normalize('NFKC'), 'utf8')]), 'buffer');
+    const mac = hash('sha256', Buffer.concat([outer, innerHash]), 'base64');
+    return `${BULK_PIN_PREFIX}${salt.toString('base64')}$${mac}`;
   });
 }
+
+/** HMAC-SHA-256's key blocks (RFC 2104): the key, hashed when longer than a block, XORed with ipad and opad. */
+function hmacPads(key: Buffer): { inner: Buffer; outer: Buffer } {
+  const block = Buffer.alloc(SHA256_BLOCK_BYTES);
+  (key.length > SHA256_BLOCK_BYTES ? createHash('sha256').update(key).digest() : key).copy(block);
+  return { inner: Buffer.from(block.map((b) => b ^ 0x36)), outer: Buffer.from(block.map((b) => b ^ 0x5c)) };
+}
+
+const SHA256_BLOCK_BYTES = 64;
 
 export function isBulkPinHash(stored: string): boolean {
   return stored.startsWith(BULK_PIN_PREFIX);

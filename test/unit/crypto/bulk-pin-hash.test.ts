@@ -14,6 +14,20 @@ describe('bulk PIN hashes (SPEC §8)', () => {
     expect(b).not.toBe(a); // the salt differs per row
   });
 
+  it('equal node\'s createHmac for any pepper length (a key longer than a block is hashed first) and NFKC-normalise the PIN', () => {
+    for (const key of [randomBytes(1), randomBytes(64), randomBytes(65), randomBytes(200)]) {
+      const pins = ['0000', '~!@#$%^&*()_+{}|:<>?', 'x'.repeat(32), 'ｐｉｎ１２'];
+      hashBulkPins(key, pins).forEach((stored, i) => {
+        const [, salt, mac] = stored.split('$');
+        const expected = createHmac('sha256', key).update(Buffer.from(salt, 'base64')).update(pins[i].normalize('NFKC')).digest('base64');
+        expect(mac).toBe(expected);
+      });
+    }
+    const [fullwidth] = hashBulkPins(pepper, ['ｐｉｎ１２']);
+    const [, salt, mac] = fullwidth.split('$');
+    expect(mac).toBe(createHmac('sha256', pepper).update(Buffer.from(salt, 'base64')).update('pin12').digest('base64'));
+  });
+
   it('match the right PIN only, and ask for a scrypt re-hash when they match', async () => {
     const [stored] = hashBulkPins(pepper, ['9876']);
     await expect(checkPin(pepper, '9876', stored)).resolves.toEqual({ matches: true, rehashDue: true });
