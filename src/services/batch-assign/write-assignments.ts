@@ -9,15 +9,27 @@ import { AppError, E, isUniqueViolation } from '../../errors';
 
 /** createUsers: the good rows' unknown users, created in their (existing) domains. */
 export async function createMissingUsers(db: EntityManager): Promise<void> {
-  // One user per name key, spelled as on its first line ("José" and "JOSÉ" are one user).
-  // ON CONFLICT: another call may create the same user meanwhile; it is then simply found.
-  await db.query(`
-    INSERT INTO users (domain_id, login_name, login_name_key)
-    SELECT DISTINCT ON (domain_id, login_name_key) domain_id, login_name, login_name_key FROM batch_assign_checked
-    WHERE error_name IS NULL AND user_id IS NULL
-    ORDER BY domain_id, login_name_key, line
-    ON CONFLICT (domain_id, login_name_key) WHERE deleted_at IS NULL DO NOTHING`);
+  // A plain INSERT first: ON CONFLICT's speculative insertion costs a probe and a
+  // confirmation per row. Another call may have created one of the users meanwhile;
+  // its unique index then refuses the lot, and the same rows go again with ON CONFLICT
+  // DO NOTHING, which simply finds that user.
+  await db.query('SAVEPOINT batch_assign_users');
+  try {
+    await db.query(NEW_USERS);
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    await db.query('ROLLBACK TO SAVEPOINT batch_assign_users');
+    await db.query(`${NEW_USERS} ON CONFLICT (domain_id, login_name_key) WHERE deleted_at IS NULL DO NOTHING`);
+  }
+  await db.query('RELEASE SAVEPOINT batch_assign_users');
 }
+
+/** One user per name key, spelled as on its first line ("José" and "JOSÉ" are one user). */
+const NEW_USERS = `
+  INSERT INTO users (domain_id, login_name, login_name_key)
+  SELECT DISTINCT ON (domain_id, login_name_key) domain_id, login_name, login_name_key FROM batch_assign_checked
+  WHERE error_name IS NULL AND user_id IS NULL
+  ORDER BY domain_id, login_name_key, line`;
 
 /*
  * The users createMissingUsers made, found by name where the row had none; a join in the
