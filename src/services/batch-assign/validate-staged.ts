@@ -19,12 +19,17 @@ export interface RowError {
  */
 const CHECK_ROWS = `
   CREATE TEMPORARY TABLE batch_assign_checked ON COMMIT DROP AS
-  WITH resolved AS (
+  WITH named_twice AS (
+    -- one token per product and serial: a hash aggregate of three narrow columns, where a
+    -- window over the token id sorted every wide row of the batch
+    SELECT manufacturer_code, product_code, serial, count(*) AS times, min(line) AS first_line
+    FROM batch_assign_rows GROUP BY manufacturer_code, product_code, serial HAVING count(*) > 1
+  ), resolved AS (
     SELECT r.*, d.id AS domain_id, u.id AS user_id, p.id AS product_id, t.id AS token_id, t.status AS token_status,
            owner.user_id AS owner_id, mine.user_id IS NOT NULL AS held_already,
-           count(*) OVER (PARTITION BY t.id) AS times_named,
-           min(r.line) OVER (PARTITION BY t.id) AS first_line
+           coalesce(named.times, 1) AS times_named, named.first_line
     FROM batch_assign_rows r
+    LEFT JOIN named_twice named USING (manufacturer_code, product_code, serial)
     LEFT JOIN domains d ON d.name_key = r.domain_key AND d.deleted_at IS NULL
     LEFT JOIN users u ON u.domain_id = d.id AND u.login_name_key = r.login_name_key AND u.deleted_at IS NULL
     LEFT JOIN products p ON p.manufacturer_code = r.manufacturer_code AND p.product_code = r.product_code
