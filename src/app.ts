@@ -1,5 +1,6 @@
 import express, { Express } from 'express';
 import { existsSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
@@ -10,7 +11,8 @@ import { exposeError } from './gateway/error-out';
 import { createPipeline, Pipeline } from './gateway/pipeline';
 import { retryAfterOf } from './gateway/retry-after';
 import { createRegistry } from './gateway/registry';
-import type { RpcLimits } from './gateway/rpc-handler';
+import { createRpcHandler, RpcLimits } from './gateway/rpc-handler';
+import { fastRpcPath } from './gateway/rpc-fast-path';
 import { restRouter } from './gateway/rest-route';
 import { rpcRouter } from './gateway/rpc-route';
 import { createValidator } from './gateway/validation';
@@ -106,5 +108,14 @@ export function createApp(deps: AppDeps): TokengateApp {
     if (retryAfter) res.setHeader('Retry-After', retryAfter);
     res.status(exposed.status).json({ error: exposed.code, name: exposed.errorName, message: exposed.message, data: exposed.data ?? {} });
   });
+  // POST /rpc is answered before express routes anything (rpc-fast-path.ts says why).
+  // Wrapping handle() rather than listen() covers every server the app is given to.
+  const fastRpc = fastRpcPath({ app, handle: createRpcHandler(pipeline, rpcLimits), bodyLimit, resolveCaller });
+  // express's app function calls app.handle(), which its typings leave out.
+  const routed = app as unknown as { handle: (req: IncomingMessage, res: ServerResponse, next?: unknown) => void };
+  const routeWithExpress = routed.handle.bind(app);
+  routed.handle = (req, res, next) => {
+    if (!fastRpc(req, res)) routeWithExpress(req, res, next);
+  };
   return Object.assign(app, { gateway: { pipeline, checkCredential, log, rpcLimits } });
 }

@@ -1,4 +1,3 @@
-import type { Express, Request } from 'express';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
@@ -6,17 +5,7 @@ import type { Credential } from '../gateway/credentials';
 import type { AppError } from '../errors';
 import { retryAfterOf } from '../gateway/retry-after';
 
-/**
- * An upgrade or Socket.IO handshake request as express reads one: `get()` for headers,
- * and `ip` / `protocol` under the app's "trust proxy" setting, so a socket's client IP
- * (which failed-credential limits key on) is decided exactly as for POST /rpc.
- * A view over the request, not the request itself, which the engines keep using.
- */
-export function expressView(req: IncomingMessage, app: Express): Request {
-  return Object.create(app.request, {
-    headers: { value: req.headers }, socket: { value: req.socket }, url: { value: req.url }, method: { value: req.method },
-  }) as Request;
-}
+export { expressView } from '../gateway/request-view';
 
 export function pathOf(req: IncomingMessage): string {
   const url = req.url ?? '/';

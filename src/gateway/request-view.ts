@@ -1,0 +1,16 @@
+import type { Express, Request } from 'express';
+import type { IncomingMessage } from 'node:http';
+
+/**
+ * A request express did not route (an upgrade, a Socket.IO handshake, POST /rpc's fast
+ * path) as express reads one: `get()` for headers,
+ * and `ip` / `protocol` under the app's "trust proxy" setting, so a socket's client IP
+ * (which failed-credential limits key on) is decided exactly as for the routes express serves.
+ * A view over the request, not the request itself, which the engines keep using.
+ */
+export function expressView(req: IncomingMessage, app: Express): Request {
+  return Object.create(app.request, {
+    headers: { value: req.headers }, socket: { value: req.socket }, url: { value: req.url }, method: { value: req.method },
+  }) as Request;
+}
+

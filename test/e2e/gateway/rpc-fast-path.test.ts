@@ -1,0 +1,152 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { gzipSync } from 'node:zlib';
+import { createApp } from '../../../src/app';
+import { createLogger } from '../../../src/log';
+import { allMethods } from '../../../src/methods';
+import type { RateLimitSettings } from '../../../src/services/rate-limit';
+import { startTestServer, TestServer } from '../../support/server';
+
+/**
+ * POST /rpc is answered by a node:http handler in front of express (rpc-fast-path.ts).
+ * Expected values are SPEC §1's JSON-RPC envelope and the error catalog's codes; a
+ * gzip-compressed body still goes through the express route, so each edge case is also
+ * compared with that route's answer, byte for byte.
+ */
+const rateLimits: RateLimitSettings = {
+  authFailuresPerIp: { limit: 2, windowSeconds: 60 },
+  authFailuresPerDevice: null,
+  verifyFailuresPerUser: null,
+  passwordFailuresPerToken: null,
+};
+
+let s: TestServer;
+/** The same database behind an app with a 1 kB body limit that trusts no proxy. */
+let strict: { url: string; server: Server };
+beforeAll(async () => {
+  s = await startTestServer({ rateLimits });
+  const app = createApp({
+    dataSource: s.db, keys: s.keys, log: createLogger('silent'), methods: allMethods, rateLimits, bodyLimit: '1kb', trustProxy: false,
+  });
+  const server: Server = await new Promise((resolve) => { const srv = app.listen(0, '127.0.0.1', () => resolve(srv)); });
+  strict = { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+});
+afterAll(async () => {
+  await new Promise((resolve) => { strict.server.close(resolve); strict.server.closeAllConnections(); });
+  await s.close();
+});
+
+interface Answer { status: number; text: string; contentType: string | null; requestId: string | null; retryAfter: string | null; etag: string | null }
+
+async function post(url: string, body: string | Buffer, headers: Record<string, string> = {}, path = '/rpc'): Promise<Answer> {
+  const res = await fetch(`${url}${path}`, {
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${s.adminKey}`, ...headers }, body,
+  });
+  return {
+    status: res.status, text: await res.text(), contentType: res.headers.get('content-type'),
+    requestId: res.headers.get('x-request-id'), retryAfter: res.headers.get('retry-after'), etag: res.headers.get('etag'),
+  };
+}
+
+/** The same request through the express route (it alone inflates a compressed body). */
+const viaExpress = (url: string, body: string, headers: Record<string, string> = {}) =>
+  post(url, gzipSync(body), { ...headers, 'content-encoding': 'gzip' });
+
+/** Everything but the ETag, which only express adds and no client can use on a POST. */
+const comparable = ({ etag: _etag, ...rest }: Answer) => rest;
+
+const JSON_UTF8 = 'application/json; charset=utf-8';
+const call = (method: string, id: number | string = 1) => ({ jsonrpc: '2.0', id, method, params: {} });
+
+describe('POST /rpc fast path', () => {
+  it('when the body is not JSON then -32700 PARSE_ERROR with HTTP 200, as the express route answers', async () => {
+    const headers = { 'x-request-id': 'parse-1' };
+    const fast = await post(s.url, '{"jsonrpc":', headers);
+    expect(fast).toEqual({
+      status: 200, contentType: JSON_UTF8, requestId: 'parse-1', retryAfter: null, etag: null,
+      text: '{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"The body is not valid JSON","data":{"name":"PARSE_ERROR"}}}',
+    });
+    expect(comparable(await viaExpress(s.url, '{"jsonrpc":', headers))).toEqual(comparable(fast));
+  });
+
+  it('when the body is larger than the limit then BODY_TOO_LARGE (1014), and the connection still serves the next call', async () => {
+    const big = JSON.stringify({ ...call('/apikey/search'), params: { pad: 'x'.repeat(2_000) } });
+    const fast = await post(strict.url, big, { 'x-request-id': 'big-1' });
+    expect(fast.status).toBe(200);
+    expect(JSON.parse(fast.text)).toEqual({ jsonrpc: '2.0', id: null, error: { code: 1014, message: 'The body is too large', data: { name: 'BODY_TOO_LARGE' } } });
+    expect(fast.requestId).toBe('big-1');
+    // Chunked, so the limit is met while reading rather than from Content-Length.
+    const chunked = await fetch(`${strict.url}/rpc`, {
+      method: 'POST', headers: { authorization: `Bearer ${s.adminKey}` }, duplex: 'half',
+      body: new Blob([big]).stream(),
+    } as RequestInit & { duplex: 'half' });
+    expect(await chunked.json()).toMatchObject({ error: { code: 1014 } });
+    expect(JSON.parse((await post(strict.url, JSON.stringify(call('/apikey/search')))).text).result.total).toBeGreaterThan(0);
+  });
+
+  it('when the content type is not JSON then the body is still read as JSON, as before', async () => {
+    const body = JSON.stringify({ ...call('/apikey/search', 5), params: { match: [['name', '=', 'test admin']] } });
+    const fast = await post(s.url, body, { 'content-type': 'text/plain', 'x-request-id': 'ct-1' });
+    expect(JSON.parse(fast.text)).toMatchObject({ jsonrpc: '2.0', id: 5, result: { total: 1 } });
+    expect(comparable(await viaExpress(s.url, body, { 'content-type': 'text/plain', 'x-request-id': 'ct-1' }))).toEqual(comparable(fast));
+  });
+
+  it('when the body is empty then -32700 PARSE_ERROR (no JSON text at all), as the express route answers', async () => {
+    const fast = await post(s.url, '', { 'x-request-id': 'empty-1' });
+    expect(JSON.parse(fast.text)).toMatchObject({ id: null, error: { code: -32700, data: { name: 'PARSE_ERROR' } } });
+    expect(fast.contentType).toBe(JSON_UTF8);
+    expect(comparable(await viaExpress(s.url, '', { 'x-request-id': 'empty-1' }))).toEqual(comparable(fast));
+  });
+
+  it('when a batch mixes calls and a notification then it answers an array of the calls, as the express route does', async () => {
+    const batch = JSON.stringify([call('/apikey/search', 'a'), { jsonrpc: '2.0', method: '/apikey/search', params: {} }, call('/nothing/here', 'b')]);
+    const fast = await post(s.url, batch, { 'x-request-id': 'batch-1' });
+    const replies = JSON.parse(fast.text) as Array<{ id: string; error?: { code: number } }>;
+    expect(replies.map((r) => r.id)).toEqual(['a', 'b']);
+    expect(replies[1].error?.code).toBe(-32601);
+    expect(comparable(await viaExpress(s.url, batch, { 'x-request-id': 'batch-1' }))).toEqual(comparable(fast));
+  });
+
+  it('when a batch holds only notifications then HTTP 204 with no body and no content type', async () => {
+    const batch = JSON.stringify([{ jsonrpc: '2.0', method: '/apikey/search', params: {} }]);
+    const fast = await post(s.url, batch, { 'x-request-id': 'note-1' });
+    expect(fast).toEqual({ status: 204, text: '', contentType: null, requestId: 'note-1', retryAfter: null, etag: null });
+    expect(comparable(await viaExpress(s.url, batch, { 'x-request-id': 'note-1' }))).toEqual(comparable(fast));
+  });
+
+  it('when x-request-id is sane it is echoed; when it is not, a fresh UUID replaces it', async () => {
+    expect((await post(s.url, JSON.stringify(call('/apikey/search')), { 'x-request-id': 'abc.DEF:1-2_3' })).requestId).toBe('abc.DEF:1-2_3');
+    const replaced = await post(s.url, JSON.stringify(call('/apikey/search')), { 'x-request-id': 'bad id{}' });
+    expect(replaced.requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('when the path has a trailing slash, other case or a query then it is still the RPC route, as express matched it', async () => {
+    for (const path of ['/rpc/', '/RPC', '/rpc?x=1']) {
+      expect(JSON.parse((await post(s.url, JSON.stringify(call('/apikey/search')), {}, path)).text).result.total).toBeGreaterThan(0);
+    }
+    expect((await post(s.url, '{}', {}, '/rpcx')).status).toBe(404);
+  });
+
+  it('when a loopback proxy forwards a client then failed credentials are limited per forwarded IP, with Retry-After', async () => {
+    const wrong = JSON.stringify(call('/apikey/search'));
+    const as = (ip: string) => post(s.url, wrong, { authorization: 'Bearer tgk_wrong', 'x-forwarded-for': ip });
+    for (let i = 0; i < 2; i++) expect(JSON.parse((await as('198.51.100.7')).text).error.data.name).toBe('UNAUTHENTICATED');
+    const limited = await as('198.51.100.7');
+    const reply = JSON.parse(limited.text);
+    expect(reply.error).toMatchObject({ code: 8002, data: { name: 'RATE_LIMITED' } });
+    expect(limited.status).toBe(200);
+    expect(Number(limited.retryAfter)).toBe(Math.max(1, Math.ceil(reply.error.data.retryAfter)));
+    // Another forwarded client is not limited, and the bucket is keyed on the forwarded address.
+    expect(JSON.parse((await as('198.51.100.8')).text).error.data.name).toBe('UNAUTHENTICATED');
+    const [row] = await s.db.query('SELECT hits FROM rate_limits WHERE bucket = $1', ['auth-fail:ip:198.51.100.7']);
+    expect(row?.hits).toBeGreaterThanOrEqual(2);
+  });
+
+  it('when no proxy is trusted then X-Forwarded-For is ignored and the peer address is the client', async () => {
+    const [before] = await s.db.query("SELECT count(*)::int AS n FROM rate_limits WHERE bucket = 'auth-fail:ip:198.51.100.99'");
+    await post(strict.url, JSON.stringify(call('/apikey/search')), { authorization: 'Bearer tgk_wrong', 'x-forwarded-for': '198.51.100.99' });
+    const [after] = await s.db.query("SELECT count(*)::int AS n FROM rate_limits WHERE bucket = 'auth-fail:ip:198.51.100.99'");
+    expect(after.n).toBe(before.n);
+    expect(before.n).toBe(0);
+  });
+});
