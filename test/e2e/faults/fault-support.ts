@@ -1,8 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { join, resolve } from 'node:path';
+import { Client } from 'pg';
 
 export const repoRoot = resolve(__dirname, '..', '..', '..');
 
@@ -71,3 +73,24 @@ function newestSource(...dirs: string[]): number {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A fresh database on the test PostgreSQL, and an admin connection to it; drop() at the end. */
+export async function freshDatabase() {
+  const server = process.env.TOKENGATE_TEST_PG_URL!;
+  const name = `tg_procs_${randomBytes(5).toString('hex')}`;
+  const admin = new Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = Object.assign(new URL(server), { pathname: `/${name}` }).toString();
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  return {
+    url,
+    query: async (sql: string, params?: unknown[]) => (await client.query(sql, params)).rows,
+    async drop() {
+      await client.end();
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}

@@ -3,8 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
-import { ensureBuilt, freePort, repoRoot, sleep } from './fault-support';
+import { ensureBuilt, freePort, freshDatabase as freshTestDatabase, repoRoot, sleep } from './fault-support';
 
 jest.setTimeout(60_000);
 
@@ -14,21 +13,10 @@ beforeAll(() => { main = ensureBuilt(); }, 240_000);
 afterAll(async () => { for (const c of cleanups.reverse()) await c(); });
 
 /** A fresh database on the test PostgreSQL; dropped after the file. */
-async function freshDatabase(): Promise<{ url: string; query: (sql: string, params?: unknown[]) => Promise<any[]> }> {
-  const server = process.env.TOKENGATE_TEST_PG_URL!;
-  const name = `tg_fault_${randomBytes(5).toString('hex')}`;
-  const admin = new Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = Object.assign(new URL(server), { pathname: `/${name}` }).toString();
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  cleanups.push(async () => {
-    await client.end();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  });
-  return { url, query: async (sql, params) => (await client.query(sql, params)).rows };
+async function freshDatabase() {
+  const db = await freshTestDatabase();
+  cleanups.push(() => db.drop());
+  return db;
 }
 
 /** `node dist/src/cli/main.js serve …`, resolved once it prints that it listens. */

@@ -1,32 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect, Server as NetServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { ensureBuilt, freePort, repoRoot, sleep } from '../faults/fault-support';
 
-/** A fresh database on the test PostgreSQL, and an admin connection to it; drop() at the end. */
-export async function freshDatabase() {
-  const server = process.env.TOKENGATE_TEST_PG_URL!;
-  const name = `tg_procs_${randomBytes(5).toString('hex')}`;
-  const admin = new Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = Object.assign(new URL(server), { pathname: `/${name}` }).toString();
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  return {
-    url,
-    query: async (sql: string, params?: unknown[]) => (await client.query(sql, params)).rows,
-    async drop() {
-      await client.end();
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    },
-  };
-}
+export { freshDatabase } from '../faults/fault-support';
 
 export interface ServerProcess { url: string; child: ChildProcess; stop(): Promise<void> }
 
