@@ -14,3 +14,10 @@ export function expressView(req: IncomingMessage, app: Express): Request {
   }) as Request;
 }
 
+
+/** The path of a request express did not route, without its query string. */
+export function pathOf(req: IncomingMessage): string {
+  const url = req.url ?? '/';
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
+}

@@ -7,7 +7,7 @@ import { bodyParserError, parseJsonBody } from './http-body';
 import { RpcHandler, rpcErrorResponse, RpcReply } from './rpc-handler';
 import { newRequestId } from './request-id';
 import { retryAfterOfRpc } from './retry-after';
-import { expressView } from './request-view';
+import { expressView, pathOf } from './request-view';
 
 /** The one route the fast path takes: what express's `router.post('/rpc')` matches (any case, one optional trailing slash). */
 const RPC_PATH = /^\/rpc\/?$/i;
@@ -35,7 +35,7 @@ export interface FastRpcDeps {
 export function fastRpcPath(deps: FastRpcDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
   const readRaw = express.raw({ type: () => true, limit: deps.bodyLimit });
   return (req, res) => {
-    if (req.method !== 'POST' || !RPC_PATH.test(pathOf(req.url)) || !isIdentity(req.headers['content-encoding'])) return false;
+    if (req.method !== 'POST' || !RPC_PATH.test(pathOf(req)) || !isIdentity(req.headers['content-encoding'])) return false;
     const requestId = newRequestId(req.headers['x-request-id']);
     res.setHeader('x-request-id', requestId);
     readRaw(req as Request, res as Response, (err?: unknown) => {
@@ -79,11 +79,6 @@ function send(res: ServerResponse, reply: RpcReply): void {
   res.end(text);
 }
 
-function pathOf(url: string | undefined): string {
-  const u = url ?? '/';
-  const query = u.indexOf('?');
-  return query < 0 ? u : u.slice(0, query);
-}
 
 function isIdentity(encoding: string | undefined): boolean {
   return encoding === undefined || encoding.toLowerCase() === 'identity';

@@ -3,7 +3,8 @@ import type { TokengateApp } from '../app';
 import type { RealtimeSettings } from '../config';
 import { ConnectionSlots } from './socket-session';
 import { createSocketIoEndpoint, SOCKET_IO_PATH } from './socketio-endpoint';
-import { pathOf, refuseUpgrade } from './upgrade-request';
+import { pathOf } from '../gateway/request-view';
+import { refuseUpgrade } from './upgrade-request';
 import { createWsEndpoint } from './ws-endpoint';
 
 export type { RealtimeSettings } from '../config';

@@ -12,7 +12,7 @@ import { MESHBLU_EVENTS, meshbluError, runMeshbluEvent } from './meshblu-events'
 import { watchSendBuffer } from './send-buffer';
 import type { RealtimeSettings } from '../config';
 import { ConnectionSlots, idleTimer, SocketSession } from './socket-session';
-import { expressView } from './upgrade-request';
+import { expressView } from '../gateway/request-view';
 
 export const SOCKET_IO_PATH = '/socket.io';
 type Ack = ((reply: unknown) => void) | undefined;

@@ -5,14 +5,6 @@ import type { Credential } from '../gateway/credentials';
 import type { AppError } from '../errors';
 import { retryAfterOf } from '../gateway/retry-after';
 
-export { expressView } from '../gateway/request-view';
-
-export function pathOf(req: IncomingMessage): string {
-  const url = req.url ?? '/';
-  const query = url.indexOf('?');
-  return query < 0 ? url : url.slice(0, query);
-}
-
 /**
  * `?access_token=<API key>` (RFC 6750 §2.3) for browsers, whose WebSocket API cannot set
  * an Authorization header. Query strings end up in proxy logs, so headers are preferred.

@@ -11,7 +11,8 @@ import { parseJsonText } from '../gateway/json-limits';
 import { createRpcHandler, refuseOutOfBounds, RpcReply, rpcErrorResponse } from '../gateway/rpc-handler';
 import type { RealtimeSettings } from '../config';
 import { ConnectionSlots, idleTimer, SocketSession } from './socket-session';
-import { accessTokenOf, expressView, refuseWithError } from './upgrade-request';
+import { expressView } from '../gateway/request-view';
+import { accessTokenOf, refuseWithError } from './upgrade-request';
 
 /** Close codes beside the standard ones (1001 going away, 1009 too big). */
 export const WS_CLOSE = { IDLE: 4408, CREDENTIAL_LOST: 4401, SHUTDOWN: 1001 } as const;
