@@ -12,10 +12,12 @@
 // i / USERS, so counters only move forward whichever process serves the call.
 // Usage: npm run build && node bench/hot-paths.mjs   (BENCH_SECONDS per row, BENCH_CONCURRENCY,
 //        BENCH_EXPIRY=SlidingTtl|FixedTtl|Infinite for the user tokens, BENCH_PROFILE=<dir>
-//        to print where the single server's CPU time goes)
+//        to print where the single server's CPU time goes, BENCH_STATEMENTS=1 for the database's
+//        time by statement, BENCH_ONLY=verify,user,device to
+//        measure only those paths' rows beside the floors)
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { repoRoot, startFloor, startPostgres, startTokengate } from './lib/harness.mjs';
+import { printStatementStats, repoRoot, startFloor, startPostgres, startTokengate } from './lib/harness.mjs';
 import { bearer, httpClient } from './lib/http-client.mjs';
 import { loadOptions, runInterleaved } from './lib/load.mjs';
 import { printProfile } from './lib/profile.mjs';
@@ -23,6 +25,7 @@ import { printResult } from './lib/report.mjs';
 
 const USERS = 1024;
 const EXPIRY = process.env.BENCH_EXPIRY ?? 'SlidingTtl';
+const only = process.env.BENCH_ONLY?.split(',');
 const { generateHotp } = await import(`${repoRoot}/dist/src/domain/otp/index.js`);
 
 const stops = [];
@@ -59,35 +62,35 @@ try {
     device: (w) => client.rpc('/device/verifyToken', fx.devices[w], fx.deviceKey).then(valid),
   });
   const [p1, p2, p3] = [paths(one), paths(two), paths(three)];
-  const results = await runInterleaved([
+  // name, the call, the floor it is measured against and its p99 target; BENCH_ONLY=verify,user,device keeps those paths' rows
+  const rows = [
+    { name: '/auth/verify (HOTP success)', variant: { pid: single.pid, call: p1.verify }, floor: 'A', p99: 50, path: 'verify' },
+    { name: '/user/verifyToken', variant: { pid: single.pid, call: p1.user }, floor: 'B', p99: 30, path: 'user' },
+    { name: '/device/verifyToken', variant: { pid: single.pid, call: p1.device }, floor: 'B', p99: 30, path: 'device' },
+    { name: '/auth/verify (HOTP success), --workers 2', variant: { call: p2.verify }, floor: 'A', p99: 50, path: 'verify' },
+    { name: '/user/verifyToken, --workers 2', variant: { call: p2.user }, floor: 'B', p99: 30, path: 'user' },
+    { name: '/device/verifyToken, --workers 2', variant: { call: p2.device }, floor: 'B', p99: 30, path: 'device' },
+    { name: '/auth/verify (HOTP success), no credential cache', variant: { pid: uncached.pid, call: p3.verify }, floor: 'A', p99: 50, path: 'verify' },
+    { name: '/user/verifyToken, no credential cache', variant: { pid: uncached.pid, call: p3.user }, floor: 'B', p99: 30, path: 'user' },
+    { name: '/device/verifyToken, no credential cache', variant: { pid: uncached.pid, call: p3.device }, floor: 'B', p99: 30, path: 'device' },
+  ].filter((row) => !only || only.includes(row.path));
+  const [floorA, floorB, ...measured] = await runInterleaved([
     { name: 'floor A', pid: floor.pid, call: () => bare.call('/floor-a', { id: fx.floorTokenIds[floorCalls++ % USERS] }) },
     { name: 'floor B', pid: floor.pid, call: (w) => bare.call('/floor-b', { token: fx.floorTokens[w] }).then(active) },
-    { name: 'verify 1', pid: single.pid, call: p1.verify },
-    { name: 'user 1', pid: single.pid, call: p1.user },
-    { name: 'device 1', pid: single.pid, call: p1.device },
-    { name: 'verify 2', call: p2.verify },
-    { name: 'user 2', call: p2.user },
-    { name: 'device 2', call: p2.device },
-    { name: 'verify, no cache', pid: uncached.pid, call: p3.verify },
-    { name: 'user, no cache', pid: uncached.pid, call: p3.user },
-    { name: 'device, no cache', pid: uncached.pid, call: p3.device },
+    ...rows.map((row) => ({ name: row.name, ...row.variant })),
   ]);
-  const [floorA, floorB, verify1, user1, device1, verify2, user2, device2, verify3, user3, device3] = results;
   console.log(`hot paths vs their floors, ${loadOptions.concurrency} keep-alive connections, ${loadOptions.seconds} s per row in ${loadOptions.sliceSeconds} s turns, synchronous_commit=${db.syncCommit}, user tokens ${EXPIRY}`);
   printResult('floor A: node:http + pg, one UPDATE … counter + 1', floorA, { baseline: true, ratioTo: 'floor A' });
   printResult('floor B: node:http + pg, HMAC + one SELECT by hash', floorB, { baseline: true, ratioTo: 'floor B' });
-  const row = (name, r, vs, ratioTo, p99) => printResult(name, r, {
-    vs, ratioTo, extra: { targets: [{ target: `≥ 0.5× ${ratioTo}`, met: r.rps / vs.rps >= 0.5 }, { target: `p99 ≤ ${p99} ms`, met: r.p99 <= p99 }] },
+  await printStatementStats(db.url);
+  rows.forEach((row, i) => {
+    const r = measured[i];
+    const vs = row.floor === 'A' ? floorA : floorB;
+    printResult(row.name, r, {
+      vs, ratioTo: `floor ${row.floor}`,
+      extra: { targets: [{ target: `≥ 0.5× floor ${row.floor}`, met: r.rps / vs.rps >= 0.5 }, { target: `p99 ≤ ${row.p99} ms`, met: r.p99 <= row.p99 }] },
+    });
   });
-  row('/auth/verify (HOTP success)', verify1, floorA, 'floor A', 50);
-  row('/user/verifyToken', user1, floorB, 'floor B', 30);
-  row('/device/verifyToken', device1, floorB, 'floor B', 30);
-  row('/auth/verify (HOTP success), --workers 2', verify2, floorA, 'floor A', 50);
-  row('/user/verifyToken, --workers 2', user2, floorB, 'floor B', 30);
-  row('/device/verifyToken, --workers 2', device2, floorB, 'floor B', 30);
-  row('/auth/verify (HOTP success), no credential cache', verify3, floorA, 'floor A', 50);
-  row('/user/verifyToken, no credential cache', user3, floorB, 'floor B', 30);
-  row('/device/verifyToken, no credential cache', device3, floorB, 'floor B', 30);
 } finally {
   for (const stop of stops.reverse()) await stop();
 }

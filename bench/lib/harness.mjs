@@ -18,7 +18,7 @@
 //   reference instead ("ratioTo": "HTTP /rpc").
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -56,12 +56,40 @@ export async function startPostgres() {
   const pg = new EmbeddedPostgres({
     databaseDir, port, user: 'postgres', password: 'bench', persistent: false,
     createPostgresUser: process.getuid?.() === 0, // PostgreSQL refuses to run as root
-    postgresFlags: ['-c', 'max_connections=300', '-c', `synchronous_commit=${SYNC_COMMIT}`], onLog: () => {}, onError: () => {},
+    postgresFlags: ['-c', 'max_connections=300', '-c', `synchronous_commit=${SYNC_COMMIT}`, ...statementStatsFlags()], onLog: () => {}, onError: () => {},
   });
   await pg.initialise();
   await pg.start();
   await pg.createDatabase('bench');
   return { url: `postgres://postgres:bench@127.0.0.1:${port}/bench`, syncCommit: SYNC_COMMIT, stop: () => pg.stop() };
+}
+
+/** BENCH_STATEMENTS=1: pg_stat_statements loaded, for printStatementStats. */
+function statementStatsFlags() {
+  return process.env.BENCH_STATEMENTS ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all', '-c', 'track_io_timing=on'] : [];
+}
+
+/**
+ * With BENCH_STATEMENTS=1 (and the embedded PostgreSQL): the statements that took the
+ * database's time, with calls and mean execution and planning time.
+ * @param {string} url @param {number} top
+ */
+export async function printStatementStats(url, top = 12) {
+  if (!process.env.BENCH_STATEMENTS) return;
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    const { rows } = await client.query(`
+      SELECT calls, round((total_exec_time + total_plan_time)::numeric, 0) AS ms, round((1000 * mean_exec_time)::numeric, 0) AS exec_us,
+             round((1000 * mean_plan_time)::numeric, 0) AS plan_us, regexp_replace(query, '\\s+', ' ', 'g') AS query
+        FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT $1`, [top]);
+    console.log('PostgreSQL time by statement (pg_stat_statements, whole run):');
+    for (const r of rows) console.log(`  ${String(r.ms).padStart(7)} ms ${String(r.calls).padStart(8)} calls  exec ${String(r.exec_us).padStart(5)} µs  plan ${String(r.plan_us).padStart(4)} µs  ${r.query.slice(0, 150)}`);
+  } finally {
+    await client.end();
+  }
 }
 
 /**
@@ -165,6 +193,36 @@ export function cpuMsOf(pid) {
   } catch {
     return 0;
   }
+}
+
+/**
+ * CPU time (ms) used so far by each PostgreSQL process this bench started (its
+ * descendants), by pid: the database's share of a call is the growth of the processes
+ * alive at both ends (a pool's idle connections come and go between turns).
+ * Empty with an external DATABASE_URL.
+ * @returns {Map<number, number>}
+ */
+export function postgresCpuMs() {
+  const procs = [];
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const fields = stat.slice(close + 2).split(' ');
+      procs.push({ pid: Number(pid), comm: stat.slice(stat.indexOf('(') + 1, close), ppid: Number(fields[1]), ms: (Number(fields[11]) + Number(fields[12])) * 10 });
+    } catch { /* gone meanwhile */ }
+  }
+  const parentOf = new Map(procs.map((p) => [p.pid, p.ppid]));
+  const mine = (pid) => { for (let p = pid; p > 1; p = parentOf.get(p) ?? 0) if (p === process.pid) return true; return false; };
+  return new Map(procs.filter((p) => p.comm === 'postgres' && mine(p.pid)).map((p) => [p.pid, p.ms]));
+}
+
+/** The CPU ms PostgreSQL used between two postgresCpuMs() readings. @param {Map<number, number>} before @param {Map<number, number>} after */
+export function postgresCpuBetween(before, after) {
+  let ms = 0;
+  for (const [pid, now] of after) ms += now - (before.get(pid) ?? 0);
+  return ms;
 }
 
 /** Peak resident set of a live process in MB (VmHWM), or NaN. */

@@ -2,7 +2,7 @@
 // sends the next), over HTTP (lib/http-client.mjs) or any transport a bench supplies as
 // `call(worker)`. A call succeeds by resolving and fails by throwing; the message is the
 // reason counted.
-import { cpuMsOf } from './harness.mjs';
+import { cpuMsOf, postgresCpuBetween, postgresCpuMs } from './harness.mjs';
 
 /** The knobs every throughput bench shares, from the environment. */
 export const loadOptions = {
@@ -18,6 +18,7 @@ export class Recorder {
   errors = 0;
   seconds = 0;
   cpuMs = 0;
+  dbCpuMs = 0;
   failures = new Map();
 
   add(ms, error) {
@@ -36,6 +37,7 @@ export class Recorder {
     return {
       calls, rps: calls / this.seconds, p50: pct(0.5), p99: pct(0.99), errors: this.errors, failures: this.failures,
       ...(this.cpuMs > 0 ? { cpuUsPerCall: (1000 * this.cpuMs) / calls } : {}),
+      ...(this.dbCpuMs > 0 ? { dbCpuUsPerCall: (1000 * this.dbCpuMs) / calls } : {}),
     };
   }
 }
@@ -62,7 +64,8 @@ export async function timed(recorder, call) {
  * Variants take turns in slices (A, B, C, A, B, C, …) until each has had `seconds`, so
  * whatever else loads the machine falls on all of them alike and their ratios hold even
  * when the absolute numbers drift. A variant: {name, call(worker), pid?}; with pid (the
- * serving process) its CPU time per call is measured too, which hardly depends on that load.
+ * serving process) its CPU time per call is measured too, which hardly depends on that load;
+ * so is PostgreSQL's (all its processes on this machine).
  * Returns the summaries in the variants' order.
  */
 export async function runInterleaved(variants, opts = {}) {
@@ -73,8 +76,10 @@ export async function runInterleaved(variants, opts = {}) {
     for (const [i, v] of variants.entries()) {
       const r = recorders[i];
       const cpuBefore = v.pid ? cpuMsOf(v.pid) : 0;
+      const dbBefore = postgresCpuMs();
       r.seconds += await closedLoop(concurrency, sliceSeconds, (w) => timed(r, () => v.call(w)));
       if (v.pid) r.cpuMs += cpuMsOf(v.pid) - cpuBefore;
+      r.dbCpuMs += postgresCpuBetween(dbBefore, postgresCpuMs());
     }
   }
   return recorders.map((r) => r.summary());

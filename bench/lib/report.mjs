@@ -20,10 +20,12 @@ export function printResult(name, r, { vs, ratioTo = 'bare', baseline = false, m
   const fields = {
     name, rps: round(r.rps, 0), p50: round(r.p50, 2), p99: round(r.p99, 2), errors: r.errors,
     ...(r.cpuUsPerCall !== undefined ? { cpuUsPerCall: round(r.cpuUsPerCall, 0) } : {}),
+    ...(r.dbCpuUsPerCall !== undefined ? { dbCpuUsPerCall: round(r.dbCpuUsPerCall, 0) } : {}),
     ...(ratio !== undefined ? { ratio: round(ratio, 4), ratioTo } : {}),
     ...(baseline ? { baseline: true, ratioTo } : {}), ...goal, ...extra,
   };
-  const cpu = r.cpuUsPerCall !== undefined ? `  server CPU ${r.cpuUsPerCall.toFixed(0).padStart(5)} µs/call` : '';
+  const cpu = (r.cpuUsPerCall !== undefined ? `  server CPU ${r.cpuUsPerCall.toFixed(0).padStart(5)} µs/call` : '')
+    + (r.dbCpuUsPerCall !== undefined ? `  PostgreSQL ${r.dbCpuUsPerCall.toFixed(0).padStart(4)} µs/call` : '');
   const versus = ratio !== undefined ? `  ${(ratio * 100).toFixed(0).padStart(3)}% of ${ratioTo}` : baseline ? `  (${ratioTo} baseline)` : '';
   const verdict = [...(goal.targets ?? []), ...(extra.targets ?? [])].map((t) => `  target ${verdictOf(t)}`).join('');
   console.log(`${name.padEnd(52)} ${r.rps.toFixed(0).padStart(7)} calls/s  p50 ${r.p50.toFixed(2).padStart(6)} ms  p99 ${r.p99.toFixed(2).padStart(7)} ms${cpu}  errors ${r.errors}${versus}${verdict}`);
