@@ -7,6 +7,7 @@ import { RateLimits1764130000006 } from './1764130000006-rate-limits';
 import { NameKeys1764130000008 } from './1764130000008-name-keys';
 import { Ops1764130000009 } from './1764130000009-ops';
 import { CallerNotify1764130000011 } from './1764130000011-caller-notify';
+import { SlidingExpiryBrin1764130000013 } from './1764130000013-sliding-expiry-brin';
 
 /** Every migration, in order. Never edit one that has landed: add a new one. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   NameKeys1764130000008,
   Ops1764130000009,
   CallerNotify1764130000011,
+  SlidingExpiryBrin1764130000013,
 ];

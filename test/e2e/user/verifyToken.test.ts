@@ -102,6 +102,21 @@ describe('/user/verifyToken', () => {
     }
   });
 
+  it('when a SlidingTtl token is used then its row is updated in place (HOT): no index of user_tokens gets a new entry', async () => {
+    // The BRIN index the purge job reads does not rule HOT out (PostgreSQL ≥ 16); a B-tree on expires_at did.
+    const token = await issue({ expiryType: 'SlidingTtl', ttl: 600 });
+    const counts = await s.db.transaction(async (tx) => {
+      // this connection's counts not yet reported, before and after: their difference is the verify's
+      const read = async () => (await tx.query(`SELECT pg_stat_get_xact_tuples_updated('user_tokens'::regclass)::int AS updated,
+                                                       pg_stat_get_xact_tuples_hot_updated('user_tokens'::regclass)::int AS hot`))[0];
+      const before = await read();
+      await sql(tx, VERIFY_USER_TOKEN_SQL, [keyedHash(s.keys.pepper, token)]);
+      const after = await read();
+      return { updated: after.updated - before.updated, hot: after.hot - before.hot };
+    });
+    expect(counts).toEqual({ updated: 1, hot: 1 });
+  });
+
   let current: { ecosystemId: string; id: string }; // the owner of the token each case spoils
   it.each([
     ['revoked', (t: string) => s.db.query('UPDATE user_tokens SET revoked_at = now() WHERE token_hash = $1', [keyedHash(s.keys.pepper, t)])],
