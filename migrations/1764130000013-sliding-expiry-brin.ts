@@ -7,7 +7,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * database about ten times the SELECT of the same lookup. From PostgreSQL 16 a BRIN
  * index is "summarizing" and no longer rules out HOT updates, and the purge job, its one
  * reader, is a background batch that can afford to scan the block ranges BRIN names.
- * (On PostgreSQL 14–15 the BRIN index keeps the old behaviour: not HOT, still correct.)
+ * (On PostgreSQL 13–15, which tokengate also runs on, the BRIN index keeps the old behaviour: not HOT, still correct.)
  */
 export class SlidingExpiryBrin1764130000013 implements MigrationInterface {
   name = 'SlidingExpiryBrin1764130000013';

@@ -56,10 +56,13 @@ async function answer(deps: FastRpcDeps, req: IncomingMessage, res: ServerRespon
   } catch (err) {
     return send(res, rpcErrorResponse(null, err as AppError));
   }
-  const view = expressView(req, deps.app);
+  // express's view of the request is made only for a call that needs its IP or protocol
+  // (an uncached credential, a link): the verify hot paths never do.
+  let view: Request | undefined;
+  const viewOf = () => (view ??= expressView(req, deps.app));
   // The x-request-id header carries the id; a batch's calls get it as their prefix.
   const reply = await deps.handle(body, {
-    authenticate: () => deps.resolveCaller(view), baseUrl: `${view.protocol}://${req.headers.host ?? 'localhost'}`, correlationId: requestId,
+    authenticate: () => deps.resolveCaller(viewOf()), baseUrl: () => `${viewOf().protocol}://${req.headers.host ?? 'localhost'}`, correlationId: requestId,
   });
   send(res, reply);
 }

@@ -11,7 +11,8 @@ import type { Pipeline } from './pipeline';
 export interface RpcContext {
   /** Run at most once per message: a batch's calls share its answer. */
   authenticate: () => Promise<Caller | null>;
-  baseUrl: string;
+  /** This server's base URL as the client reached it; asked only by the calls that make links. */
+  baseUrl: () => string;
   /** The message's id; a batch's calls get `<id>-1`, `<id>-2`, … */
   correlationId: string;
 }
@@ -43,7 +44,7 @@ export function createRpcHandler(pipeline: Pipeline, limits: RpcLimits): RpcHand
     try {
       const result = await pipeline({
         methodName: request.method, params: request.params,
-        authenticate: ctx.authenticate, settings: { baseUrl: ctx.baseUrl }, correlationId: ctx.correlationId,
+        authenticate: ctx.authenticate, settings: { get baseUrl() { return ctx.baseUrl(); } }, correlationId: ctx.correlationId,
       });
       return request.id === undefined ? null : createJSONRPCSuccessResponse(request.id, result ?? null);
     } catch (err) {

@@ -21,7 +21,7 @@ export function rpcRouter(
       return void res.json(rpcErrorResponse(null, err as AppError));
     }
     // The x-request-id header carries the id; a batch's calls get it as their prefix.
-    const reply = await handle(body, { authenticate: () => opts.resolveCaller(req), baseUrl: baseUrlOf(req), correlationId: requestIdOf(res) });
+    const reply = await handle(body, { authenticate: () => opts.resolveCaller(req), baseUrl: () => baseUrlOf(req), correlationId: requestIdOf(res) });
     const retryAfter = retryAfterOfRpc(reply);
     if (retryAfter) res.setHeader('Retry-After', retryAfter);
     if (reply) res.json(reply); else res.status(204).end();

@@ -99,7 +99,7 @@ export function createWsEndpoint(app: TokengateApp, settings: RealtimeSettings, 
       }
       const correlationId = randomUUID();
       const accepted = session.queue.offer(async () => {
-        send(await handle(message, { authenticate: session.authenticate, baseUrl: session.baseUrl, correlationId }));
+        send(await handle(message, { authenticate: session.authenticate, baseUrl: () => session.baseUrl, correlationId }));
         if (session.lost) ws.close(WS_CLOSE.CREDENTIAL_LOST, 'credentials no longer valid');
       });
       // Unqueued: one RATE_LIMITED per call, unless the message is refused whole anyway (a

@@ -27,16 +27,17 @@ export interface VerifySnapshot {
   candidates: Candidate[];
 }
 
+const LIVE = 'u.deleted_at IS NULL AND d.deleted_at IS NULL';
+
 /**
  * The user by id, or by loginName in a domain named by id or name, on the names' keys
- * (as directory/refs.ts findUser does).
+ * (as directory/refs.ts findUser does): the condition and its parameters from $2 on.
  */
-function whoSql(ref: UserRef): { text: string; params: unknown[] } {
-  const live = 'u.deleted_at IS NULL AND d.deleted_at IS NULL';
-  if (ref.id) return { text: `u.id = $2::uuid AND ${live}`, params: [ref.id] };
+function whoOf(ref: UserRef): { byId: boolean; params: unknown[] } {
+  if (ref.id) return { byId: true, params: [ref.id] };
   const loginName = ref.loginName ?? ref.loginNam;
   return {
-    text: `u.login_name_key = $2 AND ${live} AND (d.id::text = $3 OR d.name_key = $4)`,
+    byId: false,
     params: [loginName === undefined ? null : usernameKey(loginName), ref.domain?.id ?? '', ref.domain?.name === undefined ? null : usernameKey(ref.domain.name)],
   };
 }
@@ -48,11 +49,9 @@ function whoSql(ref: UserRef): { text: string; params: unknown[] } {
  * decision is made in node and committed by compare-and-set (verify-otp.ts).
  * $1 is the bucket of a reference that names no user.
  */
-export function verifySnapshotSql(ref: UserRef): { text: string; params: unknown[] } {
-  const who = whoSql(ref);
-  return {
-    text: `
-    WITH who AS (SELECT u.id, u.status FROM users u JOIN domains d ON d.id = u.domain_id WHERE ${who.text} LIMIT 1)
+function snapshotSql(who: string): string {
+  return `
+    WITH who AS (SELECT u.id, u.status FROM users u JOIN domains d ON d.id = u.domain_id WHERE ${who} LIMIT 1)
     SELECT who.id AS "userId", who.status AS "userStatus", ${CANDIDATE_COLUMNS},
            failures.hits, failures."retryAfter"
       FROM (SELECT 1) AS one
@@ -63,9 +62,17 @@ export function verifySnapshotSql(ref: UserRef): { text: string; params: unknown
         SELECT hits, greatest(1, ceil(extract(epoch FROM window_ends_at - now())))::int AS "retryAfter"
           FROM rate_limits WHERE bucket = coalesce('verify-fail:user:' || who.id::text, $1) AND window_ends_at > now()
       ) AS failures ON true
-     ORDER BY t.id`,
-    params: [verifyFailureBucket(undefined, ref), ...who.params],
-  };
+     ORDER BY t.id`;
+}
+
+/** The two texts, made once: a prepared statement is found by its text on every call (db/prepared-statements.ts). */
+const SNAPSHOT_BY_ID = snapshotSql(`u.id = $2::uuid AND ${LIVE}`);
+const SNAPSHOT_BY_NAME = snapshotSql(`u.login_name_key = $2 AND ${LIVE} AND (d.id::text = $3 OR d.name_key = $4)`);
+
+/** The snapshot statement for `ref` and its parameters. */
+export function verifySnapshotSql(ref: UserRef): { text: string; params: unknown[] } {
+  const who = whoOf(ref);
+  return { text: who.byId ? SNAPSHOT_BY_ID : SNAPSHOT_BY_NAME, params: [verifyFailureBucket(undefined, ref), ...who.params] };
 }
 
 /** Runs verifySnapshotSql. */

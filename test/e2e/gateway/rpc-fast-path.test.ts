@@ -6,6 +6,7 @@ import { createLogger } from '../../../src/log';
 import { allMethods } from '../../../src/methods';
 import type { RateLimitSettings } from '../../../src/services/rate-limit';
 import { startTestServer, TestServer } from '../../support/server';
+import { makeUser } from '../token/fixtures';
 
 /**
  * POST /rpc is answered by a node:http handler in front of express (rpc-fast-path.ts).
@@ -140,6 +141,18 @@ describe('POST /rpc fast path', () => {
     expect(JSON.parse((await as('198.51.100.8')).text).error.data.name).toBe('UNAUTHENTICATED');
     const [row] = await s.db.query('SELECT hits FROM rate_limits WHERE bucket = $1', ['auth-fail:ip:198.51.100.7']);
     expect(row?.hits).toBeGreaterThanOrEqual(2);
+  });
+
+  it('when a call makes a link then its scheme is the one a trusted proxy forwarded, and the peer\'s when no proxy is trusted', async () => {
+    const user = await makeUser(s);
+    const token = await s.call('/token/create', { attrs: { product: { manufacturerCode: 'DN', productCode: 'MT' }, user: { id: user.id } } });
+    const linkVia = async (url: string) => {
+      const answer = await post(url, JSON.stringify({ jsonrpc: '2.0', id: 1, method: '/token/getDownloadUrl', params: { token: { serial: token.serial } } }),
+        { 'x-forwarded-proto': 'https' });
+      return new URL(JSON.parse(answer.text).result.url);
+    };
+    expect((await linkVia(s.url)).origin).toBe(s.url.replace(/^http:/, 'https:'));
+    expect((await linkVia(strict.url)).origin).toBe(strict.url);
   });
 
   it('when no proxy is trusted then X-Forwarded-For is ignored and the peer address is the client', async () => {
