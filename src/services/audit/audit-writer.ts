@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { callerLabel } from '../../contract/method';
+import { sqlPrepared } from '../../db/prepared-statements';
 import type { AuditEntry } from './audit-log';
 
 /**
@@ -40,13 +41,20 @@ export class AuditWriter {
   }
 
   private async insert(entries: AuditEntry[]): Promise<void> {
-    const values: unknown[] = [];
-    const rows = entries.map((e, i) => {
-      values.push(e.time, callerLabel(e.caller), e.method.slice(0, 200), e.target ?? null, e.outcome, e.errorName ?? null, e.durationMs);
-      const p = i * 7;
-      return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}, $${p + 7})`;
-    });
-    await this.dataSource.query(
-      `INSERT INTO audit_log (time, caller, method, target, outcome, error_name, duration_ms) VALUES ${rows.join(', ')}`, values);
+    const columns: unknown[][] = [[], [], [], [], [], [], []];
+    for (const e of entries) {
+      const row = [e.time, callerLabel(e.caller), e.method.slice(0, 200), e.target ?? null, e.outcome, e.errorName ?? null, e.durationMs];
+      row.forEach((value, i) => columns[i].push(value));
+    }
+    await sqlPrepared(this.dataSource.manager, INSERT_ENTRIES, columns);
   }
 }
+
+/**
+ * One statement text whatever the batch size, its columns as arrays: prepared once per
+ * connection and planned once (a VALUES list of n rows was a new text to parse and plan
+ * for every n), with a few parameters instead of seven per row.
+ */
+const INSERT_ENTRIES = `
+  INSERT INTO audit_log (time, caller, method, target, outcome, error_name, duration_ms)
+  SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::real[])`;
