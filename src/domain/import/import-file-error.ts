@@ -16,6 +16,13 @@ export class ImportFileError extends Error {
   static ofFile(message: string): ImportFileError {
     return new ImportFileError([{ position: null, message }]);
   }
+
+  /** A file with no token in it; `skipped` names the algorithms of the keys that are not OTP tokens (PSKC). */
+  static ofNoTokens(skipped: readonly string[]): ImportFileError {
+    return ImportFileError.ofFile(skipped.length > 0
+      ? `the file holds no HOTP or TOTP key to import (only ${describeSkipped(skipped)})`
+      : 'the file holds no tokens');
+  }
 }
 
 function summarise(reasons: ImportProblem[]): string {
@@ -24,4 +31,11 @@ function summarise(reasons: ImportProblem[]): string {
   const where = first.position === null ? '' : `entry ${first.position}${first.serial ? ` (serial ${first.serial})` : ''}: `;
   const more = reasons.length > 1 ? ` (and ${reasons.length - 1} more problem${reasons.length > 2 ? 's' : ''})` : '';
   return `${where}${first.message}${more}`;
+}
+
+/** "2 ocra keys and 1 pin key" */
+function describeSkipped(algorithms: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const algorithm of algorithms) counts.set(algorithm, (counts.get(algorithm) ?? 0) + 1);
+  return [...counts].map(([algorithm, count]) => `${count} ${algorithm.slice(0, 30)} key${count > 1 ? 's' : ''}`).join(' and ');
 }

@@ -79,7 +79,7 @@ async function importInTransaction(tx: EntityManager, masterKey: Buffer, request
   await inFlight;
 
   const total = await refuseBadEntries(tx);
-  if (total === 0) throw ImportFileError.ofFile(skipped.length ? `the file holds no HOTP or TOTP key to import (only ${describe(skipped)})` : 'the file holds no tokens');
+  if (total === 0) throw ImportFileError.ofNoTokens(skipped);
   await refuseExistingSerials(tx);
   return total;
 }
@@ -112,11 +112,4 @@ function replyFrom(runner: QueryRunner, total: number): StreamedList<ImportedRow
     }
   }
   return streamedList(total, rows(), close);
-}
-
-/** "2 ocra keys and 1 pin key" */
-function describe(algorithms: string[]): string {
-  const counts = new Map<string, number>();
-  for (const algorithm of algorithms) counts.set(algorithm, (counts.get(algorithm) ?? 0) + 1);
-  return [...counts].map(([algorithm, count]) => `${count} ${algorithm.slice(0, 30)} key${count > 1 ? 's' : ''}`).join(' and ');
 }
