@@ -53,16 +53,24 @@ export function parseDualshieldXml(text: string): ImportedToken[] {
 export async function* readDualshieldStream(items: AsyncIterable<XmlStreamItem>): AsyncGenerator<TokenDraft> {
   let header: XmlElement | undefined;
   let position = 0;
+  let sawTokens = false;
   for await (const item of items) {
     if (item.kind === 'root') {
-      if (item.root.name !== 'data') throw ImportFileError.ofFile('not a DualShield XML file: expected a <data> root holding <tokens>');
+      if (item.root.name !== 'data') throw notDualshield();
     } else if (item.parent === 'tokens') {
       if (item.element.name === 'token') yield readToken(item.element, header, ++position);
     } else if (item.element.name === 'header') {
       header = item.element;
+    } else if (item.element.name === 'tokens') {
+      sawTokens = true; // its tokens came before it (xml-stream.ts)
     }
   }
+  if (!sawTokens) throw notDualshield();
   if (position === 0) throw ImportFileError.ofFile('the file holds no <token> elements');
+}
+
+function notDualshield(): ImportFileError {
+  return ImportFileError.ofFile('not a DualShield XML file: expected a <data> root holding <tokens>');
 }
 
 function readToken(token: XmlElement, header: XmlElement | undefined, position: number): TokenDraft {

@@ -2,7 +2,8 @@
  * Seed files as a stream of small element trees (saxes underneath), so a file of a
  * million keys never sits in memory: the root's attributes first, then each child of
  * the root as a whole XmlElement, except the children of the elements named in
- * `split` (DualShield's <tokens>), which come one by one. Element trees are the same
+ * `split` (DualShield's <tokens>), which come one by one, followed by the split element
+ * itself, childless (so an empty one is seen too). Element trees are the same
  * XmlElement shape xml-tree.ts builds (local names, no namespace prefixes, own text
  * trimmed), so the per-entry readers of pskc-key.ts and dualshield-xml.ts read both.
  */
@@ -59,7 +60,7 @@ export async function* readXmlStream(text: AsyncIterable<string>, split: Readonl
   parser.on('closetag', () => {
     const open = stack.pop()!;
     open.element.text = open.texts.join(' ');
-    if (open.emit && !open.splitting) {
+    if (open.emit) {
       ready.push({ kind: 'element', element: open.element, parent: stack[stack.length - 1].element.name });
       held = 0;
       unread = 0;
