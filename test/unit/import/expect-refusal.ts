@@ -1,9 +1,9 @@
 import { ImportFileError } from '../../../src/domain/import';
 
 /** Runs an import that must be refused and returns the error for its reasons to be checked. */
-export function expectRefusal(run: () => unknown): ImportFileError {
+export async function expectRefusal(run: () => Promise<unknown>): Promise<ImportFileError> {
   try {
-    run();
+    await run();
   } catch (error) {
     if (error instanceof ImportFileError) {
       expect(error.reasons.length).toBeGreaterThan(0);

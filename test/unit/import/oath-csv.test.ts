@@ -1,19 +1,20 @@
-import { detectImportFormat, parseImportFile } from '../../../src/domain/import';
+import { detectImportFormat } from '../../../src/domain/import';
+import { readImportFile } from '../../support/import-reader';
 import { expectRefusal } from './expect-refusal';
 
 const SEED_A = '3132333435363738393031323334353637383930';
 const SEED_B = '3132333435363738393031323334353637383930313233343536373839303132';
-const importCsv = (text: string) => parseImportFile(text, { format: 'oath-csv' }).tokens;
+const importCsv = async (text: string) => (await readImportFile(text, { format: 'oath-csv' })).tokens;
 
 describe('OATH CSV import', () => {
-  it('reads HOTP and TOTP lines, with a header, comments, blank lines and spaces after commas', () => {
+  it('reads HOTP and TOTP lines, with a header, comments, blank lines and spaces after commas', async () => {
     const text = [
       '# exported 2024-05-01', 'Serial,Seed,Type,Digits,Counter/Period,Algorithm', '',
       `HW0001, ${SEED_A}, HOTP, 6, 12`,
       `HW0002,${SEED_B.toUpperCase()},totp,8,60,SHA256`,
       '   ', `HW0003, ${SEED_A}, Totp, 6, 30, sha512`,
     ].join('\r\n');
-    const result = parseImportFile(text, {});
+    const result = await readImportFile(text, {});
     expect(result.format).toBe('oath-csv');
     expect(result.tokens).toEqual([
       { position: 4, serial: 'HW0001', secret: Buffer.from(SEED_A, 'hex'), type: 'HOTP', algorithm: 'SHA1', digits: 6, counter: 12n, period: 0 },
@@ -22,11 +23,11 @@ describe('OATH CSV import', () => {
     ]);
   });
 
-  it('accepts a file without a header and a trailing newline', () => {
-    expect(importCsv(`A1,${SEED_A},HOTP,6,0\n`)).toHaveLength(1);
+  it('accepts a file without a header and a trailing newline', async () => {
+    expect(await importCsv(`A1,${SEED_A},HOTP,6,0\n`)).toHaveLength(1);
   });
 
-  it('lists every bad line with its line number and serial, never the seed', () => {
+  it('lists every bad line with its line number and serial, never the seed', async () => {
     const text = [
       'serial,seed,type,digits,counter',
       `OK1,${SEED_A},HOTP,6,0`,
@@ -41,7 +42,7 @@ describe('OATH CSV import', () => {
       `,${SEED_A},HOTP,6,0`,
       `BAD9,,HOTP,6,0`,
     ].join('\n');
-    const error = expectRefusal(() => importCsv(text));
+    const error = await expectRefusal(() => importCsv(text));
     expect(error.reasons).toEqual([
       { position: 3, serial: 'BAD1', message: 'the seed (2nd field) is not an even number of hexadecimal digits' },
       { position: 4, serial: 'BAD2', message: 'the type (3rd field) must be HOTP or TOTP' },
@@ -57,20 +58,20 @@ describe('OATH CSV import', () => {
     expect(JSON.stringify(error.reasons) + error.message).not.toContain(SEED_A);
   });
 
-  it('refuses duplicate serials, naming the line of the first', () => {
-    const error = expectRefusal(() => importCsv([`X1,${SEED_A},HOTP,6,0`, `X2,${SEED_A},HOTP,6,0`, `X1,${SEED_B},TOTP,6,30`].join('\n')));
+  it('refuses duplicate serials, naming the line of the first', async () => {
+    const error = await expectRefusal(() => importCsv([`X1,${SEED_A},HOTP,6,0`, `X2,${SEED_A},HOTP,6,0`, `X1,${SEED_B},TOTP,6,30`].join('\n')));
     expect(error.reasons).toEqual([{ position: 3, serial: 'X1', message: 'serial X1 is already used by entry 1 of this file' }]);
   });
 
-  it('refuses a file with no token lines', () => {
-    expect(expectRefusal(() => importCsv('serial,seed,type,digits,counter\n# nothing\n')).reasons)
+  it('refuses a file with no token lines', async () => {
+    expect((await expectRefusal(() => importCsv('serial,seed,type,digits,counter\n# nothing\n'))).reasons)
       .toEqual([{ position: null, message: 'the file holds no tokens' }]);
   });
 
-  it('parses 100,000 lines, every one in place (its speed: bench/import.mjs)', () => {
+  it('parses 100,000 lines, every one in place (its speed: bench/import.mjs)', async () => {
     const lines = ['serial,seed,type,digits,counter|period'];
     for (let i = 0; i < 100_000; i++) lines.push(`SN${String(i).padStart(7, '0')}, ${SEED_A}, ${i % 2 ? 'TOTP' : 'HOTP'}, 6, ${i % 2 ? 30 : i}`);
-    const { tokens } = parseImportFile(lines.join('\n'), {});
+    const { tokens } = await readImportFile(lines.join('\n'), {});
     expect(tokens).toHaveLength(100_000);
     expect(tokens[50_000]).toMatchObject({ position: 50_002, serial: 'SN0050000', type: 'HOTP', counter: 50_000n });
     expect(tokens[99_999]).toMatchObject({ position: 100_001, serial: 'SN0099999', type: 'TOTP', period: 30 });

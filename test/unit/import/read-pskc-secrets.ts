@@ -6,28 +6,29 @@
 import type { ImportKeys } from '../../../src/domain/import';
 import { resolveEncryptionKey, resolveMac } from '../../../src/domain/import/pskc/pskc-protection';
 import { readBinaryValue, readIntegerValue } from '../../../src/domain/import/pskc/pskc-values';
-import { descendants, elementAt, parseXmlDocument } from '../../../src/domain/import/xml-tree';
+import { descendants, elementAt } from '../../../src/domain/import/xml-tree';
+import { readXmlDocument } from '../../support/import-reader';
 import { corpusFile } from './pskc-corpus';
 
-export function readSecrets(file: string, keys: ImportKeys): (Buffer | undefined)[] {
-  const container = parseXmlDocument(corpusFile(file));
+export async function readSecrets(file: string, keys: ImportKeys): Promise<(Buffer | undefined)[]> {
+  const container = await readXmlDocument(corpusFile(file));
   const key = resolveEncryptionKey(container, keys);
   const protection = { key, mac: resolveMac(container, key) };
   return descendants(container, 'Key').map((k) => readBinaryValue(elementAt(k, 'Data', 'Secret'), protection, 'secret'));
 }
 
-export function readCounters(file: string, keys: ImportKeys): (bigint | undefined)[] {
-  const container = parseXmlDocument(corpusFile(file));
+export async function readCounters(file: string, keys: ImportKeys): Promise<(bigint | undefined)[]> {
+  const container = await readXmlDocument(corpusFile(file));
   const key = resolveEncryptionKey(container, keys);
   const protection = { key, mac: resolveMac(container, key) };
   return descendants(container, 'Key').map((k) => readIntegerValue(elementAt(k, 'Data', 'Counter'), protection, 'counter'));
 }
 
-export function macKeyOf(file: string, keys: ImportKeys): Buffer | undefined {
-  const container = parseXmlDocument(corpusFile(file));
+export async function macKeyOf(file: string, keys: ImportKeys): Promise<Buffer | undefined> {
+  const container = await readXmlDocument(corpusFile(file));
   return resolveMac(container, resolveEncryptionKey(container, keys))?.key;
 }
 
-export function encryptionKeyOf(file: string, keys: ImportKeys): Buffer | undefined {
-  return resolveEncryptionKey(parseXmlDocument(corpusFile(file)), keys);
+export async function encryptionKeyOf(file: string, keys: ImportKeys): Promise<Buffer | undefined> {
+  return resolveEncryptionKey(await readXmlDocument(corpusFile(file)), keys);
 }
