@@ -22,33 +22,15 @@
  */
 import { base32Decode, parseHotpCounter } from '../otp';
 import { ImportFileError } from './import-file-error';
-import type { ImportedToken } from './imported-token';
 import { decodeBase64, isHex } from './seed-encodings';
-import { assembleTokens, DEFAULT_PERIOD, parseOtpAlgorithmName, parseWholeNumber, type TokenDraft } from './token-checks';
-import { childElement, childElements, parseXmlDocument, textAt, type XmlElement } from './xml-tree';
+import { DEFAULT_PERIOD, parseOtpAlgorithmName, parseWholeNumber, type TokenDraft } from './token-checks';
+import { textAt, type XmlElement } from './xml-tree';
 import type { XmlStreamItem } from './xml-stream';
 
-export function parseDualshieldXml(text: string): ImportedToken[] {
-  let root: XmlElement;
-  try {
-    root = parseXmlDocument(text);
-  } catch (error) {
-    throw ImportFileError.ofFile((error as Error).message);
-  }
-  const tokensElement = childElement(root, 'tokens');
-  if (root.name !== 'data' || !tokensElement) {
-    throw ImportFileError.ofFile('not a DualShield XML file: expected a <data> root holding <tokens>');
-  }
-  const header = childElement(root, 'header');
-  const tokens = childElements(tokensElement, 'token');
-  if (tokens.length === 0) throw ImportFileError.ofFile('the file holds no <token> elements');
-  return assembleTokens(tokens.map((token, index) => readToken(token, header, index + 1)));
-}
-
 /**
- * The same file read one <token> at a time (xml-stream.ts splits <tokens>). The
- * <header> must come before <tokens>, as in the documented layout: a streamed token
- * cannot wait for settings that may follow it.
+ * The file read one <token> at a time (xml-stream.ts splits <tokens>). The <header>
+ * must come before <tokens>, as in the documented layout: a streamed token cannot
+ * wait for settings that may follow it.
  */
 export async function* readDualshieldStream(items: AsyncIterable<XmlStreamItem>): AsyncGenerator<TokenDraft> {
   let header: XmlElement | undefined;

@@ -14,25 +14,13 @@
  */
 import { parseHotpCounter, type OtpAlgorithm } from '../otp';
 import { isHex } from './seed-encodings';
-import { assembleTokens, DEFAULT_PERIOD, parseOtpAlgorithmName, parseWholeNumber, type TokenDraft } from './token-checks';
-import type { ImportedToken } from './imported-token';
+import { DEFAULT_PERIOD, parseOtpAlgorithmName, parseWholeNumber, type TokenDraft } from './token-checks';
 
 const FIELD_LIST = 'serial, key[, type[, digits[, counter|period[, hash]]]]';
 const DEFAULT_DIGITS = 6;
 
-export function parseOathCsv(text: string): ImportedToken[] {
-  const readLine = oathCsvLineReader();
-  const lines = splitLines(text);
-  const drafts: TokenDraft[] = [];
-  for (let index = 0; index < lines.length; index++) {
-    const draft = readLine(lines[index], index + 1);
-    if (draft) drafts.push(draft);
-  }
-  return assembleTokens(drafts);
-}
-
 /**
- * A reader of one line at a time, for whole files and streamed uploads alike: it
+ * A reader of one line at a time (import-entries.ts feeds it papaparse's records): it
  * answers null for a line that holds no token (blank, comment, the header) and
  * remembers whether data has begun, since only the first such line may be a header.
  */

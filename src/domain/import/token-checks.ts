@@ -1,9 +1,9 @@
 /**
- * The rules every imported token must meet, whatever file it came from, and the
- * all-or-nothing assembly of a file's tokens.
+ * The rules every imported token must meet, whatever file it came from. The rules
+ * that need every entry of the file (a serial used twice) are SQL over the staged
+ * entries: services/token-import/import-checks.ts.
  */
 import { isOtpAlgorithm, MAX_OTP_DIGITS, MAX_STORED_HOTP_COUNTER, type OtpAlgorithm } from '../otp';
-import { ImportFileError, type ImportProblem } from './import-file-error';
 import type { ImportedToken } from './imported-token';
 
 export const MIN_DIGITS = 6; // RFC 4226 §5.3: at least 6 digits
@@ -22,33 +22,9 @@ export interface TokenDraft {
   token?: ImportedToken;
 }
 
-/** Checks each draft, refuses duplicate serials, and returns the tokens or throws listing every bad entry. */
-export function assembleTokens(drafts: TokenDraft[]): ImportedToken[] {
-  const problems: ImportProblem[] = [];
-  const tokens: ImportedToken[] = [];
-  const firstPositionBySerial = new Map<string, number>();
-  for (const draft of drafts) {
-    const serial = draft.serial?.trim();
-    const messages = draftProblems(draft);
-    if (serial && messages.length === 0) {
-      const earlier = firstPositionBySerial.get(serial);
-      if (earlier !== undefined) messages.push(`serial ${serial} is already used by entry ${earlier} of this file`);
-      else firstPositionBySerial.set(serial, draft.position);
-    }
-    if (messages.length > 0 || !draft.token || !serial) {
-      problems.push({ position: draft.position, ...(serial ? { serial } : {}), message: messages.join('; ') || 'no token could be read' });
-    } else {
-      tokens.push(draft.token);
-    }
-  }
-  if (problems.length > 0) throw new ImportFileError(problems);
-  if (tokens.length === 0) throw ImportFileError.ofFile('the file holds no tokens');
-  return tokens;
-}
-
 /**
- * What is wrong with one entry on its own (a serial used twice in the file is found by
- * the caller, who sees every entry): the reader's problems, or the token's and serial's.
+ * What is wrong with one entry on its own: the reader's problems, or the token's and
+ * serial's.
  */
 export function draftProblems(draft: TokenDraft): string[] {
   // the common case, a good entry, allocates no problem list

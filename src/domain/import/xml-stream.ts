@@ -3,9 +3,9 @@
  * million keys never sits in memory: the root's attributes first, then each child of
  * the root as a whole XmlElement, except the children of the elements named in
  * `split` (DualShield's <tokens>), which come one by one, followed by the split element
- * itself, childless (so an empty one is seen too). Element trees are the same
- * XmlElement shape xml-tree.ts builds (local names, no namespace prefixes, own text
- * trimmed), so the per-entry readers of pskc-key.ts and dualshield-xml.ts read both.
+ * itself, childless (so an empty one is seen too). Element trees are xml-tree.ts's
+ * XmlElement (local names, no namespace prefixes, own text trimmed), which the
+ * per-entry readers of pskc-key.ts and dualshield-xml.ts read.
  */
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { ImportFileError } from './import-file-error';
@@ -90,7 +90,7 @@ function localName(name: string): string {
   return name.slice(name.indexOf(':') + 1);
 }
 
-/** Namespace declarations dropped, prefixes removed, as xml-tree.ts reads them. */
+/** Namespace declarations dropped, prefixes removed: readers look attributes up by local name. */
 function attributesOf(attributes: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(attributes)) {

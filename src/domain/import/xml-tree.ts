@@ -1,9 +1,9 @@
 /**
- * A small element tree over fast-xml-parser with namespace prefixes removed: vendors
- * write <pskc:Key>, <Key>, <foo:Key> or fully qualified names for the same element,
- * and all that matters to an import is the local name.
+ * Seed files as small element trees with namespace prefixes removed: vendors write
+ * <pskc:Key>, <Key>, <foo:Key> or fully qualified names for the same element, and all
+ * that matters to an import is the local name. xml-stream.ts builds them, one entry
+ * at a time; these helpers read them.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 export interface XmlElement {
   name: string;
@@ -11,35 +11,6 @@ export interface XmlElement {
   children: XmlElement[];
   /** the element's own text, trimmed (text of descendants excluded) */
   text: string;
-}
-
-type OrderedNode = Record<string, unknown> & { ':@'?: Record<string, string> };
-
-const parser = new XMLParser({
-  preserveOrder: true,
-  removeNSPrefix: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  htmlEntities: true, // the only switch that also decodes numeric references (&#51;)
-});
-
-/** Parses a whole document; throws Error with a human message when it is not well-formed XML. */
-export function parseXmlDocument(text: string): XmlElement {
-  const source = text.replace(/^\uFEFF/, '');
-  // seed files never need a DTD, and refusing one rules out entity-expansion bombs
-  if (/<!DOCTYPE/i.test(source)) throw new Error('the XML has a DOCTYPE declaration, which seed files never need');
-  const validation = XMLValidator.validate(source);
-  if (validation !== true) {
-    throw new Error(`not well-formed XML (line ${validation.err.line}): ${validation.err.msg.slice(0, 160)}`);
-  }
-  const roots = (parser.parse(source) as OrderedNode[]).map(toElement).filter((e): e is XmlElement => e !== null);
-  if (roots.length !== 1) throw new Error('the XML document must have exactly one root element');
-  return roots[0];
 }
 
 /** The local name of the document's root element, or null when the text is not XML at all. */
@@ -80,20 +51,4 @@ export function descendants(root: XmlElement, name: string): XmlElement[] {
   };
   visit(root);
   return found;
-}
-
-function toElement(node: OrderedNode): XmlElement | null {
-  const name = Object.keys(node).find((key) => key !== ':@');
-  if (!name || name === '#text') return null;
-  const content = (node[name] ?? []) as OrderedNode[];
-  const texts: string[] = [];
-  const children: XmlElement[] = [];
-  for (const item of content) {
-    if ('#text' in item) texts.push(String(item['#text']));
-    else {
-      const child = toElement(item);
-      if (child) children.push(child);
-    }
-  }
-  return { name, attributes: { ...(node[':@'] ?? {}) }, children, text: texts.join(' ').trim() };
 }

@@ -7,8 +7,9 @@ import { AppError, E } from '../../errors';
 export const MAX_LISTED_PROBLEMS = 1000;
 
 /*
- * A serial named by several good entries: every one after the first is bad, as the
- * whole-file reader (token-checks.ts assembleTokens) says it. One hash aggregate over
+ * A serial named by several good entries: every one after the first is bad, naming
+ * the first (test/support/import-reader.ts restates this rule for the unit tests,
+ * which have no database). One hash aggregate over
  * the staged rows, then an UPDATE that touches only the repeated ones.
  */
 const MARK_REPEATED_SERIALS = `

@@ -15,10 +15,6 @@ import type { PskcKeyReading } from './pskc-key';
 import { preSharedKey, type PskcProtection } from './pskc-protection';
 import { decimalInteger, decryptCheckedValue, integerFromBytes, smallInteger, ValueProblem } from './pskc-values';
 
-export function isLegacyPskc(container: XmlElement): boolean {
-  return childElements(container, 'KeyPackage').length === 0 && childElements(container, 'Device').length > 0;
-}
-
 export function readLegacyPskcKeys(container: XmlElement, keys: ImportKeys): PskcKeyReading[] {
   const protection = legacyProtection(container, keys);
   const encryptionAlgorithm = elementAt(container, 'EncryptionMethod')?.attributes.Algorithm;

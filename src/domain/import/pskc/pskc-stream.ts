@@ -1,10 +1,9 @@
 /**
- * PSKC read one KeyPackage at a time (xml-stream.ts), with the same per-key reader as
- * the whole-document parser (pskc-key.ts, pskc-legacy.ts). RFC 6030's schema puts
- * EncryptionKey and MACMethod before the first KeyPackage, so they are in hand when
- * keys arrive. Whether the file is encrypted is known only per package here (the
- * whole-document reader looks at all of them at once), so the key is resolved on the
- * first package that holds an encrypted value, once: a PBKDF2 passphrase costs seconds.
+ * PSKC read one KeyPackage at a time (xml-stream.ts), each key by pskc-key.ts (or a
+ * pre-RFC <Device> by pskc-legacy.ts). RFC 6030's schema puts EncryptionKey and
+ * MACMethod before the first KeyPackage, so they are in hand when keys arrive.
+ * Whether the file is encrypted is known only per package, so the key is resolved on
+ * the first package that holds an encrypted value, once: a PBKDF2 passphrase costs seconds.
  */
 import { ImportFileError } from '../import-file-error';
 import type { ImportKeys } from '../imported-token';
