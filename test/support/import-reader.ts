@@ -8,7 +8,7 @@
  * token is refused with ImportFileError.ofNoTokens. test/e2e/token covers that SQL.
  */
 import type { ImportedToken, ImportFormat, ImportKeys, ImportProblem } from '../../src/domain/import';
-import { ImportFileError } from '../../src/domain/import';
+import { ImportFileError, SkippedKeys } from '../../src/domain/import';
 import type { PskcKeyReading } from '../../src/domain/import/pskc/pskc-key';
 import { readPskcStream } from '../../src/domain/import/pskc/pskc-stream';
 import { draftProblems } from '../../src/domain/import/token-checks';
@@ -27,11 +27,11 @@ export async function readImportFile(
   const file = openFile(text, opts);
   const tokens: ImportedToken[] = [];
   const problems: ImportProblem[] = [];
-  const skipped: string[] = [];
+  const skipped = new SkippedKeys();
   const firstPositionBySerial = new Map<string, number>();
   for await (const entry of readImportEntries(file.text, file.reader, file)) {
     if ('skipped' in entry) {
-      skipped.push(entry.skipped);
+      skipped.add(entry.skipped);
       continue;
     }
     const serial = entry.serial?.trim() || undefined;

@@ -18,10 +18,31 @@ export class ImportFileError extends Error {
   }
 
   /** A file with no token in it; `skipped` names the algorithms of the keys that are not OTP tokens (PSKC). */
-  static ofNoTokens(skipped: readonly string[]): ImportFileError {
-    return ImportFileError.ofFile(skipped.length > 0
-      ? `the file holds no HOTP or TOTP key to import (only ${describeSkipped(skipped)})`
+  static ofNoTokens(skipped: SkippedKeys): ImportFileError {
+    return ImportFileError.ofFile(skipped.total > 0
+      ? `the file holds no HOTP or TOTP key to import (only ${skipped.describe()})`
       : 'the file holds no tokens');
+  }
+}
+
+/**
+ * The keys of a file that are not OTP tokens (OCRA, PIN, …), counted by kind. The kinds
+ * come from the file, so only the first MAX_KINDS are told apart; the rest count as "other".
+ */
+export class SkippedKeys {
+  private static readonly MAX_KINDS = 10;
+  private readonly counts = new Map<string, number>();
+  total = 0;
+
+  add(kind: string): void {
+    const key = this.counts.has(kind) || this.counts.size < SkippedKeys.MAX_KINDS ? kind.slice(0, 30) : 'other';
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    this.total++;
+  }
+
+  /** "2 ocra keys and 1 pin key" */
+  describe(): string {
+    return [...this.counts].map(([kind, count]) => `${count} ${kind} key${count > 1 ? 's' : ''}`).join(' and ');
   }
 }
 
@@ -33,9 +54,3 @@ function summarise(reasons: ImportProblem[]): string {
   return `${where}${first.message}${more}`;
 }
 
-/** "2 ocra keys and 1 pin key" */
-function describeSkipped(algorithms: readonly string[]): string {
-  const counts = new Map<string, number>();
-  for (const algorithm of algorithms) counts.set(algorithm, (counts.get(algorithm) ?? 0) + 1);
-  return [...counts].map(([algorithm, count]) => `${count} ${algorithm.slice(0, 30)} key${count > 1 ? 's' : ''}`).join(' and ');
-}

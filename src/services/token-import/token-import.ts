@@ -1,6 +1,6 @@
 import type { EntityManager, QueryRunner } from 'typeorm';
 import { streamedList, type StreamedList } from '../../contract/streamed-list';
-import { ImportFileError, type ImportKeys } from '../../domain/import';
+import { ImportFileError, SkippedKeys, type ImportKeys } from '../../domain/import';
 import { AppError, E } from '../../errors';
 import { findRepository, ProductRef, RepositoryRef } from '../directory/refs';
 import { readImportEntries, type ImportReader } from './import-entries';
@@ -55,7 +55,7 @@ async function importInTransaction(tx: EntityManager, masterKey: Buffer, request
   const productOf = await productChooser(tx, request.product);
   await createImportTable(tx);
 
-  const skipped: string[] = [];
+  const skipped = new SkippedKeys();
   let chunk: ReturnType<typeof stagedRowOf>[] = [];
   let inFlight: Promise<void> = Promise.resolve();
   let refused = false; // once an entry is bad the file is refused: its tokens need not be written
@@ -69,7 +69,7 @@ async function importInTransaction(tx: EntityManager, masterKey: Buffer, request
   };
   for await (const entry of readImportEntries(request.text, request.reader, request)) {
     if ('skipped' in entry) {
-      if (skipped.length < 100) skipped.push(entry.skipped);
+      skipped.add(entry.skipped);
       continue;
     }
     chunk.push(stagedRowOf(entry, productOf, masterKey));

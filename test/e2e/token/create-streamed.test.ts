@@ -101,6 +101,18 @@ describe('/token/create with a streamed body', () => {
     expect(await tokenCount()).toBe(0);
   });
 
+  it('when a PSKC file holds only keys that are not OTP tokens then IMPORT_FILE_INVALID counts every one of them', async () => {
+    // RFC 6030 §10: OCRA (RFC 6287) keys are challenge-response, not HOTP/TOTP; 150 of them, 2 PIN keys
+    const key = (i: number, algorithm: string) => `<KeyPackage><Key Id="K-${i}" Algorithm="urn:ietf:params:xml:ns:keyprov:pskc:${algorithm}">
+      <Data><Secret><PlainValue>${Buffer.from(`secret-${i}`).toString('base64')}</PlainValue></Secret></Data></Key></KeyPackage>`;
+    const keys = [...Array.from({ length: 150 }, (_, i) => key(i, 'OCRA-1')), key(150, 'pin'), key(151, 'pin')];
+    const { status, body } = await upload('', 'application/pskc+xml',
+      `<?xml version="1.0"?><KeyContainer Version="1.0" xmlns="urn:ietf:params:xml:ns:keyprov:pskc">${keys.join('')}</KeyContainer>`);
+    expect(status).toBe(400);
+    expect(body).toMatchObject({ name: 'IMPORT_FILE_INVALID', message: 'the file holds no HOTP or TOTP key to import (only 150 ocra-1 keys and 2 pin keys)' });
+    expect(await tokenCount()).toBe(0);
+  });
+
   it('when format contradicts the Content-Type then INVALID_PARAMS', async () => {
     const { body } = await upload('?format=pskc', 'text/csv', `S-1,${seedHex(1)},HOTP,6,0`);
     expect(body).toMatchObject({ name: 'INVALID_PARAMS' });
