@@ -28,14 +28,16 @@ export function hashBulkPins(pepper: Buffer, pins: readonly string[]): string[] 
   const outerInput = Buffer.alloc(SHA256_BLOCK_BYTES + 32);
   outer.copy(outerInput);
   return pins.map((pin, i) => {
-    const salt = salts.subarray(i * SALT_BYTES, (i + 1) * SALT_BYTES);
-    const text = pin.normalize('NFKC');
-    const end = SHA256_BLOCK_BYTES + SALT_BYTES + Buffer.byteLength(text, 'utf8');
+    const saltStart = i * SALT_BYTES;
+    // ASCII (every PIN a batch file may carry) is its own NFKC form, a byte a character.
+    const ascii = ASCII_ONLY.test(pin);
+    const text = ascii ? pin : pin.normalize('NFKC');
+    const end = SHA256_BLOCK_BYTES + SALT_BYTES + (ascii ? text.length : Buffer.byteLength(text, 'utf8'));
     if (end > innerInput.length) innerInput = Buffer.concat([inner, Buffer.alloc(end - SHA256_BLOCK_BYTES)]);
-    salt.copy(innerInput, SHA256_BLOCK_BYTES);
-    innerInput.write(text, SHA256_BLOCK_BYTES + SALT_BYTES, 'utf8');
+    salts.copy(innerInput, SHA256_BLOCK_BYTES, saltStart, saltStart + SALT_BYTES);
+    innerInput.write(text, SHA256_BLOCK_BYTES + SALT_BYTES, ascii ? 'latin1' : 'utf8');
     hash('sha256', innerInput.subarray(0, end), 'buffer').copy(outerInput, SHA256_BLOCK_BYTES);
-    return `${BULK_PIN_PREFIX}${salt.toString('base64')}$${hash('sha256', outerInput, 'base64')}`;
+    return `${BULK_PIN_PREFIX}${salts.toString('base64', saltStart, saltStart + SALT_BYTES)}$${hash('sha256', outerInput, 'base64')}`;
   });
 }
 
@@ -47,6 +49,7 @@ function hmacPads(key: Buffer): { inner: Buffer; outer: Buffer } {
 }
 
 const SHA256_BLOCK_BYTES = 64;
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
 export function isBulkPinHash(stored: string): boolean {
   return stored.startsWith(BULK_PIN_PREFIX);

@@ -40,7 +40,7 @@ export async function batchAssignTokens(db: EntityManager, pepper: Buffer, text:
   const staged = await stageCsv(db, text, pepper, (rows) => progress({ phase: 'reading', rows }));
 
   progress({ phase: 'checking', rows: staged });
-  const { total, failed } = await checkStagedRows(db, { createUsers: opts.createUsers });
+  const { total, failed, repeated } = await checkStagedRows(db, { createUsers: opts.createUsers });
   const errors = failed > 0 ? await listRowErrors(db, MAX_LISTED_ERRORS) : [];
   if (failed > 0 && opts.mode === 'atomic') throw AppError.of(E.BATCH_REJECTED, { total, assigned: 0, failed, errors });
 
@@ -48,7 +48,7 @@ export async function batchAssignTokens(db: EntityManager, pepper: Buffer, text:
   if (!opts.dryRun && assigned > 0) {
     if (opts.createUsers) await createMissingUsers(db);
     progress({ phase: 'writing', rows: assigned });
-    await writeAssignments(db);
+    await writeAssignments(db, { repeated });
   }
   return { total, assigned, failed, errors };
 }

@@ -63,7 +63,10 @@ export function checkRow(record: CsvRecord, layout: ColumnLayout): CheckedRow {
   const { fields, line } = record;
   // PostgreSQL text cannot hold NUL; such a row is refused below and staged without it.
   const hasNul = fields.some((f) => f.includes('\0'));
-  const field = (c: Column) => (layout.index[c] === undefined ? '' : fields[layout.index[c]!] ?? '').replaceAll('\0', '');
+  const field = (c: Column) => {
+    const value = layout.index[c] === undefined ? '' : fields[layout.index[c]!] ?? '';
+    return hasNul ? value.replaceAll('\0', '') : value;
+  };
   const status = field('status').toUpperCase();
   const row: CheckedRow = {
     line,

@@ -71,8 +71,15 @@ const CHECK_ROWS = `
     END AS error_message
   FROM judged`;
 
-/** Checks the staged rows against the database; returns how many rows there are and how many failed. */
-export async function checkStagedRows(db: EntityManager, opts: { createUsers: boolean }): Promise<{ total: number; failed: number }> {
+export interface CheckCounts {
+  total: number;
+  failed: number;
+  /** Good rows repeating an assignment that exists already (writeAssignments updates those). */
+  repeated: number;
+}
+
+/** Checks the staged rows against the database; returns how many rows there are, how many failed and how many repeat an assignment. */
+export async function checkStagedRows(db: EntityManager, opts: { createUsers: boolean }): Promise<CheckCounts> {
   // Temporary tables are never auto-analyzed, and the check's join order needs the staged
   // keys' statistics. A small sample (3,000 rows, not 30,000) gives them at a tenth of the cost.
   await db.query('SET LOCAL default_statistics_target = 10');
@@ -81,7 +88,10 @@ export async function checkStagedRows(db: EntityManager, opts: { createUsers: bo
   // batch_assign_checked is not analyzed: every later statement scans it whole, and the
   // planner takes its row count from its size on disk.
   await db.query(CHECK_ROWS, [opts.createUsers]);
-  const [counts] = await sql(db, 'SELECT count(*)::int AS total, count(error_name)::int AS failed FROM batch_assign_checked');
+  const [counts] = await sql<CheckCounts>(db, `
+    SELECT count(*)::int AS total, count(error_name)::int AS failed,
+      count(*) FILTER (WHERE error_name IS NULL AND held_already)::int AS repeated
+    FROM batch_assign_checked`);
   return counts;
 }
 

@@ -46,14 +46,11 @@ const CREATED_USERS = `LEFT JOIN users created ON c.user_id IS NULL
  * (held_already), so the INSERT needs no per-row ON CONFLICT probe; an assignment
  * made meanwhile by a concurrent call breaks a unique index instead, and the whole
  * call fails with TOKEN_ALREADY_ASSIGNED, writing nothing (a retry reports the row).
+ * `repeated`: how many good rows repeat an assignment (checkStagedRows counted them); with
+ * none, the UPDATE is skipped rather than run as a scan that finds nothing.
  */
-export async function writeAssignments(db: EntityManager): Promise<void> {
-  await db.query(`
-    UPDATE token_assignments a
-    SET role = 'owner', pin_hash = coalesce(g.pin_hash, a.pin_hash), status = coalesce(g.status, a.status)
-    FROM (SELECT c.token_id, c.user_id, c.status, c.pin_hash FROM batch_assign_checked c WHERE c.error_name IS NULL AND c.held_already) g
-    WHERE a.token_id = g.token_id AND a.user_id = g.user_id
-      AND (a.role <> 'owner' OR g.pin_hash IS NOT NULL OR g.status <> a.status)`);
+export async function writeAssignments(db: EntityManager, { repeated }: { repeated: number }): Promise<void> {
+  if (repeated > 0) await updateRepeatedAssignments(db);
   try {
     await db.query(`
       INSERT INTO token_assignments (token_id, user_id, role, pin_hash, status)
@@ -64,4 +61,14 @@ export async function writeAssignments(db: EntityManager): Promise<void> {
     if (isUniqueViolation(err)) throw AppError.of(E.TOKEN_ALREADY_ASSIGNED, { reason: 'a token of the batch was assigned by another call meanwhile; nothing was written' });
     throw err;
   }
+}
+
+/** The rows that repeat an assignment: their PIN and status, when given, replace the stored ones; the user becomes owner. */
+async function updateRepeatedAssignments(db: EntityManager): Promise<void> {
+  await db.query(`
+    UPDATE token_assignments a
+    SET role = 'owner', pin_hash = coalesce(g.pin_hash, a.pin_hash), status = coalesce(g.status, a.status)
+    FROM (SELECT c.token_id, c.user_id, c.status, c.pin_hash FROM batch_assign_checked c WHERE c.error_name IS NULL AND c.held_already) g
+    WHERE a.token_id = g.token_id AND a.user_id = g.user_id
+      AND (a.role <> 'owner' OR g.pin_hash IS NOT NULL OR g.status <> a.status)`);
 }
