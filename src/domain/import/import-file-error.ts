@@ -34,8 +34,9 @@ export class SkippedKeys {
   private readonly counts = new Map<string, number>();
   total = 0;
 
-  add(kind: string): void {
-    const key = this.counts.has(kind) || this.counts.size < SkippedKeys.MAX_KINDS ? kind.slice(0, 30) : 'other';
+  add(algorithm: string): void {
+    const kind = algorithm.slice(0, 30);
+    const key = this.counts.has(kind) || this.counts.size < SkippedKeys.MAX_KINDS ? kind : 'other';
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
     this.total++;
   }
