@@ -74,6 +74,20 @@ async function startBouncer() {
   return { url: `postgres://anyone:x@127.0.0.1:${port}/tokengate`, direct, stop };
 }
 
+/** The app on `db` with an admin key (the server closed by the test's cleanups): its URL and a REST caller as that admin. */
+async function serveOver(db: DataSource): Promise<{ url: string; rest: (method: string, params: unknown) => Promise<any> }> {
+  const keys = await loadServerKeys(db, randomBytes(32));
+  const { key } = await createApiKey(db.manager, keys.pepper, { name: 'bouncer', scopes: ['admin'] });
+  const app = createApp({ dataSource: db, keys, log: createLogger('silent'), methods: allMethods });
+  const server: Server = await new Promise((res) => { const s = app.listen(0, '127.0.0.1', () => res(s)); });
+  cleanups.push(() => new Promise((res) => { server.close(res); server.closeAllConnections(); }));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const rest = async (method: string, params: unknown) => (await fetch(`${url}/rest${method}`, {
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(params),
+  })).json();
+  return { url, rest };
+}
+
 function idOf(flag: '-u' | '-g'): number {
   return Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
 }
@@ -96,18 +110,7 @@ describe('through PgBouncer in transaction mode', () => {
     const [{ n }] = await db.query('SELECT count(*)::int AS n FROM migrations');
     expect(n).toBe((await db.query('SELECT count(DISTINCT name)::int AS n FROM migrations'))[0].n);
 
-    const keys = await loadServerKeys(db, randomBytes(32));
-    const { key } = await createApiKey(db.manager, keys.pepper, { name: 'bouncer', scopes: ['admin'] });
-    const app = createApp({ dataSource: db, keys, log: createLogger('silent'), methods: allMethods });
-    const server: Server = await new Promise((res) => { const s = app.listen(0, '127.0.0.1', () => res(s)); });
-    cleanups.push(() => new Promise((res) => { server.close(res); server.closeAllConnections(); }));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const rest = async (method: string, params: unknown) => {
-      const res = await fetch(`${url}/rest${method}`, {
-        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(params),
-      });
-      return res.json() as Promise<any>;
-    };
+    const { url, rest } = await serveOver(db);
 
     // 40 clients at once over 10 pooled connections over 5 server connections: transactions
     // (create then revoke a key) interleave with reads and audit writes.
@@ -162,15 +165,7 @@ describe('through PgBouncer in transaction mode', () => {
     const db = await openDatabase(own.url, 10);
     cleanups.push(async () => { await closeRateLimitPool(db); await db.destroy(); });
     setPreparedStatements(db, false); // TOKENGATE_PREPARED_STATEMENTS=off: PgBouncer 1.18 here carries no named statements
-    const keys = await loadServerKeys(db, randomBytes(32));
-    const { key } = await createApiKey(db.manager, keys.pepper, { name: 'bouncer', scopes: ['admin'] });
-    const app = createApp({ dataSource: db, keys, log: createLogger('silent'), methods: allMethods });
-    const server: Server = await new Promise((res) => { const s = app.listen(0, '127.0.0.1', () => res(s)); });
-    cleanups.push(() => new Promise((res) => { server.close(res); server.closeAllConnections(); }));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const rest = async (method: string, params: unknown) => (await fetch(`${url}/rest${method}`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(params),
-    })).json() as Promise<any>;
+    const { rest } = await serveOver(db);
 
     await rest('/domain/create', { attrs: { name: 'bounced' } });
     const user = (await rest('/user/create', { attrs: { domain: { name: 'bounced' }, loginName: 'alice' } })).result;
