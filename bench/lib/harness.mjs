@@ -187,11 +187,22 @@ function startChild(args, env, readyLine) {
 
 /** User + system CPU time a process has used so far, in ms (Linux /proc, USER_HZ 100); 0 elsewhere. */
 export function cpuMsOf(pid) {
+  return procStat(pid)?.ms ?? 0;
+}
+
+/**
+ * A process's name, parent and user + system CPU ms from /proc/<pid>/stat (USER_HZ 100);
+ * null when it is gone or there is no /proc. The name is in parentheses and may hold spaces.
+ * @param {number | string} pid
+ */
+function procStat(pid) {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const close = stat.lastIndexOf(')');
+    const fields = stat.slice(close + 2).split(' ');
+    return { pid: Number(pid), comm: stat.slice(stat.indexOf('(') + 1, close), ppid: Number(fields[1]), ms: (Number(fields[11]) + Number(fields[12])) * 10 };
   } catch {
-    return 0;
+    return null;
   }
 }
 
@@ -203,16 +214,7 @@ export function cpuMsOf(pid) {
  * @returns {Map<number, number>}
  */
 export function postgresCpuMs() {
-  const procs = [];
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const close = stat.lastIndexOf(')');
-      const fields = stat.slice(close + 2).split(' ');
-      procs.push({ pid: Number(pid), comm: stat.slice(stat.indexOf('(') + 1, close), ppid: Number(fields[1]), ms: (Number(fields[11]) + Number(fields[12])) * 10 });
-    } catch { /* gone meanwhile */ }
-  }
+  const procs = readdirSync('/proc').filter((pid) => /^\d+$/.test(pid)).map(procStat).filter((p) => p !== null);
   const parentOf = new Map(procs.map((p) => [p.pid, p.ppid]));
   const mine = (pid) => { for (let p = pid; p > 1; p = parentOf.get(p) ?? 0) if (p === process.pid) return true; return false; };
   return new Map(procs.filter((p) => p.comm === 'postgres' && mine(p.pid)).map((p) => [p.pid, p.ms]));
