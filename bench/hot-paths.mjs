@@ -1,6 +1,7 @@
 // The hot paths against their physical floors (issue 13), in ONE run:
 //   floor A  bare node:http + pg, one `UPDATE tokens SET counter = counter + 1 WHERE id = $1 RETURNING counter` per call
 //   floor B  bare node:http + pg, HMAC-SHA-256 of the token in node, one `SELECT … FROM user_tokens WHERE token_hash = $1`
+//   (and, for context only, A′ and B′: the same over postgres.js, pipelined as tokengate's hot statements are)
 // (bench/lib/floor-app.mjs), and tokengate's /auth/verify (HOTP, success) against floor A,
 // /user/verifyToken and /device/verifyToken against floor B, each once with one server
 // process and once with `serve --workers 2`, as calls/s, p50, p99 and ratio to the floor.
@@ -17,7 +18,7 @@
 //        measure only those paths' rows beside the floors)
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { printStatementStats, repoRoot, startFloor, startPostgres, startTokengate } from './lib/harness.mjs';
+import { PIPELINED_POOL_SIZE, printStatementStats, repoRoot, startFloor, startPostgres, startTokengate } from './lib/harness.mjs';
 import { bearer, httpClient } from './lib/http-client.mjs';
 import { loadOptions, runInterleaved } from './lib/load.mjs';
 import { printProfile } from './lib/profile.mjs';
@@ -74,22 +75,31 @@ try {
     { name: '/user/verifyToken, no credential cache', variant: { pid: uncached.pid, call: p3.user }, floor: 'B', p99: 30, path: 'user' },
     { name: '/device/verifyToken, no credential cache', variant: { pid: uncached.pid, call: p3.device }, floor: 'B', p99: 30, path: 'device' },
   ].filter((row) => !only || only.includes(row.path));
-  const [floorA, floorB, ...measured] = await runInterleaved([
+  const [floorA, floorB, floorA2, floorB2, ...measured] = await runInterleaved([
     { name: 'floor A', pid: floor.pid, call: () => bare.call('/floor-a', { id: fx.floorTokenIds[floorCalls++ % USERS] }) },
     { name: 'floor B', pid: floor.pid, call: (w) => bare.call('/floor-b', { token: fx.floorTokens[w] }).then(active) },
+    { name: 'floor A pipelined', pid: floor.pid, call: () => bare.call('/floor-a-pipelined', { id: fx.floorTokenIds[floorCalls++ % USERS] }) },
+    { name: 'floor B pipelined', pid: floor.pid, call: (w) => bare.call('/floor-b-pipelined', { token: fx.floorTokens[w] }).then(active) },
     ...rows.map((row) => ({ name: row.name, ...row.variant })),
   ]);
   console.log(`hot paths vs their floors, ${loadOptions.concurrency} keep-alive connections, ${loadOptions.seconds} s per row in ${loadOptions.sliceSeconds} s turns, synchronous_commit=${db.syncCommit}, user tokens ${EXPIRY}`);
   printResult('floor A: node:http + pg, one UPDATE … counter + 1', floorA, { baseline: true, ratioTo: 'floor A' });
   printResult('floor B: node:http + pg, HMAC + one SELECT by hash', floorB, { baseline: true, ratioTo: 'floor B' });
+  // context, not targets: the same statements over the driver tokengate's hot paths use
+  printResult(`floor A′: as A over postgres.js, ${PIPELINED_POOL_SIZE} connections`, floorA2, { vs: floorA, ratioTo: 'floor A' });
+  printResult(`floor B′: as B over postgres.js, ${PIPELINED_POOL_SIZE} connections`, floorB2, { vs: floorB, ratioTo: 'floor B' });
   await printStatementStats(db.url);
   rows.forEach((row, i) => {
     const r = measured[i];
-    const vs = row.floor === 'A' ? floorA : floorB;
+    const [vs, samePipelining] = row.floor === 'A' ? [floorA, floorA2] : [floorB, floorB2];
     printResult(row.name, r, {
       vs, ratioTo: `floor ${row.floor}`,
-      extra: { targets: [{ target: `≥ 0.5× floor ${row.floor}`, met: r.rps / vs.rps >= 0.5 }, { target: `p99 ≤ ${row.p99} ms`, met: r.p99 <= row.p99 }] },
+      extra: {
+        targets: [{ target: `≥ 0.5× floor ${row.floor}`, met: r.rps / vs.rps >= 0.5 }, { target: `p99 ≤ ${row.p99} ms`, met: r.p99 <= row.p99 }],
+        ratioToPipelinedFloor: Number((r.rps / samePipelining.rps).toFixed(4)),
+      },
     });
+    console.log(`${''.padEnd(52)} ${(100 * r.rps / samePipelining.rps).toFixed(0).padStart(3)}% of floor ${row.floor}′`);
   });
 } finally {
   for (const stop of stops.reverse()) await stop();

@@ -6,6 +6,7 @@ import { createApp } from './app';
 import type { ServerKeys } from './contract/method';
 import type { Config } from './config';
 import { openDatabase } from './db/data-source';
+import { setPipelinedPoolSize } from './db/pipelined-pool';
 import { setPreparedStatements } from './db/prepared-statements';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded';
 import { loadServerKeys, resolveMasterKey } from './db/server-keys';
@@ -47,6 +48,7 @@ export async function prepareDatabase(config: Config, say: (line: string) => voi
   try {
     const dataSource = await openDatabase(url, config.poolSize);
     setPreparedStatements(dataSource, config.preparedStatements);
+    setPipelinedPoolSize(dataSource, config.pipelinedPoolSize);
     const keys = await loadServerKeys(dataSource, resolveMasterKey(config.masterKey, config.dataDir, say));
     // Today's partition and the days ahead exist before the first call; expired days go.
     const partitions = await maintainAuditPartitions(dataSource, { retentionDays: config.auditRetentionDays });

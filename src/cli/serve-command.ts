@@ -60,9 +60,10 @@ async function serveAsWorker(config: Config): Promise<void> {
 async function servePrimary(config: Config, count: number, metricsPort?: number): Promise<void> {
   const prepared = await prepareDatabase(config);
   await prepared.dataSource.destroy();
-  // Each worker: its pool, up to 4 connections for the rate-limit counters, 1 for the credential cache's listener.
-  if (prepared.embedded && count * (config.poolSize + 5) > 95) {
-    console.warn(`${count} workers × (TOKENGATE_POOL_SIZE ${config.poolSize} + 5) connections exceed what the embedded PostgreSQL allows (100): lower TOKENGATE_POOL_SIZE`);
+  // Each worker: its pool, its pipelined connections, up to 4 for the rate-limit counters, 1 for the credential cache's listener.
+  const perWorker = config.poolSize + config.pipelinedPoolSize + 5;
+  if (prepared.embedded && count * perWorker > 95) {
+    console.warn(`${count} workers × (TOKENGATE_POOL_SIZE ${config.poolSize} + TOKENGATE_PIPELINED_POOL_SIZE ${config.pipelinedPoolSize} + 5) connections exceed what the embedded PostgreSQL allows (100): lower TOKENGATE_POOL_SIZE`);
   }
   const env = { DATABASE_URL: prepared.url };
   const crashes: number[] = [];

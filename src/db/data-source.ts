@@ -2,10 +2,11 @@ import 'reflect-metadata';
 import type { Pool } from 'pg';
 import { DataSource, MigrationExecutor } from 'typeorm';
 import { migrations } from '../../migrations';
+import { closePipelinedPool } from './pipelined-pool';
 
 /** TypeORM over pg: migrations only, never synchronize; services write their SQL. */
 export function createDataSource(url: string, poolSize = 20): DataSource {
-  return new DataSource({
+  const dataSource = new DataSource({
     type: 'postgres',
     url,
     migrations,
@@ -17,6 +18,13 @@ export function createDataSource(url: string, poolSize = 20): DataSource {
     // (SERVICE_UNAVAILABLE, Retry-After) after 5 s instead of hanging. keepAlive finds peers that vanished without a word.
     extra: { max: poolSize, application_name: 'tokengate', connectionTimeoutMillis: 5_000, keepAlive: true },
   });
+  // the hot paths' pipelined connections (pipelined-pool.ts) live and end with it
+  const destroy = dataSource.destroy.bind(dataSource);
+  dataSource.destroy = async () => {
+    await closePipelinedPool(dataSource);
+    await destroy();
+  };
+  return dataSource;
 }
 
 export async function openDatabase(url: string, poolSize?: number): Promise<DataSource> {

@@ -7,6 +7,9 @@
  */
 const NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EAI_AGAIN']);
 
+/** postgres.js (the hot paths' pipelined connections, db/pipelined-pool.ts) names a lost or unreachable connection by these codes. */
+const PIPELINED_CODES = new Set(['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT']);
+
 /** SQLSTATE class 08 (connection exception, but not 08P01 protocol_violation, a bug) and codes (PostgreSQL appendix A) that say the server, not the statement, failed. */
 const SQLSTATES = new Set([
   '57P01', // admin_shutdown: terminating connection due to administrator command
@@ -26,7 +29,7 @@ const DRIVER_MESSAGES = [
 export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   if (typeof err !== 'object' || err === null || depth > 3) return false;
   const { code, message, driverError, errors } = err as { code?: unknown; message?: unknown; driverError?: unknown; errors?: unknown };
-  if (typeof code === 'string' && (NODE_CODES.has(code) || SQLSTATES.has(code) || (code.startsWith('08') && code !== '08P01'))) return true;
+  if (typeof code === 'string' && (NODE_CODES.has(code) || PIPELINED_CODES.has(code) || SQLSTATES.has(code) || (code.startsWith('08') && code !== '08P01'))) return true;
   if (typeof message === 'string' && DRIVER_MESSAGES.some((m) => m.test(message))) return true;
   // TypeORM wraps the driver's error (QueryFailedError.driverError); node's happy-eyeballs connect an AggregateError.
   if (driverError && isDatabaseUnavailable(driverError, depth + 1)) return true;

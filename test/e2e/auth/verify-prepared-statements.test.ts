@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { loadConfig } from '../../../src/config';
 import { openDatabase } from '../../../src/db/data-source';
 import { pgPoolOf } from '../../../src/db/pg-pool';
+import { pipelinedQuery, setPipelinedPoolSize } from '../../../src/db/pipelined-pool';
 import { setPreparedStatements } from '../../../src/db/prepared-statements';
 import { isAppError } from '../../../src/errors';
 import { verifyUserOtp } from '../../../src/services/auth/verify-otp';
@@ -9,8 +10,9 @@ import { startTestServer, TestServer } from '../../support/server';
 import { importCsv, makeUser, RFC4226_CODES, RFC4226_SEED_HEX } from '../token/fixtures';
 
 // TOKENGATE_PREPARED_STATEMENTS: the hot paths' statements are named (prepared once per
-// connection) unless it is off, for PgBouncer before 1.21 in transaction mode. A data source
-// with ONE connection lets the test read that connection's pg_prepared_statements.
+// connection) on the pipelined connections unless it is off, for PgBouncer before 1.21 in
+// transaction mode, when they go unnamed through pg. A data source with ONE connection of
+// each kind lets the test read each connection's pg_prepared_statements.
 
 const LIMIT = { limit: 3, windowSeconds: 300 };
 let s: TestServer;
@@ -18,6 +20,7 @@ let single: DataSource;
 beforeAll(async () => {
   s = await startTestServer();
   single = await openDatabase(s.databaseUrl, 1);
+  setPipelinedPoolSize(single, 1);
 });
 afterAll(async () => { await single.destroy(); await s.close(); });
 
@@ -31,8 +34,13 @@ async function hotpUser(serial: string) {
 const verifyOn = (db: DataSource, userId: string, otp: string) =>
   verifyUserOtp(db.manager, s.keys, { user: { id: userId }, credential: { otp } }, LIMIT)
     .catch((err) => { if (isAppError(err)) return err.errorName; throw err; });
-const preparedOnTheConnection = async () =>
-  (await pgPoolOf(single).query(`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name LIKE 'tg\\_%'`)).rows[0].n as number;
+/** The verify statements (they all name the tokens table) prepared on each connection; not the counting statement itself. */
+const COUNT_PREPARED = `SELECT count(*)::int AS n FROM pg_prepared_statements
+  WHERE statement LIKE '%tokens%' AND statement NOT LIKE '%pg_prepared_statements%'`;
+const preparedOnTheConnection = async () => ({
+  pg: (await pgPoolOf(single).query(COUNT_PREPARED)).rows[0].n as number,
+  pipelined: (await pipelinedQuery<{ n: number }>(single, COUNT_PREPARED, []))[0].n,
+});
 
 describe('TOKENGATE_PREPARED_STATEMENTS', () => {
   it('reads on and off, defaults to on, and refuses anything else', () => {
@@ -47,16 +55,16 @@ describe('TOKENGATE_PREPARED_STATEMENTS', () => {
     const user = await hotpUser('PREP-OFF');
     expect(await verifyOn(single, user.id, RFC4226_CODES[0])).toEqual({ verified: true, serial: 'PREP-OFF' });
     expect(await verifyOn(single, user.id, RFC4226_CODES[0])).toBe('AUTH_FAILED');
-    expect(await preparedOnTheConnection()).toBe(0);
+    expect(await preparedOnTheConnection()).toEqual({ pg: 0, pipelined: 0 });
   });
 
   it('when on then the snapshot, the compare-and-set and the failure are prepared once on the connection', async () => {
     setPreparedStatements(single, true);
     const user = await hotpUser('PREP-ON');
     expect(await verifyOn(single, user.id, RFC4226_CODES[0])).toEqual({ verified: true, serial: 'PREP-ON' });
-    expect(await preparedOnTheConnection()).toBe(2);
+    expect(await preparedOnTheConnection()).toEqual({ pg: 0, pipelined: 2 });
     expect(await verifyOn(single, user.id, RFC4226_CODES[0])).toBe('AUTH_FAILED');
     expect(await verifyOn(single, user.id, RFC4226_CODES[1])).toEqual({ verified: true, serial: 'PREP-ON' });
-    expect(await preparedOnTheConnection()).toBe(3);
+    expect(await preparedOnTheConnection()).toEqual({ pg: 0, pipelined: 3 });
   });
 });

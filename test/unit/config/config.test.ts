@@ -5,7 +5,7 @@ describe('loadConfig', () => {
     const c = loadConfig({});
     expect({ ...c, dataDir: undefined }).toEqual({
       dataDir: undefined, embeddedPgPort: 54329, port: 8080, host: '0.0.0.0', logLevel: 'info', bodyLimit: '10mb',
-      poolSize: 20, trustProxy: 'loopback', userTokenMaxTtl: 31_536_000, rpcBatchMax: 100, credentialCacheSize: 10_000, credentialCacheTtlSeconds: 60, auditRetentionDays: 90, preparedStatements: true,
+      poolSize: 20, pipelinedPoolSize: 4, trustProxy: 'loopback', userTokenMaxTtl: 31_536_000, rpcBatchMax: 100, credentialCacheSize: 10_000, credentialCacheTtlSeconds: 60, auditRetentionDays: 90, preparedStatements: true,
       rateLimits: {
         authFailuresPerIp: { limit: 100, windowSeconds: 300 },
         authFailuresPerDevice: { limit: 20, windowSeconds: 300 },
@@ -41,6 +41,7 @@ describe('loadConfig', () => {
     ['PORT', '80a', 'PORT must be a whole number from 0 to 65535, got "80a"'],
     ['TOKENGATE_EMBEDDED_PG_PORT', '0', 'TOKENGATE_EMBEDDED_PG_PORT must be a whole number from 1 to 65535, got "0"'],
     ['TOKENGATE_POOL_SIZE', 'many', 'TOKENGATE_POOL_SIZE must be a whole number from 1 to 1000, got "many"'],
+    ['TOKENGATE_PIPELINED_POOL_SIZE', '0', 'TOKENGATE_PIPELINED_POOL_SIZE must be a whole number from 1 to 1000, got "0"'],
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"'],
     ['TOKENGATE_BODY_LIMIT', 'lots', 'TOKENGATE_BODY_LIMIT must be a size such as 10mb, 512kb or 1048576, got "lots"'],
     ['TOKENGATE_USER_TOKEN_MAX_TTL', '2147483648', 'TOKENGATE_USER_TOKEN_MAX_TTL must be a whole number from 1 to 2147483647, got "2147483648"'],

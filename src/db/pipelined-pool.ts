@@ -1,0 +1,145 @@
+import { types as pgTypes } from 'pg';
+import { parse as parseUrl } from 'pg-connection-string';
+import { prepareValue } from 'pg/lib/utils';
+import postgres from 'postgres';
+import type { DataSource } from 'typeorm';
+import { isDatabaseUnavailable } from '../errors/database-unavailable';
+
+/**
+ * The hot paths' statements (db/prepared-statements.ts) go over connections of their own,
+ * through postgres.js, because it pipelines: a connection carries the next statement
+ * before the last one's reply has come back, so PostgreSQL reads several in one wake-up and
+ * answers them in one write. pg sends one statement per connection and waits. On the 2-core
+ * VM the floor's own `UPDATE … RETURNING` ran 6,661 calls/s over 20 pg connections and
+ * 12,993 over 4 postgres.js ones, PostgreSQL's CPU per call 120 → 31 µs (docs/benchmarks.md).
+ *
+ * Everything else (transactions, migrations, the search and admin methods) stays on
+ * TypeORM's pg pool. These statements run outside any transaction, each committing on
+ * its own, so pipelining them changes no answer: a statement that fails fails alone.
+ */
+type Sql = postgres.Sql<Record<string, never>>;
+
+const pools = new WeakMap<DataSource, Sql>();
+const sizes = new WeakMap<DataSource, number>();
+/** Pools being ended after an outage (pipelinedQuery); closePipelinedPool waits for them too. */
+const retiring = new WeakMap<DataSource, Set<Promise<void>>>();
+
+/** TOKENGATE_PIPELINED_POOL_SIZE's default: more connections pipeline less and cost the database more. */
+export const DEFAULT_PIPELINED_POOL_SIZE = 4;
+
+/** From the configuration, once at start, before the first statement. */
+export function setPipelinedPoolSize(dataSource: DataSource, size: number): void {
+  sizes.set(dataSource, size);
+}
+
+/**
+ * One autocommit statement on the pipelined connections, named (prepared on a connection
+ * the first time, then only bound and run). Parameters are turned into text exactly as pg
+ * does (dates, arrays, JSON, bytes), so a statement written for pg means the same here;
+ * rows come back with pg's JavaScript types (int8 and numeric as strings).
+ *
+ * Named only: postgres.js sends an unnamed statement with parameters in two round trips
+ * (it asks for the parameters' types first), so with prepared statements off the hot
+ * statements stay on pg (db/prepared-statements.ts).
+ */
+export async function pipelinedQuery<T>(dataSource: DataSource, text: string, params: unknown[]): Promise<T[]> {
+  const values = params.map(asPgText) as postgres.ParameterOrJSON<never>[];
+  const pool = poolOf(dataSource);
+  try {
+    return (await pool.unsafe(text, values, { prepare: true })) as unknown as T[];
+  } catch (err) {
+    if (isDatabaseUnavailable(err)) retire(dataSource, pool);
+    throw err;
+  }
+}
+
+/**
+ * A connection the server ended (a restart, a failover, pg_terminate_backend) while a
+ * statement ran leaves postgres.js 3.4 in doubt: it keeps the server's FATAL error and
+ * hands it to the first statement of the reconnected connection, although that statement
+ * ran (test/e2e/db/pipelined-pool.test.ts caught it). So after an outage the next calls
+ * get a fresh pool, and the old one ends once its statements are answered (a second at
+ * most: it may wait forever on the statement the server cut off).
+ */
+function retire(dataSource: DataSource, pool: Sql): void {
+  if (pools.get(dataSource) !== pool) return; // already replaced
+  pools.delete(dataSource);
+  const ends = retiring.get(dataSource) ?? new Set();
+  retiring.set(dataSource, ends);
+  const ended: Promise<void> = pool.end({ timeout: 1 }).catch(() => {}).finally(() => ends.delete(ended));
+  ends.add(ended);
+}
+
+/** At shutdown: data-source.ts closes it with the data source. */
+export async function closePipelinedPool(dataSource: DataSource): Promise<void> {
+  const pool = pools.get(dataSource);
+  pools.delete(dataSource);
+  await Promise.all([pool?.end({ timeout: 5 }), ...(retiring.get(dataSource) ?? [])]);
+}
+
+function poolOf(dataSource: DataSource): Sql {
+  let pool = pools.get(dataSource);
+  if (!pool) {
+    pool = connect(dataSource, sizes.get(dataSource) ?? DEFAULT_PIPELINED_POOL_SIZE);
+    pools.set(dataSource, pool);
+  }
+  return pool;
+}
+
+/**
+ * Types as pg has them: pg's text parser for every type OID it has one for (builtins and
+ * their arrays; other types stay text), and no serialiser of postgres.js's own for any type,
+ * since every parameter arrives as pg's text already (pipelinedQuery). Its serialisers
+ * would otherwise apply by the type PostgreSQL describes: JSON would be encoded twice and
+ * the text "true" sent to a boolean as 'f'.
+ */
+const PG_TYPES = (() => {
+  const parserOf = (oid: number) => pgTypes.getTypeParser(oid as Parameters<typeof pgTypes.getTypeParser>[0], 'text');
+  const none = parserOf(0x7fffffff);
+  const asIs = (text: string) => text;
+  const withPostgresJsSerialisers = [0, 16, 17, 20, 21, 23, 25, 26, 114, 700, 701, 1082, 1114, 1184, 3802];
+  const types: Record<string, { to: number; from: number[]; serialize: (text: string) => string; parse?: (text: string) => unknown }> = {};
+  for (let oid = 0; oid < 10_000; oid++) {
+    const parse = parserOf(oid);
+    if (parse !== none) types[`oid${oid}`] = { to: oid, from: [oid], serialize: asIs, parse };
+    else if (withPostgresJsSerialisers.includes(oid)) types[`oid${oid}`] = { to: oid, from: [oid], serialize: asIs };
+  }
+  return types as unknown as Record<string, postgres.PostgresType>;
+})();
+
+/** A parameter as pg would send it, as text: bytea in hex form, dates, arrays and objects by pg's own rules. */
+function asPgText(value: unknown): string | null {
+  return Buffer.isBuffer(value) ? `\\x${value.toString('hex')}` : (prepareValue(value) as string | null);
+}
+
+/**
+ * Where and how to connect, from the URL TypeORM's pool was given, read by pg's own URL
+ * parser: the same host (or socket directory), credentials and TLS settings (sslmode,
+ * certificates read from their files) as every other connection of the process.
+ */
+function connect(dataSource: DataSource, size: number): Sql {
+  const url = (dataSource.options as { url?: string }).url;
+  if (!url) throw new Error('pipelined pool: the data source has no URL');
+  const where = parseUrl(url);
+  return postgres({
+    host: where.host ?? undefined,
+    port: where.port ? Number(where.port) : undefined,
+    database: where.database ?? undefined,
+    username: where.user,
+    password: where.password,
+    ssl: (where.ssl || false) as postgres.Options<never>['ssl'],
+    max: size,
+    // as TypeORM's pool (data-source.ts): during an outage a call fails at once (refused) or
+    // after 5 s (no answer), and each call tries to connect afresh. postgres.js would
+    // otherwise wait before reconnecting, longer after every failure (up to 20 s).
+    connect_timeout: 5,
+    backoff: () => 0,
+    idle_timeout: 0,
+    onnotice: () => {}, // no console output of the database's notices
+    // rows as pg reads them (postgres.js would read NULL in a text[] as "NULL"), and
+    // parameters as pg writes them; postgres.js's own array types not looked up
+    types: PG_TYPES,
+    fetch_types: false,
+    connection: { application_name: 'tokengate' },
+  }) as Sql;
+}

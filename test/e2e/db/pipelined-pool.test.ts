@@ -1,0 +1,77 @@
+import type { DataSource } from 'typeorm';
+import { openDatabase } from '../../../src/db/data-source';
+import { pgPoolOf } from '../../../src/db/pg-pool';
+import { pipelinedQuery, setPipelinedPoolSize } from '../../../src/db/pipelined-pool';
+import { isDatabaseUnavailable } from '../../../src/errors';
+import { startTestServer, TestServer } from '../../support/server';
+
+// The hot paths' statements run through postgres.js, pipelined (src/db/pipelined-pool.ts),
+// while every other statement runs through pg. The same statement must mean the same on
+// both: pg is the reference here. A data source with ONE pipelined connection makes
+// "several statements in flight on one connection" certain.
+
+let s: TestServer;
+let db: DataSource;
+beforeAll(async () => {
+  s = await startTestServer();
+  db = await openDatabase(s.databaseUrl, 1);
+  setPipelinedPoolSize(db, 1);
+});
+afterAll(async () => { await db?.destroy(); await s.close(); });
+
+const pid = async () => (await pipelinedQuery<{ pid: number }>(db, 'SELECT pg_backend_pid() AS pid', []))[0].pid;
+
+describe('the pipelined connections', () => {
+  it('when parameters are dates, arrays with nulls and quotes, JSON, bytes, booleans and 64-bit numbers then rows are what pg reads', async () => {
+    const text = `SELECT $1::timestamptz AS at, $2::text[] AS texts, $3::real[] AS reals, $4::uuid[] AS ids, $5::bytea AS bytes,
+      $6::bigint AS big, $7::jsonb AS doc, $8::int AS n, $9::text AS nothing, $10::timestamptz[] AS ats,
+      $11::boolean AS flag, $12::boolean AS "noFlag", $13::timestamptz AS forever,
+      $6::bigint + 1 AS "bigPlusOne", 12.50::numeric AS num, 0.5::float8 AS half, true AS yes, ARRAY[1, 2]::int[] AS ints`;
+    const params = [
+      new Date('2026-11-30T08:00:00.123Z'), ['a"b\\c,{}', null, ''], [1.5, null], ['7d444840-9dc0-11d1-b245-5ffdce74fad2'],
+      Buffer.from([0, 255, 10]), '9007199254740993', { k: ['v', 1] }, 42, null, [new Date(0), null],
+      true, false, 'infinity',
+    ];
+    const [viaPg] = (await pgPoolOf(db).query(text, params)).rows;
+    const [pipelined] = await pipelinedQuery(db, text, params);
+    expect(pipelined).toEqual(viaPg);
+    expect(pipelined).toEqual({
+      at: new Date('2026-11-30T08:00:00.123Z'), texts: ['a"b\\c,{}', null, ''], reals: [1.5, null], ids: ['7d444840-9dc0-11d1-b245-5ffdce74fad2'],
+      bytes: Buffer.from([0, 255, 10]), big: '9007199254740993', doc: { k: ['v', 1] }, n: 42, nothing: null, ats: [new Date(0), null],
+      flag: true, noFlag: false, forever: Infinity, bigPlusOne: '9007199254740994', num: '12.50', half: 0.5, yes: true, ints: [1, 2],
+    });
+  });
+
+  it('when 40 statements are in flight on one connection then each gets its own answer, and one that fails fails alone', async () => {
+    const sent = Array.from({ length: 40 }, (_, i) => pipelinedQuery<{ v: number; pid: number }>(db,
+      'SELECT 12 / $1::int AS v, pg_backend_pid() AS pid', [i % 5 === 0 ? 0 : i]));
+    const answers = await Promise.allSettled(sent);
+    answers.forEach((answer, i) => {
+      if (i % 5 === 0) expect(answer).toMatchObject({ status: 'rejected', reason: { code: '22012' } }); // division_by_zero
+      else expect(answer).toMatchObject({ status: 'fulfilled', value: [{ v: Math.trunc(12 / i) }] });
+    });
+    const pids = new Set(answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value[0].pid] : [])));
+    expect(pids.size).toBe(1);
+  });
+
+  it('when PostgreSQL ends the connection then the call in flight is "unavailable" and the next call is answered on a new connection', async () => {
+    const before = await pid();
+    const inFlight = pipelinedQuery(db, 'SELECT pg_sleep(5)', []).then(() => null, (err: unknown) => err);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await s.db.query('SELECT pg_terminate_backend($1)', [before]);
+    expect(isDatabaseUnavailable(await inFlight)).toBe(true);
+    const after = await pid();
+    expect(after).not.toBe(before);
+  });
+
+  it('when the data source is destroyed then its pipelined connections are closed', async () => {
+    const other = await openDatabase(s.databaseUrl, 1);
+    setPipelinedPoolSize(other, 2);
+    const pids = new Set((await Promise.all(Array.from({ length: 8 }, () =>
+      pipelinedQuery<{ pid: number }>(other, 'SELECT pg_backend_pid() AS pid, pg_sleep(0.05)', [])))).map(([row]) => row.pid));
+    expect(pids.size).toBe(2);
+    await other.destroy();
+    const open = await s.db.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = ANY($1::int[])', [[...pids]]);
+    expect(open[0].n).toBe(0);
+  });
+});
