@@ -6,7 +6,7 @@ import { createApp } from './app';
 import type { ServerKeys } from './contract/method';
 import type { Config } from './config';
 import { openDatabase } from './db/data-source';
-import { setPipelinedPoolSize } from './db/pipelined-pool';
+import { configurePipelinedPool } from './db/pipelined-pool';
 import { setPreparedStatements } from './db/prepared-statements';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded';
 import { loadServerKeys, resolveMasterKey } from './db/server-keys';
@@ -48,7 +48,6 @@ export async function prepareDatabase(config: Config, say: (line: string) => voi
   try {
     const dataSource = await openDatabase(url, config.poolSize);
     setPreparedStatements(dataSource, config.preparedStatements);
-    setPipelinedPoolSize(dataSource, config.pipelinedPoolSize);
     const keys = await loadServerKeys(dataSource, resolveMasterKey(config.masterKey, config.dataDir, say));
     // Today's partition and the days ahead exist before the first call; expired days go.
     const partitions = await maintainAuditPartitions(dataSource, { retentionDays: config.auditRetentionDays });
@@ -67,6 +66,11 @@ export async function prepareDatabase(config: Config, say: (line: string) => voi
 export async function startServer(config: Config, say: (line: string) => void = console.log): Promise<RunningServer> {
   const log = createLogger(config.logLevel);
   const { url: databaseUrl, dataSource, keys, embedded } = await prepareDatabase(config, say);
+  configurePipelinedPool(dataSource, {
+    size: config.pipelinedPoolSize,
+    onStall: ({ waiting, stallMs }) => log.error({ waiting },
+      `the pipelined connections answered nothing for ${stallMs / 1000} s and were replaced; behind PgBouncer older than 1.21 in transaction mode, set TOKENGATE_PREPARED_STATEMENTS=off`),
+  });
   observePool(dataSource);
   const audit = new AuditWriter(dataSource);
   const { callerCache, stopCallerCache } = startCallerCache(config, databaseUrl, dataSource, log);

@@ -19,17 +19,29 @@ import { isDatabaseUnavailable } from '../errors/database-unavailable';
  */
 type Sql = postgres.Sql<Record<string, never>>;
 
-const pools = new WeakMap<DataSource, Sql>();
-const sizes = new WeakMap<DataSource, number>();
-/** Pools being ended after an outage (pipelinedQuery); closePipelinedPool waits for them too. */
-const retiring = new WeakMap<DataSource, Set<Promise<void>>>();
+export interface PipelinedPoolOptions {
+  /** connections, on top of TypeORM's pool */
+  size: number;
+  /** no statement answered for this long while some wait: the pool is given up (see PipelinedPool.watch) */
+  stallMs: number;
+  /** told when a pool is given up for that reason */
+  onStall: (stall: { waiting: number; stallMs: number }) => void;
+}
 
 /** TOKENGATE_PIPELINED_POOL_SIZE's default: more connections pipeline less and cost the database more. */
 export const DEFAULT_PIPELINED_POOL_SIZE = 4;
+const DEFAULTS: PipelinedPoolOptions = { size: DEFAULT_PIPELINED_POOL_SIZE, stallMs: 10_000, onStall: () => {} };
 
-/** From the configuration, once at start, before the first statement. */
-export function setPipelinedPoolSize(dataSource: DataSource, size: number): void {
-  sizes.set(dataSource, size);
+const options = new WeakMap<DataSource, PipelinedPoolOptions>();
+const pools = new WeakMap<DataSource, PipelinedPool>();
+/** Pools being ended (after an outage or a stall); closePipelinedPool waits for them too. */
+const retiring = new WeakMap<DataSource, Set<Promise<void>>>();
+
+/** From the configuration, once at start; a pool already open gives way to one made with these options. */
+export function configurePipelinedPool(dataSource: DataSource, opts: Partial<PipelinedPoolOptions>): void {
+  options.set(dataSource, { ...(options.get(dataSource) ?? DEFAULTS), ...opts });
+  const open = pools.get(dataSource);
+  if (open) retire(dataSource, open);
 }
 
 /**
@@ -45,45 +57,97 @@ export function setPipelinedPoolSize(dataSource: DataSource, size: number): void
 export async function pipelinedQuery<T>(dataSource: DataSource, text: string, params: unknown[]): Promise<T[]> {
   const values = params.map(asPgText) as postgres.ParameterOrJSON<never>[];
   const pool = poolOf(dataSource);
+  pool.started();
   try {
-    return (await pool.unsafe(text, values, { prepare: true })) as unknown as T[];
+    return (await pool.sql.unsafe(text, values, { prepare: true })) as unknown as T[];
   } catch (err) {
-    if (isDatabaseUnavailable(err)) retire(dataSource, pool);
+    // A connection the server ended (a restart, a failover, pg_terminate_backend) while a
+    // statement ran leaves postgres.js 3.4 in doubt: it keeps the server's FATAL error and
+    // hands it to the first statement of the reconnected connection, although that
+    // statement ran (test/e2e/db/pipelined-pool.test.ts caught it). An error that is not
+    // PostgreSQL's answer to a statement (a RangeError from reading the protocol out of
+    // step, say) leaves it in doubt as well. In both cases the next calls get a fresh pool.
+    if (isDatabaseUnavailable(err) || !(err instanceof postgres.PostgresError)) retire(dataSource, pool);
     throw err;
+  } finally {
+    pool.answered();
   }
-}
-
-/**
- * A connection the server ended (a restart, a failover, pg_terminate_backend) while a
- * statement ran leaves postgres.js 3.4 in doubt: it keeps the server's FATAL error and
- * hands it to the first statement of the reconnected connection, although that statement
- * ran (test/e2e/db/pipelined-pool.test.ts caught it). So after an outage the next calls
- * get a fresh pool, and the old one ends once its statements are answered (a second at
- * most: it may wait forever on the statement the server cut off).
- */
-function retire(dataSource: DataSource, pool: Sql): void {
-  if (pools.get(dataSource) !== pool) return; // already replaced
-  pools.delete(dataSource);
-  const ends = retiring.get(dataSource) ?? new Set();
-  retiring.set(dataSource, ends);
-  const ended: Promise<void> = pool.end({ timeout: 1 }).catch(() => {}).finally(() => ends.delete(ended));
-  ends.add(ended);
 }
 
 /** At shutdown: data-source.ts closes it with the data source. */
 export async function closePipelinedPool(dataSource: DataSource): Promise<void> {
   const pool = pools.get(dataSource);
   pools.delete(dataSource);
-  await Promise.all([pool?.end({ timeout: 5 }), ...(retiring.get(dataSource) ?? [])]);
+  pool?.unwatch();
+  await Promise.all([pool?.sql.end({ timeout: 5 }), ...(retiring.get(dataSource) ?? [])]);
 }
 
-function poolOf(dataSource: DataSource): Sql {
+/** A postgres.js pool, the statements waiting on it, and when it last answered one. */
+class PipelinedPool {
+  private waiting = 0;
+  private answeredAt = 0;
+  private watchdog: NodeJS.Timeout | undefined;
+
+  constructor(readonly sql: Sql) {}
+
+  started(): void {
+    if (this.waiting++ === 0) this.answeredAt = performance.now();
+  }
+
+  answered(): void {
+    this.waiting--;
+    this.answeredAt = performance.now();
+  }
+
+  /**
+   * Pipelined statements wait in line on their connection, and postgres.js 3.4 can lose
+   * its place in that line for good: behind PgBouncer < 1.21 in transaction mode with
+   * prepared statements left on, a statement meets a server connection that never saw
+   * its Parse, postgres.js re-prepares it amid the others, and no statement of the
+   * connection is answered again (test/e2e/faults/pgbouncer.test.ts). A pool that answers
+   * nothing for `stallMs` while statements wait is therefore given up: they fail as
+   * "database unavailable" and the next calls get a fresh pool.
+   */
+  watch(stallMs: number, onStall: () => void): void {
+    this.watchdog = setInterval(() => {
+      if (this.waiting > 0 && performance.now() - this.answeredAt > stallMs) onStall();
+    }, Math.min(1_000, stallMs));
+    this.watchdog.unref();
+  }
+
+  unwatch(): void {
+    clearInterval(this.watchdog);
+  }
+
+  get waitingNow(): number {
+    return this.waiting;
+  }
+}
+
+function poolOf(dataSource: DataSource): PipelinedPool {
   let pool = pools.get(dataSource);
   if (!pool) {
-    pool = connect(dataSource, sizes.get(dataSource) ?? DEFAULT_PIPELINED_POOL_SIZE);
-    pools.set(dataSource, pool);
+    const { size, stallMs, onStall } = options.get(dataSource) ?? DEFAULTS;
+    const created = new PipelinedPool(connect(dataSource, size));
+    created.watch(stallMs, () => {
+      onStall({ waiting: created.waitingNow, stallMs });
+      retire(dataSource, created);
+    });
+    pools.set(dataSource, created);
+    pool = created;
   }
   return pool;
+}
+
+/** Replaces the data source's pool; the old one ends once its statements are answered (a second at most: it may wait forever). */
+function retire(dataSource: DataSource, pool: PipelinedPool): void {
+  if (pools.get(dataSource) !== pool) return; // already replaced
+  pools.delete(dataSource);
+  pool.unwatch();
+  const ends = retiring.get(dataSource) ?? new Set();
+  retiring.set(dataSource, ends);
+  const ended: Promise<void> = pool.sql.end({ timeout: 1 }).catch(() => {}).finally(() => ends.delete(ended));
+  ends.add(ended);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { Caller, CallerLookup, Scope } from '../../contract/method';
+import { sqlPrepared } from '../../db/prepared-statements';
 import { sql } from '../../db/sql';
 import { generateSecret, keyedHash } from '../../domain/crypto/secrets';
 import { AppError, E } from '../../errors';
@@ -31,17 +32,18 @@ export function apiKeyLookup(db: EntityManager, pepper: Buffer, key: string): Ca
   return {
     cacheKey: `apikey ${hash.toString('base64')}`,
     find: async () => {
-      const [row] = await sql(db,
-        `SELECT id, name, scopes, identity, expires_at FROM api_keys
-          WHERE key_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
-        [hash],
-      );
+      const [row] = await sqlPrepared(db, API_KEY_CALLER_SQL, [hash]);
       if (!row) return null;
       const caller: Caller = { kind: 'apikey', id: row.id, name: row.name, scopes: row.scopes, identity: row.identity };
       return { caller, expiresAt: row.expires_at };
     },
   };
 }
+
+/** $1 the key's keyed hash; revoked and expired keys are not found. A hot statement: every uncached caller runs it. */
+const API_KEY_CALLER_SQL = `
+  SELECT id, name, scopes, identity, expires_at FROM api_keys
+   WHERE key_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`;
 
 const FIELDS: FieldMap = {
   id: { column: 'id', type: 'uuid' },

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { CallerLookup } from '../../contract/method';
-import { sql } from '../../db/sql';
+import { sqlPrepared } from '../../db/prepared-statements';
 import { keyedHash } from '../../domain/crypto/secrets';
 
 // As the schemas' "uuid" format (ajv-formats), which also takes RFC 4122's urn:uuid: prefix.
@@ -32,7 +32,7 @@ export function deviceTokenLookup(db: EntityManager, pepper: Buffer, uuid: strin
   return {
     cacheKey: `device ${hash.toString('base64')}`,
     find: async () => {
-      const [row] = await sql(db, DEVICE_CALLER_SQL, [canonical, hash]);
+      const [row] = await sqlPrepared(db, DEVICE_CALLER_SQL, [canonical, hash]);
       return row ? { caller: { kind: 'device', uuid: canonical }, expiresAt: row.expires_on } : null;
     },
   };

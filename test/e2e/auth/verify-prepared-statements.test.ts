@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { loadConfig } from '../../../src/config';
 import { openDatabase } from '../../../src/db/data-source';
 import { pgPoolOf } from '../../../src/db/pg-pool';
-import { pipelinedQuery, setPipelinedPoolSize } from '../../../src/db/pipelined-pool';
+import { configurePipelinedPool, pipelinedQuery } from '../../../src/db/pipelined-pool';
 import { setPreparedStatements } from '../../../src/db/prepared-statements';
 import { isAppError } from '../../../src/errors';
 import { verifyUserOtp } from '../../../src/services/auth/verify-otp';
@@ -20,7 +20,7 @@ let single: DataSource;
 beforeAll(async () => {
   s = await startTestServer();
   single = await openDatabase(s.databaseUrl, 1);
-  setPipelinedPoolSize(single, 1);
+  configurePipelinedPool(single, { size: 1 });
 });
 afterAll(async () => { await single.destroy(); await s.close(); });
 

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { openDatabase } from '../../../src/db/data-source';
 import { pgPoolOf } from '../../../src/db/pg-pool';
-import { pipelinedQuery, setPipelinedPoolSize } from '../../../src/db/pipelined-pool';
+import { configurePipelinedPool, pipelinedQuery } from '../../../src/db/pipelined-pool';
 import { isDatabaseUnavailable } from '../../../src/errors';
 import { startTestServer, TestServer } from '../../support/server';
 
@@ -15,7 +15,7 @@ let db: DataSource;
 beforeAll(async () => {
   s = await startTestServer();
   db = await openDatabase(s.databaseUrl, 1);
-  setPipelinedPoolSize(db, 1);
+  configurePipelinedPool(db, { size: 1 });
 });
 afterAll(async () => { await db?.destroy(); await s.close(); });
 
@@ -66,7 +66,7 @@ describe('the pipelined connections', () => {
 
   it('when the data source is destroyed then its pipelined connections are closed', async () => {
     const other = await openDatabase(s.databaseUrl, 1);
-    setPipelinedPoolSize(other, 2);
+    configurePipelinedPool(other, { size: 2 });
     const pids = new Set((await Promise.all(Array.from({ length: 8 }, () =>
       pipelinedQuery<{ pid: number }>(other, 'SELECT pg_backend_pid() AS pid, pg_sleep(0.05)', [])))).map(([row]) => row.pid));
     expect(pids.size).toBe(2);

@@ -19,6 +19,8 @@ import { CallerCache } from '../../../src/gateway/caller-cache';
 import { followCallerChanges } from '../../../src/services/callers/caller-changes';
 import type { Logger } from 'pino';
 import { setPreparedStatements } from '../../../src/db/prepared-statements';
+import { configurePipelinedPool, pipelinedQuery } from '../../../src/db/pipelined-pool';
+import { isDatabaseUnavailable } from '../../../src/errors';
 import { freePort, sleep } from './fault-support';
 
 /**
@@ -76,6 +78,7 @@ async function startBouncer() {
 
 /** The app on `db` with an admin key (the server closed by the test's cleanups): its URL and a REST caller as that admin. */
 async function serveOver(db: DataSource): Promise<{ url: string; rest: (method: string, params: unknown) => Promise<any> }> {
+  setPreparedStatements(db, false); // TOKENGATE_PREPARED_STATEMENTS=off, as docs/operations.md says: PgBouncer 1.18 here carries no named statements
   const keys = await loadServerKeys(db, randomBytes(32));
   const { key } = await createApiKey(db.manager, keys.pepper, { name: 'bouncer', scopes: ['admin'] });
   const app = createApp({ dataSource: db, keys, log: createLogger('silent'), methods: allMethods });
@@ -164,7 +167,6 @@ describe('through PgBouncer in transaction mode', () => {
     const own = await startBouncer();
     const db = await openDatabase(own.url, 10);
     cleanups.push(async () => { await closeRateLimitPool(db); await db.destroy(); });
-    setPreparedStatements(db, false); // TOKENGATE_PREPARED_STATEMENTS=off: PgBouncer 1.18 here carries no named statements
     const { rest } = await serveOver(db);
 
     await rest('/domain/create', { attrs: { name: 'bounced' } });
@@ -179,5 +181,26 @@ describe('through PgBouncer in transaction mode', () => {
     expect(replies.filter((r) => r.error === 0)).toEqual([{ error: 0, result: { verified: true, serial: 'B-1' } }]);
     expect(await rest('/auth/verify', { user: { domain: { name: 'bounced' }, loginName: 'alice' }, credential: { otp: '287082' } }))
       .toEqual({ error: 0, result: { verified: true, serial: 'B-1' } });
+  });
+
+  maybe('when prepared statements are left on then the hot statements fail rather than hang, no answer goes to another statement, and the stall is reported', async () => {
+    const own = await startBouncer();
+    const db = await openDatabase(own.url, 2);
+    cleanups.push(() => db.destroy());
+    const stalls: { waiting: number; stallMs: number }[] = [];
+    configurePipelinedPool(db, { size: 2, stallMs: 1_500, onStall: (stall) => stalls.push(stall) });
+    // Named statements meet server connections that never saw their Parse; postgres.js re-prepares
+    // amid the pipelined others and loses its place: without the watchdog none of these settles.
+    const settled = await Promise.allSettled(Array.from({ length: 40 }, (_, i) =>
+      pipelinedQuery<{ v?: number; w?: string }>(db, i % 3 ? 'SELECT $1::int AS v' : 'SELECT $1::text AS w FROM pg_sleep(0.01)', [i])));
+    expect(stalls).toEqual([{ waiting: expect.any(Number), stallMs: 1_500 }]);
+    // every statement settled; those answered got their own answer, never another's
+    settled.forEach((s, i) => {
+      if (s.status === 'fulfilled') expect(s.value).toEqual([i % 3 ? { v: i } : { w: String(i) }]);
+    });
+    const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason] : []));
+    expect(failures.length).toBeGreaterThan(0);
+    // the calls answer SERVICE_UNAVAILABLE; a driver that lost its place in the protocol may say so otherwise
+    expect(failures.filter((err) => !isDatabaseUnavailable(err) && !(err instanceof RangeError))).toEqual([]);
   });
 });
