@@ -198,7 +198,6 @@ function connect(dataSource: DataSource, size: number): Sql {
     // otherwise wait before reconnecting, longer after every failure (up to 20 s).
     connect_timeout: 5,
     backoff: () => 0,
-    idle_timeout: 0,
     onnotice: () => {}, // no console output of the database's notices
     // rows as pg reads them (postgres.js would read NULL in a text[] as "NULL"), and
     // parameters as pg writes them; postgres.js's own array types not looked up
