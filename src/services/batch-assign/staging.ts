@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -8,15 +7,16 @@ import { usernameKey } from '../../domain/names/username-key';
 import type { CheckedRow } from './row-checks';
 
 /**
- * The batch's rows live in a temporary table of the call's transaction (gone at
- * commit or rollback), so memory holds one chunk at a time and every later check
- * is a join. PINs are staged already hashed, in the bulk form they are stored in
- * (HMAC-SHA-256 under the pepper, per-row salt; SPEC §8): a temporary table may spill
- * to disk, and a PIN is never stored in the clear.
+ * One chunk of the batch's rows at a time lives in a temporary table of the call's
+ * transaction (gone at commit or rollback): the statement that checks a chunk
+ * (validate-staged.ts) reads it while node reads and hashes the next one. PINs are
+ * staged already hashed, in the bulk form they are stored in (HMAC-SHA-256 under the
+ * pepper, per-row salt; SPEC §8): a temporary table may spill to disk, and a PIN is
+ * never stored in the clear.
  */
 export async function createStagingTable(db: EntityManager): Promise<void> {
   await db.query(`
-    CREATE TEMPORARY TABLE batch_assign_rows (
+    CREATE TEMPORARY TABLE batch_assign_chunk (
       line int NOT NULL,
       domain text NOT NULL,
       login_name text NOT NULL,
@@ -33,36 +33,45 @@ export async function createStagingTable(db: EntityManager): Promise<void> {
 }
 
 export interface StagingWriter {
-  /** Queues a chunk of rows; resolves once the connection can take more (backpressure). */
+  /** Stages a chunk of rows and checks it; resolves once the chunk before it is done (backpressure). */
   write(rows: readonly CheckedRow[]): Promise<void>;
-  /** Ends the COPY; resolves when PostgreSQL has every row. */
+  /** Resolves when every chunk is staged and checked. */
   end(): Promise<void>;
-  /** Cancels the COPY (CopyFail) and waits until the connection is usable again, for the rollback. */
+  /** Waits until the connection is idle again, for the rollback. */
   abort(): Promise<void>;
 }
 
 /**
- * One COPY … FROM STDIN on the transaction's connection for the whole file: no statement
- * per chunk, and COPY's text format is what PostgreSQL loads fastest (a multi-row INSERT
- * of array parameters spent most of its time parsing the arrays).
+ * Each chunk goes as one query on the transaction's connection: a COPY … FROM STDIN (COPY's
+ * text format is what PostgreSQL loads fastest), then `checkChunk`, then a TRUNCATE for the
+ * next chunk (in place: the table is the transaction's own). PostgreSQL runs the statements
+ * of a query string one after the other, the COPY taking the data sent for it. The next
+ * chunk is sent when this one is done, so PostgreSQL checks one chunk while node reads,
+ * checks and hashes the next; one COPY for the whole file would hold the connection, and
+ * every check, until the end of the file.
  */
-export async function openStaging(db: EntityManager, pepper: Buffer): Promise<StagingWriter> {
+export async function openStaging(db: EntityManager, pepper: Buffer, checkChunk: string): Promise<StagingWriter> {
   if (!db.queryRunner) throw new Error('openStaging: the batch runs in a transaction');
   const client = (await db.queryRunner.connect()) as PoolClient;
-  const copy = client.query(copyFrom('COPY batch_assign_rows FROM STDIN'));
-  const done = finished(copy);
-  done.catch(() => {}); // awaited by end() or abort()
+  const query = `COPY batch_assign_chunk FROM STDIN; ${checkChunk}; TRUNCATE batch_assign_chunk`;
+  let last: Promise<void> = Promise.resolve();
   return {
     async write(rows) {
-      if (!copy.write(copyLines(rows, pepper))) await Promise.race([once(copy, 'drain'), done]);
+      const lines = copyLines(rows, pepper);
+      const previous = last;
+      last = previous.then(async () => {
+        const copy = client.query(copyFrom(query));
+        copy.end(lines);
+        await finished(copy);
+      });
+      last.catch(() => {}); // awaited by the next write, end() or abort()
+      await previous;
     },
     async end() {
-      copy.end();
-      await done;
+      await last;
     },
     async abort() {
-      copy.destroy(new Error('the batch stopped before the end of its file'));
-      await done.catch(() => {});
+      await last.catch(() => {});
     },
   };
 }
