@@ -29,4 +29,25 @@ describe('/token/batchAssignTokens at scale', () => {
     expect(last).toMatchObject({ loginName: 'user11500', role: 'owner', status: 'ACTIVE' });
     expect(bulkPinMatches(s.keys.pepper, 'pin-11500', last.pinHash!)).toBe(true);
   });
+
+  it('when a token is named on lines in different chunks then each of them fails, counting a line that failed otherwise', async () => {
+    await createDomain(s, 'across');
+    const rowCount = 5002; // the last row falls in the second staging chunk of 5,000 rows
+    await createTokens(s, Array.from({ length: rowCount }, (_, i) => `across${i}`), { product: ['OATH', 'HOTP'] });
+    const rows = Array.from({ length: rowCount }, (_, i) => `across,user${i},OATH,HOTP,across${i},ACTIVE,`);
+    rows[98] = 'across,user98,OATH,HOTP,across0,BOGUS,'; // line 100: its own problem comes first
+    rows[rowCount - 1] = 'across,late,OATH,HOTP,across0,ACTIVE,'; // line 5003
+
+    const { status, body } = await uploadCsv(s, `${HEADER}\n${rows.join('\n')}\n`, { query: { createUsers: true, mode: 'partial', dryRun: true } });
+
+    expect(status).toBe(200);
+    const namedThrice = 'the token is named on 3 lines of the file (first on line 2); a token has one owner';
+    expect(body.result).toEqual({
+      total: rowCount, assigned: rowCount - 3, failed: 3, errors: [
+        { line: 2, serial: 'across0', name: 'TOKEN_ALREADY_ASSIGNED', message: namedThrice },
+        { line: 100, serial: 'across0', name: 'CSV_INVALID', message: 'status must be ACTIVE or DISABLED' },
+        { line: 5003, serial: 'across0', name: 'TOKEN_ALREADY_ASSIGNED', message: namedThrice },
+      ],
+    });
+  });
 });
