@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { AppError, E } from '../../errors';
 import { readCsvRecords } from './csv-records';
 import { CsvSyntaxError } from './csv-text-cleaner';
+import { TokenNameTracker, trackTokenNames } from './repeated-tokens';
 import { CheckedRow, checkRow, CsvHeaderError, readHeader } from './row-checks';
 import { createStagingTable, openStaging, StagingWriter } from './staging';
 import { checkChunkStatement, checkStagedRows, createCheckedTable, listRowErrors, RowError } from './validate-staged';
@@ -45,11 +46,12 @@ export async function batchAssignTokens(db: EntityManager, pepper: Buffer, text:
   // at the default cost the planner hashed all of tokens again for every 5,000-row chunk.
   await db.query('SET LOCAL random_page_cost = 1.1');
   const staging = await openStaging(db, pepper, checkChunkStatement(opts));
-  const staged = await stageCsv(staging, text, (rows) => progress({ phase: 'reading', rows }));
+  const tokenNames = trackTokenNames();
+  const staged = await stageCsv(staging, text, tokenNames, (rows) => progress({ phase: 'reading', rows }));
   await db.query('SET LOCAL random_page_cost TO DEFAULT');
 
   progress({ phase: 'checking', rows: staged });
-  const { total, failed, repeated } = await checkStagedRows(db);
+  const { total, failed, repeated } = await checkStagedRows(db, { tokenNamedTwice: tokenNames.mayRepeat });
   const errors = failed > 0 ? await listRowErrors(db, MAX_LISTED_ERRORS) : [];
   if (failed > 0 && opts.mode === 'atomic') throw AppError.of(E.BATCH_REJECTED, { total, assigned: 0, failed, errors });
 
@@ -63,7 +65,7 @@ export async function batchAssignTokens(db: EntityManager, pepper: Buffer, text:
 }
 
 /** Header, row checks and staging, a chunk of rows in memory at a time; returns the rows staged. */
-async function stageCsv(staging: StagingWriter, text: AsyncIterable<string>, onChunk: (rows: number) => void): Promise<number> {
+async function stageCsv(staging: StagingWriter, text: AsyncIterable<string>, tokenNames: TokenNameTracker, onChunk: (rows: number) => void): Promise<number> {
   let layout: ReturnType<typeof readHeader> | undefined;
   let headerLine = 1;
   let chunk: CheckedRow[] = [];
@@ -77,7 +79,9 @@ async function stageCsv(staging: StagingWriter, text: AsyncIterable<string>, onC
   try {
     for await (const record of readCsvRecords(text)) {
       if (!layout) { headerLine = record.line; layout = readHeader(record.fields); continue; }
-      chunk.push(checkRow(record, layout));
+      const row = checkRow(record, layout);
+      tokenNames.add(row.manufacturerCode, row.productCode, row.serial);
+      chunk.push(row);
       if (chunk.length === CHUNK_ROWS) await flush();
       // Buffered input is read without a turn of the event loop: PostgreSQL's replies (a chunk
       // done, a COPY ready for its data) would wait, and PostgreSQL with them, until it ran dry.
