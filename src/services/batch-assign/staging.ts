@@ -43,7 +43,8 @@ export interface StagingWriter {
 
 /**
  * Each chunk goes as one query on the transaction's connection: a COPY … FROM STDIN (COPY's
- * text format is what PostgreSQL loads fastest), then `checkChunk`, then a TRUNCATE for the
+ * text format is what PostgreSQL loads fastest; a multi-row INSERT of array parameters spent
+ * most of its time parsing the arrays), then `checkChunk`, then a TRUNCATE for the
  * next chunk (in place: the table is the transaction's own). PostgreSQL runs the statements
  * of a query string one after the other, the COPY taking the data sent for it. The next
  * chunk is sent when this one is done, so PostgreSQL checks one chunk while node reads,
