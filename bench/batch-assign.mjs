@@ -9,6 +9,8 @@
 // Beside it, not part of it: "+ users", creating the file's users set-based (the floor
 // creates none though the file's users are all new), and tokengate's ratio to floor + users.
 // Targets: 100k rows ≤ 5 s and ≤ 2× the floor; 1M rows ≤ 2× the floor, peak RSS ≤ 300 MB.
+// Each size runs BENCH_REPEAT times (default 3 up to 100k rows, else 1), tokengate and the
+// floor alternated, and is judged on the run with the median ratio (each run printed).
 // Usage: npm run build && node bench/batch-assign.mjs [rows…]   (default 100000 1000000)
 import { randomBytes } from 'node:crypto';
 import { chmodSync, createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -61,8 +63,24 @@ async function prepare(n) {
   console.log(`prepared ${n} tokens in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
+/**
+ * `rows` measured BENCH_REPEAT times (default 3 up to 100k rows, else 1), tokengate and the
+ * floor alternated, each time with users new to a domain of its own: both sides vary by
+ * ±10% from run to run on a shared VM (the floor alone 1.83–2.28 s at 100k), so the targets
+ * are judged on the median of the paired ratios, every run printed.
+ */
 async function run(rows) {
-  const domain = `bench${rows}`;
+  const repeat = Number(process.env.BENCH_REPEAT ?? (rows <= 100_000 ? 3 : 1));
+  const runs = [];
+  for (let k = 0; k < repeat; k++) runs.push(await runOnce(rows, k === 0 ? `bench${rows}` : `bench${rows}r${k}`));
+  if (repeat === 1) return report(rows, runs[0], runs);
+  const middle = [...runs].sort((a, b) => a.ratio - b.ratio)[Math.floor(runs.length / 2)];
+  console.log(`${'median'.padStart(9)} of ${repeat} runs (paired ratios ${runs.map((r) => `${r.ratio.toFixed(2)}×`).join(', ')})`);
+  report(rows, middle, runs);
+}
+
+/** One tokengate run on a fresh server process, then the floor on the same file. */
+async function runOnce(rows, domain) {
   await pool.query('INSERT INTO domains (name, name_key) VALUES ($1, $1)', [domain]); // lower-case ASCII: its own key
   const file = await writeCsv(rows, domain);
   await pool.query('TRUNCATE token_assignments, floor_assignments, floor_staging');
@@ -78,20 +96,31 @@ async function run(rows) {
   if (reply.result?.assigned !== rows) throw new Error(`unexpected reply: ${JSON.stringify(reply).slice(0, 500)}`);
 
   const floor = await measureFloor(file, rows, domain);
-  const ratio = seconds / floor.seconds;
-  const ratioWithUsers = seconds / (floor.seconds + floor.users);
+  const fileMb = statSync(file).size / 1e6;
+  rmSync(file);
+  const result = { seconds, peakMb, floor, fileMb, ratio: seconds / floor.seconds, ratioWithUsers: seconds / (floor.seconds + floor.users) };
+  printRow(rows, result);
+  return result;
+}
+
+function printRow(rows, { seconds, peakMb, floor, fileMb, ratio, ratioWithUsers }) {
   console.log(
     String(rows).padStart(9), `${seconds.toFixed(2)} s`.padStart(11), Math.round(rows / seconds).toString().padStart(9),
     `${floor.seconds.toFixed(2)} s`.padStart(9), `${floor.copy.toFixed(2)}`.padStart(8), `${floor.insert.toFixed(2)})`.padStart(10),
     `${ratio.toFixed(2)}×`.padStart(7), `${floor.users.toFixed(2)} s`.padStart(9), `${ratioWithUsers.toFixed(2)}×`.padStart(8),
-    `${peakMb.toFixed(0)} MB`.padStart(16), `  (${(statSync(file).size / 1e6).toFixed(1)} MB file)`);
+    `${peakMb.toFixed(0)} MB`.padStart(16), `  (${fileMb.toFixed(1)} MB file)`);
+}
+
+/** The RESULT line: the run with the median ratio (the only one when not repeated), every run's ratio beside it, the highest peak RSS. */
+function report(rows, { seconds, floor, ratio, ratioWithUsers }, runs) {
+  const peakMb = Math.max(...runs.map((r) => r.peakMb));
   printTimed({
     name: `batchAssignTokens, ${rows} rows, PIN on every row, new users (streamed text/csv)`, seconds, rows, rowsPerSec: Math.round(rows / seconds),
     peakRssMb: Math.round(peakMb), floorSeconds: round(floor.seconds, 3), floorCopySeconds: round(floor.copy, 3), floorInsertSeconds: round(floor.insert, 3),
     ratio: round(ratio, 2), ratioTo: 'floor (COPY + INSERT … SELECT)', ...goal(rows, seconds, ratio, peakMb),
     floorUsersSeconds: round(floor.users, 3), ratioToFloorWithUsers: round(ratioWithUsers, 2),
+    ...(runs.length > 1 ? { runs: runs.map((r) => ({ seconds: round(r.seconds, 2), floorSeconds: round(r.floor.seconds, 2), ratio: round(r.ratio, 2) })) } : {}),
   });
-  rmSync(file);
 }
 
 /** The issue's targets: 100k ≤ 5 s and ≤ 2× floor; 1M ≤ 2× floor and peak RSS ≤ 300 MB. */
