@@ -4,6 +4,7 @@ import { pgPoolOf } from '../../../src/db/pg-pool';
 import { configurePipelinedPool, pipelinedQuery } from '../../../src/db/pipelined-pool';
 import { isDatabaseUnavailable } from '../../../src/errors';
 import { startTestServer, TestServer } from '../../support/server';
+import { startCuttableRelay } from '../gateway/server-processes';
 
 // The hot paths' statements run through postgres.js, pipelined (src/db/pipelined-pool.ts),
 // while every other statement runs through pg. The same statement must mean the same on
@@ -73,5 +74,24 @@ describe('the pipelined connections', () => {
     await other.destroy();
     const open = await s.db.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = ANY($1::int[])', [[...pids]]);
     expect(open[0].n).toBe(0);
+  });
+
+  it('when the connection stops answering then the waiting statements fail as "unavailable", the stall is reported and the next statement gets a new pool', async () => {
+    const relay = await startCuttableRelay(s.databaseUrl);
+    const held = await openDatabase(relay.url, 1);
+    try {
+      const stalls: { waiting: number; stallMs: number }[] = [];
+      configurePipelinedPool(held, { size: 1, stallMs: 1_000, onStall: (stall) => stalls.push(stall) });
+      expect(await pipelinedQuery(held, 'SELECT 1 AS one', [])).toEqual([{ one: 1 }]);
+      relay.hold(); // PostgreSQL's replies stop reaching the pool
+      const waiting = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => pipelinedQuery(held, 'SELECT $1::int AS v', [i])));
+      expect(waiting.map((w) => w.status === 'rejected' && isDatabaseUnavailable(w.reason))).toEqual([true, true, true, true, true]);
+      expect(stalls).toEqual([{ waiting: 5, stallMs: 1_000 }]);
+      relay.release();
+      expect(await pipelinedQuery(held, 'SELECT $1::int AS v', [7])).toEqual([{ v: 7 }]);
+    } finally {
+      await held.destroy();
+      await relay.close();
+    }
   });
 });
