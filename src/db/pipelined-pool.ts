@@ -104,7 +104,8 @@ class PipelinedPool {
    * its place in that line for good: behind PgBouncer < 1.21 in transaction mode with
    * prepared statements left on, a statement meets a server connection that never saw
    * its Parse, postgres.js re-prepares it amid the others, and no statement of the
-   * connection is answered again (test/e2e/faults/pgbouncer.test.ts). A pool that answers
+   * connection is answered again (seen in test/e2e/faults/pgbouncer.test.ts; not every
+   * time). A pool that answers
    * nothing for `stallMs` while statements wait is therefore given up: they fail as
    * "database unavailable" and the next calls get a fresh pool.
    */
