@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { AppDeps, createApp } from '../../src/app';
@@ -15,6 +13,7 @@ import { createApiKey } from '../../src/services/apikeys/api-keys';
 import { closeRateLimitPool } from '../../src/services/rate-limit';
 import { CallerCache } from '../../src/gateway/caller-cache';
 import { followCallerChanges } from '../../src/services/callers/caller-changes';
+import { listenLocally } from './listen';
 
 export interface RpcReply { jsonrpc: '2.0'; id: unknown; result?: any; error?: { code: number; message: string; data: any } }
 export interface RestReply { status: number; body: any; headers: Headers }
@@ -61,9 +60,8 @@ export async function startTestServer(
     await new Promise((r) => setTimeout(r, 25));
   }
   const app = createApp({ dataSource: db, keys, log, methods: allMethods, callerCache, ...options });
-  const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
+  const { server, url, close: closeHttp } = await listenLocally(app);
   const realtime = attachRealtime(server, app, { ...defaultConfig().realtime, ...realtimeLimits });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const rpc = async (method: string, params?: unknown, key: string = adminKey): Promise<RpcReply> => {
     const res = await fetch(`${url}/rpc`, {
@@ -97,7 +95,7 @@ export async function startTestServer(
     },
     async close() {
       await realtime.close();
-      await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+      await closeHttp();
       await listener?.close();
       await closeRateLimitPool(db);
       await db.destroy();

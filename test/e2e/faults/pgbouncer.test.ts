@@ -1,8 +1,6 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +19,7 @@ import type { Logger } from 'pino';
 import { setPreparedStatements } from '../../../src/db/prepared-statements';
 import { configurePipelinedPool, pipelinedQuery } from '../../../src/db/pipelined-pool';
 import { freePort, sleep } from './fault-support';
+import { listenLocally } from '../../support/listen';
 
 /**
  * tokengate through PgBouncer in transaction mode: a server connection is lent per
@@ -81,9 +80,8 @@ async function serveOver(db: DataSource): Promise<{ url: string; rest: (method: 
   const keys = await loadServerKeys(db, randomBytes(32));
   const { key } = await createApiKey(db.manager, keys.pepper, { name: 'bouncer', scopes: ['admin'] });
   const app = createApp({ dataSource: db, keys, log: createLogger('silent'), methods: allMethods });
-  const server: Server = await new Promise((res) => { const s = app.listen(0, '127.0.0.1', () => res(s)); });
-  cleanups.push(() => new Promise((res) => { server.close(res); server.closeAllConnections(); }));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { url, close } = await listenLocally(app);
+  cleanups.push(close);
   const rest = async (method: string, params: unknown) => (await fetch(`${url}/rest${method}`, {
     method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(params),
   })).json();

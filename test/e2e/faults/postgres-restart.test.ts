@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import type { DataSource } from 'typeorm';
 import { createApp } from '../../../src/app';
 import { openDatabase } from '../../../src/db/data-source';
@@ -10,12 +8,13 @@ import { allMethods } from '../../../src/methods';
 import { createApiKey } from '../../../src/services/apikeys/api-keys';
 import { closeRateLimitPool } from '../../../src/services/rate-limit';
 import { sleep, startOwnPostgres } from './fault-support';
+import { listenLocally, Listening } from '../../support/listen';
 
 jest.setTimeout(60_000);
 
 let pg: Awaited<ReturnType<typeof startOwnPostgres>>;
 let db: DataSource;
-let server: Server;
+let listening: Listening | undefined;
 let url: string;
 let adminKey: string;
 
@@ -25,11 +24,11 @@ beforeAll(async () => {
   const keys = await loadServerKeys(db, randomBytes(32));
   adminKey = (await createApiKey(db.manager, keys.pepper, { name: 'faults', scopes: ['admin'] })).key;
   const app = createApp({ dataSource: db, keys, log: createLogger('silent'), methods: allMethods });
-  server = await new Promise((res) => { const s = app.listen(0, '127.0.0.1', () => res(s)); });
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  listening = await listenLocally(app);
+  url = listening.url;
 });
 afterAll(async () => {
-  if (server) await new Promise((res) => { server.close(res); server.closeAllConnections(); });
+  await listening?.close();
   if (db) await closeRateLimitPool(db);
   await db?.destroy();
   await pg?.exit();

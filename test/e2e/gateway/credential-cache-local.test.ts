@@ -1,10 +1,9 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { createApp } from '../../../src/app';
 import { CallerCache } from '../../../src/gateway/caller-cache';
 import { createLogger } from '../../../src/log';
 import { allMethods } from '../../../src/methods';
 import { followCallerChanges } from '../../../src/services/callers/caller-changes';
+import { listenLocally, Listening } from '../../support/listen';
 import { startTestServer, TestServer } from '../../support/server';
 import { startCuttableRelay } from './server-processes';
 
@@ -16,7 +15,7 @@ import { startCuttableRelay } from './server-processes';
 let s: TestServer;
 let relay: Awaited<ReturnType<typeof startCuttableRelay>>;
 let listener: { close(): Promise<void> };
-let server: Server;
+let listening: Listening;
 let url: string;
 const cache = new CallerCache({ maxEntries: 100, ttlMs: 60_000 });
 
@@ -30,12 +29,12 @@ beforeAll(async () => {
     await new Promise((r) => setTimeout(r, 25));
   }
   const app = createApp({ dataSource: s.db, keys: s.keys, log, methods: allMethods, callerCache: cache });
-  server = await new Promise((resolve) => { const srv = app.listen(0, '127.0.0.1', () => resolve(srv)); });
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  listening = await listenLocally(app);
+  url = listening.url;
 });
 afterAll(async () => {
   relay.release();
-  await new Promise((resolve) => { server.close(resolve); server.closeAllConnections(); });
+  await listening.close();
   await listener.close();
   await relay.close();
   await s.close();

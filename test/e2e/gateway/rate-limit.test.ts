@@ -1,11 +1,10 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { createApp } from '../../../src/app';
 import { createLogger } from '../../../src/log';
 import { allMethods } from '../../../src/methods';
 import { AppError } from '../../../src/errors';
 import { checkRateLimit, consumeRateLimit, RateLimitSettings } from '../../../src/services/rate-limit';
+import { listenLocally, Listening } from '../../support/listen';
 import { startTestServer, TestServer } from '../../support/server';
 
 const rateLimits: RateLimitSettings = {
@@ -17,15 +16,13 @@ const rateLimits: RateLimitSettings = {
 
 let s: TestServer;
 /** A second app on the same database: what another server process would be. */
-let other: { url: string; server: Server };
+let other: Listening;
 beforeAll(async () => {
   s = await startTestServer({ rateLimits });
-  const app = createApp({ dataSource: s.db, keys: s.keys, log: createLogger('silent'), methods: allMethods, rateLimits });
-  const server: Server = await new Promise((resolve) => { const srv = app.listen(0, '127.0.0.1', () => resolve(srv)); });
-  other = { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  other = await listenLocally(createApp({ dataSource: s.db, keys: s.keys, log: createLogger('silent'), methods: allMethods, rateLimits }));
 });
 afterAll(async () => {
-  await new Promise((resolve) => { other.server.close(resolve); other.server.closeAllConnections(); });
+  await other.close();
   await s.close();
 });
 

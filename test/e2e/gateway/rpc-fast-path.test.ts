@@ -1,10 +1,9 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { createApp } from '../../../src/app';
 import { createLogger } from '../../../src/log';
 import { allMethods } from '../../../src/methods';
 import type { RateLimitSettings } from '../../../src/services/rate-limit';
+import { listenLocally, Listening } from '../../support/listen';
 import { startTestServer, TestServer } from '../../support/server';
 import { makeUser } from '../token/fixtures';
 
@@ -23,17 +22,15 @@ const rateLimits: RateLimitSettings = {
 
 let s: TestServer;
 /** The same database behind an app with a 1 kB body limit that trusts no proxy. */
-let strict: { url: string; server: Server };
+let strict: Listening;
 beforeAll(async () => {
   s = await startTestServer({ rateLimits });
-  const app = createApp({
+  strict = await listenLocally(createApp({
     dataSource: s.db, keys: s.keys, log: createLogger('silent'), methods: allMethods, rateLimits, bodyLimit: '1kb', trustProxy: false,
-  });
-  const server: Server = await new Promise((resolve) => { const srv = app.listen(0, '127.0.0.1', () => resolve(srv)); });
-  strict = { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  }));
 });
 afterAll(async () => {
-  await new Promise((resolve) => { strict.server.close(resolve); strict.server.closeAllConnections(); });
+  await strict.close();
   await s.close();
 });
 

@@ -1,16 +1,15 @@
 import express from 'express';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONSOLE_CSP, createConsoleRouter, findConsoleDir } from '../../../src/http/console-route';
+import { listenLocally } from '../../support/listen';
 
 /** The /console static route on its own: where it finds the build, and what it answers without one. */
 async function serve(findDir: () => string | null, run: (url: string) => Promise<void>) {
   const app = express().use(createConsoleRouter(findDir));
-  const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
-  try { await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}`); } finally { server.close(); }
+  const listening = await listenLocally(app);
+  try { await run(listening.url); } finally { await listening.close(); }
 }
 
 describe('/console (static files)', () => {
