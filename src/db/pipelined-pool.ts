@@ -156,9 +156,9 @@ function retire(dataSource: DataSource, pool: PipelinedPool): void {
  * their arrays; other types stay text), and no serialiser of postgres.js's own for any type,
  * since every parameter arrives as pg's text already (pipelinedQuery). Its serialisers
  * would otherwise apply by the type PostgreSQL describes: JSON would be encoded twice and
- * the text "true" sent to a boolean as 'f'.
+ * the text "true" sent to a boolean as 'f'. Made when a pool is made, not at start-up.
  */
-const PG_TYPES = (() => {
+function pgTypesForPostgresJs(): Record<string, postgres.PostgresType> {
   const parserOf = (oid: number) => pgTypes.getTypeParser(oid as Parameters<typeof pgTypes.getTypeParser>[0], 'text');
   const none = parserOf(0x7fffffff);
   const asIs = (text: string) => text;
@@ -170,7 +170,7 @@ const PG_TYPES = (() => {
     else if (withPostgresJsSerialisers.includes(oid)) types[`oid${oid}`] = { to: oid, from: [oid], serialize: asIs };
   }
   return types as unknown as Record<string, postgres.PostgresType>;
-})();
+}
 
 /** A parameter as pg would send it, as text: bytea in hex form, dates, arrays and objects by pg's own rules. */
 function asPgText(value: unknown): string | null {
@@ -202,7 +202,7 @@ function connect(dataSource: DataSource, size: number): Sql {
     onnotice: () => {}, // no console output of the database's notices
     // rows as pg reads them (postgres.js would read NULL in a text[] as "NULL"), and
     // parameters as pg writes them; postgres.js's own array types not looked up
-    types: PG_TYPES,
+    types: pgTypesForPostgresJs(),
     fetch_types: false,
     connection: { application_name: 'tokengate' },
   }) as Sql;
