@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import type { Migration as MigrationInterface, MigrationRunner as QueryRunner } from '../src/db/migrate';
 
 /** API keys, audit, server secrets and the directory (domains, users, products, repositories). */
 export class Gateway1764130000001 implements MigrationInterface {

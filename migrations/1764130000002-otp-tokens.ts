@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import type { Migration as MigrationInterface, MigrationRunner as QueryRunner } from '../src/db/migrate';
 
 /** OTP tokens, their assignments to users, and single-use download links (issue 3). */
 export class OtpTokens1764130000002 implements MigrationInterface {

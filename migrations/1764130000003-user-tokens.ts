@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import type { Migration as MigrationInterface, MigrationRunner as QueryRunner } from '../src/db/migrate';
 
 /** User access tokens (Droplit-style user tokens): only the keyed hash of each token is kept. */
 export class UserTokens1764130000003 implements MigrationInterface {

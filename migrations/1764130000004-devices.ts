@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import type { Migration as MigrationInterface, MigrationRunner as QueryRunner } from '../src/db/migrate';
 
 /** devices and session tokens (issue 6). */
 export class Devices1764130000004 implements MigrationInterface {

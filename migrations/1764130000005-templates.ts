@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import type { Migration as MigrationInterface, MigrationRunner as QueryRunner } from '../src/db/migrate';
 
 /** identities, relationship templates and share tokens (issue 7). */
 export class Templates1764130000005 implements MigrationInterface {

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import type { Migration as MigrationInterface, MigrationRunner as QueryRunner } from '../src/db/migrate';
 
 /** Attempt counters for rate limiting, shared by every server process (src/services/rate-limit). */
 export class RateLimits1764130000006 implements MigrationInterface {

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import type { Migration as MigrationInterface, MigrationRunner as QueryRunner } from '../src/db/migrate';
 
 /**
  * Every change that can end or alter a caller's credential announces itself on the

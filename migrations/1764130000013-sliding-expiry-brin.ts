@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import type { Migration as MigrationInterface, MigrationRunner as QueryRunner } from '../src/db/migrate';
 
 /**
  * A SlidingTtl token's verify moves its expires_at on every call. Under a B-tree index on

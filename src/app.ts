@@ -2,7 +2,7 @@ import express, { Express } from 'express';
 import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
-import type { DataSource } from 'typeorm';
+import type { Database } from './db';
 import type { Logger } from 'pino';
 import type { MethodModule, ServerKeys } from './contract/method';
 import type { CallerCache } from './gateway/caller-cache';
@@ -37,7 +37,7 @@ function findUp(from: string, relative: string): string {
 }
 
 export interface AppDeps {
-  dataSource: DataSource;
+  dataSource: Database;
   keys: ServerKeys;
   log: Logger;
   methods: readonly MethodModule[];
@@ -83,8 +83,8 @@ export function createApp(deps: AppDeps): TokengateApp {
     },
   });
   const checkCredential = credentialChecker({
-    bearer: (key) => apiKeyLookup(dataSource.manager, keys.pepper, key),
-    device: (uuid, token) => deviceTokenLookup(dataSource.manager, keys.pepper, uuid, token),
+    bearer: (key) => apiKeyLookup(dataSource, keys.pepper, key),
+    device: (uuid, token) => deviceTokenLookup(dataSource, keys.pepper, uuid, token),
   }, createCredentialGuard(dataSource, {
     perClientIp: rateLimits.authFailuresPerIp, perDevice: rateLimits.authFailuresPerDevice,
   }), callerCache);

@@ -1,13 +1,11 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { DataSource } from 'typeorm';
+import type { Database } from './db';
 import type { Logger } from 'pino';
 import { createApp } from './app';
 import type { ServerKeys } from './contract/method';
 import type { Config } from './config';
-import { openDatabase } from './db/data-source';
-import { configurePipelinedPool } from './db/pipelined-pool';
-import { setPreparedStatements } from './db/prepared-statements';
+import { openDatabase } from './db';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded';
 import { loadServerKeys, resolveMasterKey } from './db/server-keys';
 import { jobs, startJobs } from './jobs';
@@ -21,11 +19,10 @@ import { allMethods } from './methods';
 import { ensureFirstAdminKey } from './services/apikeys/api-keys';
 import { maintainAuditPartitions } from './services/audit/audit-partitions';
 import { AuditWriter } from './services/audit/audit-writer';
-import { closeRateLimitPool } from './services/rate-limit';
 
 export interface RunningServer {
   url: string;
-  dataSource: DataSource;
+  dataSource: Database;
   log: Logger;
   /** Stop accepting, let in-flight calls finish, close the pool, stop the embedded database. */
   close(): Promise<void>;
@@ -33,7 +30,7 @@ export interface RunningServer {
 
 export interface PreparedDatabase {
   url: string;
-  dataSource: DataSource;
+  dataSource: Database;
   keys: ServerKeys;
   /** Set when the database is the embedded one, which this process started. */
   embedded: EmbeddedDatabase | undefined;
@@ -46,13 +43,14 @@ export async function prepareDatabase(config: Config, say: (line: string) => voi
   if (embedded) say(`embedded PostgreSQL in ${config.dataDir} on 127.0.0.1:${config.embeddedPgPort}`);
   const url = config.databaseUrl ?? embedded!.url;
   try {
-    const dataSource = await openDatabase(url, config.poolSize);
-    setPreparedStatements(dataSource, config.preparedStatements);
+    const dataSource = await openDatabase(url, {
+      poolSize: config.poolSize, hotConnections: config.pipelinedPoolSize, preparedStatements: config.preparedStatements,
+    });
     const keys = await loadServerKeys(dataSource, resolveMasterKey(config.masterKey, config.dataDir, say));
     // Today's partition and the days ahead exist before the first call; expired days go.
     const partitions = await maintainAuditPartitions(dataSource, { retentionDays: config.auditRetentionDays });
     if (partitions.dropped.length) say(`audit log: dropped ${partitions.dropped.length} partitions older than ${config.auditRetentionDays} days`);
-    const adminKey = await ensureFirstAdminKey(dataSource.manager, keys.pepper, config.adminKey);
+    const adminKey = await ensureFirstAdminKey(dataSource, keys.pepper, config.adminKey);
     if (adminKey && !config.adminKey) say(`admin API key: ${adminKey}`);
     else if (adminKey) say('admin API key: created from TOKENGATE_ADMIN_KEY');
     return { url, dataSource, keys, embedded };
@@ -66,11 +64,6 @@ export async function prepareDatabase(config: Config, say: (line: string) => voi
 export async function startServer(config: Config, say: (line: string) => void = console.log): Promise<RunningServer> {
   const log = createLogger(config.logLevel);
   const { url: databaseUrl, dataSource, keys, embedded } = await prepareDatabase(config, say);
-  configurePipelinedPool(dataSource, {
-    size: config.pipelinedPoolSize,
-    onStall: ({ waiting, stallMs }) => log.error({ waiting },
-      `the pipelined connections answered nothing for ${stallMs / 1000} s and were replaced; behind PgBouncer older than 1.21 in transaction mode, set TOKENGATE_PREPARED_STATEMENTS=off`),
-  });
   observePool(dataSource);
   const audit = new AuditWriter(dataSource);
   const { callerCache, stopCallerCache } = startCallerCache(config, databaseUrl, dataSource, log);
@@ -83,7 +76,7 @@ export async function startServer(config: Config, say: (line: string) => void = 
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);
   }).catch(async (err: NodeJS.ErrnoException) => {
-    await dataSource.destroy();
+    await dataSource.close();
     await embedded?.stop();
     throw err.code === 'EADDRINUSE'
       ? new Error(`port ${config.port} on ${config.host} is in use: set PORT (and HOST) to a free one`) : err;
@@ -110,15 +103,14 @@ export async function startServer(config: Config, say: (line: string) => void = 
       await stopJobs();
       await audit.flush();
       await stopCallerCache();
-      await closeRateLimitPool(dataSource);
-      await dataSource.destroy();
+      await dataSource.close();
       await embedded?.stop();
     })()),
   };
 }
 
 /** The credential cache and its listener (off with TOKENGATE_CREDENTIAL_CACHE_SIZE=0). */
-function startCallerCache(config: Config, databaseUrl: string, dataSource: DataSource, log: Logger) {
+function startCallerCache(config: Config, databaseUrl: string, dataSource: Database, log: Logger) {
   if (config.credentialCacheSize === 0) return { callerCache: undefined, stopCallerCache: async () => {} };
   const callerCache = new CallerCache({
     maxEntries: config.credentialCacheSize, ttlMs: config.credentialCacheTtlSeconds * 1000, onLookup: countCredentialLookup,

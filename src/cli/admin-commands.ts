@@ -1,23 +1,23 @@
 import type { Command } from 'commander';
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db';
 import { loadConfig } from '../config';
-import { openDatabase } from '../db/data-source';
+import { openDatabase } from '../db';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { loadServerKeys, resolveMasterKey } from '../db/server-keys';
 import type { ServerKeys } from '../contract/method';
 import { createApiKey, revokeApiKey, SCOPES, searchApiKeys } from '../services/apikeys/api-keys';
 
 /** Runs `work` against the configured database (embedded when DATABASE_URL is unset). */
-export async function withDatabase<T>(work: (ds: DataSource, keys: ServerKeys) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(work: (ds: Database, keys: ServerKeys) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const embedded = config.databaseUrl
     ? undefined : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, say: (l) => console.error(l) });
-  const ds = await openDatabase(config.databaseUrl ?? embedded!.url, 4).catch(async (err) => { await embedded?.stop(); throw err; });
+  const ds = await openDatabase(config.databaseUrl ?? embedded!.url, { poolSize: 4, hotConnections: 1 }).catch(async (err: unknown) => { await embedded?.stop(); throw err; });
   try {
     const keys = await loadServerKeys(ds, resolveMasterKey(config.masterKey, config.dataDir, (l) => console.error(l)));
     return await work(ds, keys);
   } finally {
-    await ds.destroy();
+    await ds.close();
     await embedded?.stop();
   }
 }
@@ -35,13 +35,13 @@ export function registerAdminCommands(program: Command): void {
     .action((o) => withDatabase(async (ds, keys) => {
       const bad = (o.scope as string[]).filter((s) => !SCOPES.includes(s as never));
       if (bad.length) throw new Error(`unknown scope(s): ${bad.join(', ')}`);
-      const created = await createApiKey(ds.manager, keys.pepper, { name: o.name, scopes: o.scope, identity: o.identity, expiresAt: o.expiresAt });
+      const created = await createApiKey(ds, keys.pepper, { name: o.name, scopes: o.scope, identity: o.identity, expiresAt: o.expiresAt });
       console.log(JSON.stringify(created));
     }));
   apikey.command('list').action(() => withDatabase(async (ds) => {
-    console.log(JSON.stringify((await searchApiKeys(ds.manager, { limit: 1000 })).rows, null, 2));
+    console.log(JSON.stringify((await searchApiKeys(ds, { limit: 1000 })).rows, null, 2));
   }));
   apikey.command('revoke <id>').action((id: string) => withDatabase(async (ds) => {
-    console.log(JSON.stringify(await revokeApiKey(ds.manager, id)));
+    console.log(JSON.stringify(await revokeApiKey(ds, id)));
   }));
 }

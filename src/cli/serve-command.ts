@@ -59,11 +59,11 @@ async function serveAsWorker(config: Config): Promise<void> {
  */
 async function servePrimary(config: Config, count: number, metricsPort?: number): Promise<void> {
   const prepared = await prepareDatabase(config);
-  await prepared.dataSource.destroy();
-  // Each worker: its pool, its pipelined connections, up to 4 for the rate-limit counters, 1 for the credential cache's listener.
-  const perWorker = config.poolSize + config.pipelinedPoolSize + 5;
+  await prepared.dataSource.close();
+  // Each worker: its pool, its pipelined connections, 1 for the credential cache's listener.
+  const perWorker = config.poolSize + config.pipelinedPoolSize + 1;
   if (prepared.embedded && count * perWorker > 95) {
-    console.warn(`${count} workers × (TOKENGATE_POOL_SIZE ${config.poolSize} + TOKENGATE_PIPELINED_POOL_SIZE ${config.pipelinedPoolSize} + 5) connections exceed what the embedded PostgreSQL allows (100): lower TOKENGATE_POOL_SIZE`);
+    console.warn(`${count} workers × (TOKENGATE_POOL_SIZE ${config.poolSize} + TOKENGATE_PIPELINED_POOL_SIZE ${config.pipelinedPoolSize} + 1) connections exceed what the embedded PostgreSQL allows (100): lower TOKENGATE_POOL_SIZE`);
   }
   const env = { DATABASE_URL: prepared.url };
   const crashes: number[] = [];

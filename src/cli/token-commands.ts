@@ -35,7 +35,7 @@ export function registerTokenCommands(program: Command): void {
       }));
       const started = Date.now();
       try {
-        const reply = await importTokenFile(ds.manager, keys.masterKey, {
+        const reply = await importTokenFile(ds, keys.masterKey, {
           text: decodeBytes(counted, 'UTF-8'),
           reader: format,
           psk: o.psk,

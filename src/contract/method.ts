@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { Db } from '../db';
 import type { Readable } from 'node:stream';
 import type { RateLimitSettings } from '../services/rate-limit';
 
@@ -43,7 +43,7 @@ export interface MethodContext<P = any> {
   readonly params: P;
   readonly caller: Caller;
   /** The transaction of this call (or a plain manager when the method's transaction is 'none' or 'handler'). */
-  readonly db: EntityManager;
+  readonly db: Db;
   readonly keys: ServerKeys;
   readonly settings: MethodSettings;
   /** The operator's limits on failed credential checks (TOKENGATE_RATE_LIMIT_*), for methods that check one. */

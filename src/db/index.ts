@@ -1,12 +1,9 @@
 /**
- * The one way into PostgreSQL. Services and methods import from here only: the handle of a
- * call (`Db`: the call's transaction, or the database itself for autocommit work) and the
- * verbs that run SQL on it.
+ * The one way into PostgreSQL. Services and methods import from here only: `Db` (the
+ * handle of a call: its transaction, or the database itself for autocommit work) and,
+ * where a process starts, `Database` and `openDatabase`. Nothing outside src/db imports
+ * a driver (lint keeps it so).
  */
-import type { EntityManager } from 'typeorm';
-
-/** What a service gets to run SQL on: the call's transaction or the database itself. */
-export type Db = EntityManager;
-
-export { sql, sqlCount } from './sql';
-export { sqlPrepared } from './prepared-statements';
+export type { Db } from './db';
+export { Database, type DatabaseOptions, type OpenTransaction } from './database';
+export { openDatabase } from './open';

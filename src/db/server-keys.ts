@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { Database } from './database';
 import type { ServerKeys } from '../contract/method';
 import { parseMasterKey } from '../config';
 import { seal, unseal } from '../domain/crypto/seal';
@@ -25,12 +25,12 @@ export function resolveMasterKey(configured: Buffer | undefined, dataDir: string
  * so every process sharing the database agrees on it and rotating the master key
  * does not invalidate a single stored hash.
  */
-export async function loadServerKeys(ds: DataSource, masterKey: Buffer): Promise<ServerKeys> {
-  await ds.query(
+export async function loadServerKeys(ds: Database, masterKey: Buffer): Promise<ServerKeys> {
+  await ds.rows(
     `INSERT INTO server_secrets (name, sealed) VALUES ('pepper', $1) ON CONFLICT (name) DO NOTHING`,
     [seal(masterKey, randomBytes(32), 'pepper')],
   );
-  const [row] = await ds.query(`SELECT sealed FROM server_secrets WHERE name = 'pepper'`);
+  const [row] = await ds.rows(`SELECT sealed FROM server_secrets WHERE name = 'pepper'`);
   try {
     return { masterKey, pepper: unseal(masterKey, row.sealed, 'pepper') };
   } catch {

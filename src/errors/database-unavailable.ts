@@ -7,9 +7,6 @@
  */
 const NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EAI_AGAIN']);
 
-/** postgres.js (the hot paths' pipelined connections, db/pipelined-pool.ts) names a lost or unreachable connection by these codes. */
-const PIPELINED_CODES = new Set(['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT']);
-
 /** SQLSTATE class 08 (connection exception, but not 08P01 protocol_violation, a bug) and codes (PostgreSQL appendix A) that say the server, not the statement, failed. */
 const SQLSTATES = new Set([
   '57P01', // admin_shutdown: terminating connection due to administrator command
@@ -24,14 +21,16 @@ const DRIVER_MESSAGES = [
   /^timeout exceeded when trying to connect$/, // pg-pool: no free connection within connectionTimeoutMillis
   /^Client has encountered a connection error and is not queryable$/,
   /^Client was closed and is not queryable$/,
+  /^Query read timeout$/, // a hot statement unanswered (db/hot-lane.ts): its connection is dropped
+  /^Connection terminated/,
 ];
 
 export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   if (typeof err !== 'object' || err === null || depth > 3) return false;
   const { code, message, driverError, errors } = err as { code?: unknown; message?: unknown; driverError?: unknown; errors?: unknown };
-  if (typeof code === 'string' && (NODE_CODES.has(code) || PIPELINED_CODES.has(code) || SQLSTATES.has(code) || (code.startsWith('08') && code !== '08P01'))) return true;
+  if (typeof code === 'string' && (NODE_CODES.has(code) || SQLSTATES.has(code) || (code.startsWith('08') && code !== '08P01'))) return true;
   if (typeof message === 'string' && DRIVER_MESSAGES.some((m) => m.test(message))) return true;
-  // TypeORM wraps the driver's error (QueryFailedError.driverError); node's happy-eyeballs connect an AggregateError.
+  // A wrapped driver error (driverError); node's happy-eyeballs connect an AggregateError.
   if (driverError && isDatabaseUnavailable(driverError, depth + 1)) return true;
   return Array.isArray(errors) && errors.length > 0 && errors.every((e) => isDatabaseUnavailable(e, depth + 1));
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db';
 import type { Logger } from 'pino';
 import { callerLabel, type Caller, type MethodContext, type MethodSettings, type ServerKeys } from '../contract/method';
 import type { RateLimitSettings } from '../services/rate-limit';
@@ -24,7 +24,7 @@ export interface CallRecord {
 
 export interface PipelineDeps {
   registry: Registry;
-  dataSource: DataSource;
+  dataSource: Database;
   keys: ServerKeys;
   log: Logger;
   /** Handed to every method (MethodContext.rateLimits). */
@@ -78,7 +78,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const run = (db: MethodContext['db']) => entry.module.handler({
         params: handlerParams, caller: caller!, db, keys, settings: call.settings, rateLimits: deps.rateLimits, userTokenMaxTtl: deps.userTokenMaxTtl, upload: call.upload,
       });
-      result = (entry.module.transaction ?? 'call') === 'call' ? await dataSource.transaction(run) : await run(dataSource.manager);
+      result = (entry.module.transaction ?? 'call') === 'call' ? await dataSource.transaction(run) : await run(dataSource);
       if (isStreamedList(result) && !call.streamsLists) result = await collectList(result);
       const projected = projectResult(result, returnSpec as ReturnSpec | undefined);
       await record('ok');

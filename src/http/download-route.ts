@@ -53,7 +53,7 @@ export const downloadRouter: RouterFactory = ({ dataSource, keys, log, audit }):
   async function preview(req: Request, res: Response) {
     res.set('cache-control', 'no-store');
     try {
-      const found = await previewDownloadLink(dataSource.manager, keys.pepper, String(req.params.code));
+      const found = await previewDownloadLink(dataSource, keys.pepper, String(req.params.code));
       if (!found) return void sendPage(res, 404, unusablePage('not-found'));
       if (found.state === 'used-or-expired') return void sendPage(res, 410, unusablePage('used-or-expired'));
       if (found.state === 'confined') return void sendPage(res, 403, unusablePage('confined'));

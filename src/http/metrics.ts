@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db';
 import type { CallRecord } from '../gateway/pipeline';
 
 /**
@@ -51,17 +51,15 @@ export function observeCall(record: CallRecord): void {
   latency.observe({ method }, record.durationMs / 1000);
 }
 
-export function observePool(dataSource: DataSource): void {
-  const pool = () => (dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
+export function observePool(dataSource: Database): void {
   new Gauge({
     name: 'tokengate_db_pool_connections', help: 'PostgreSQL pool connections by state',
     labelNames: ['state'] as const, registers: [metricsRegistry],
     collect() {
-      const p = pool();
-      if (!p) return;
-      this.set({ state: 'total' }, p.totalCount);
-      this.set({ state: 'idle' }, p.idleCount);
-      this.set({ state: 'waiting' }, p.waitingCount);
+      const p = dataSource.poolStats();
+      this.set({ state: 'total' }, p.total);
+      this.set({ state: 'idle' }, p.idle);
+      this.set({ state: 'waiting' }, p.waiting);
     },
   });
 }

@@ -1,18 +1,18 @@
 import express, { Router } from 'express';
 import { existsSync } from 'node:fs';
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../gateway/error-out';
 import type { Registry } from '../gateway/registry';
 import { metricsRegistry } from './metrics';
 import { buildOpenApi } from './openapi';
 
 /** Liveness, readiness (includes the database) and the schemas that are the contract. */
-export function operationsRouter(deps: { dataSource: DataSource; registry: Registry; schemaDir: string }): Router {
+export function operationsRouter(deps: { dataSource: Database; registry: Registry; schemaDir: string }): Router {
   const router = express.Router();
   router.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   router.get('/readyz', async (_req, res) => {
     try {
-      await deps.dataSource.query('SELECT 1');
+      await deps.dataSource.rows('SELECT 1');
       res.json({ status: 'ready', database: 'ok' });
     } catch {
       // Not ready while the database cannot be reached; the next probe that reaches it says ready again.

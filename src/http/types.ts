@@ -1,5 +1,5 @@
 import type { Request, Router } from 'express';
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db';
 import type { Logger } from 'pino';
 import type { Caller, ServerKeys } from '../contract/method';
 import type { Pipeline } from '../gateway/pipeline';
@@ -8,7 +8,7 @@ import type { AuditWriter } from '../services/audit/audit-writer';
 
 /** What an extra HTTP adapter (download links, Droplit's route, …) gets to work with. */
 export interface HttpDeps {
-  dataSource: DataSource;
+  dataSource: Database;
   keys: ServerKeys;
   log: Logger;
   pipeline: Pipeline;

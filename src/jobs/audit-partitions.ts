@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db';
 import type { Logger } from 'pino';
 import { AuditPartitionPolicy, maintainAuditPartitions } from '../services/audit/audit-partitions';
 import type { Job } from './index';
@@ -8,7 +8,7 @@ export function createAuditPartitionJob(policy: AuditPartitionPolicy): Job {
   return {
     name: 'audit-partitions',
     intervalMs: 3600_000,
-    async run(dataSource: DataSource, log: Logger) {
+    async run(dataSource: Database, log: Logger) {
       const report = await maintainAuditPartitions(dataSource, policy);
       if (report.created.length || report.dropped.length) log.info({ job: 'audit-partitions', ...report }, 'audit partitions maintained');
       if (report.skipped.length) log.warn({ job: 'audit-partitions', skipped: report.skipped }, 'audit partitions busy; next run retries');

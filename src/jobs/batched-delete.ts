@@ -1,5 +1,4 @@
-import type { DataSource } from 'typeorm';
-import { sqlCount } from '../db/sql';
+import type { Database } from '../db';
 
 /**
  * Runs a `DELETE … WHERE <key> IN (SELECT … LIMIT $n FOR UPDATE SKIP LOCKED)` statement
@@ -8,11 +7,11 @@ import { sqlCount } from '../db/sql';
  * The statement takes the batch size as its last parameter.
  */
 export async function deleteInBatches(
-  dataSource: DataSource, statement: string, params: unknown[], batchSize: number, maxBatches: number,
+  dataSource: Database, statement: string, params: unknown[], batchSize: number, maxBatches: number,
 ): Promise<number> {
   let deleted = 0;
   for (let batch = 0; batch < maxBatches; batch++) {
-    const n = await sqlCount(dataSource.manager, statement, [...params, batchSize]);
+    const n = await dataSource.count(statement, [...params, batchSize]);
     deleted += n;
     if (n < batchSize) break;
   }

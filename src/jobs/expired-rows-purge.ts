@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db';
 import type { Logger } from 'pino';
 import { deleteInBatches } from './batched-delete';
 import type { Job } from './job';
@@ -36,7 +36,7 @@ export const EXPIRED_ROWS: Readonly<Record<string, string>> = {
        LIMIT $2 FOR UPDATE SKIP LOCKED)`,
 };
 
-export async function purgeExpiredRows(dataSource: DataSource, graceSeconds = GRACE_SECONDS): Promise<Record<string, number>> {
+export async function purgeExpiredRows(dataSource: Database, graceSeconds = GRACE_SECONDS): Promise<Record<string, number>> {
   const purged: Record<string, number> = {};
   for (const [kind, statement] of Object.entries(EXPIRED_ROWS)) {
     purged[kind] = await deleteInBatches(dataSource, statement, [graceSeconds], BATCH, MAX_BATCHES);
@@ -47,7 +47,7 @@ export async function purgeExpiredRows(dataSource: DataSource, graceSeconds = GR
 export const expiredRowsPurgeJob: Job = {
   name: 'expired-rows-purge',
   intervalMs: 10 * 60_000,
-  async run(dataSource: DataSource, log: Logger) {
+  async run(dataSource: Database, log: Logger) {
     const purged = await purgeExpiredRows(dataSource);
     if (Object.values(purged).some((n) => n > 0)) log.info({ job: 'expired-rows-purge', purged }, 'purged expired rows');
   },

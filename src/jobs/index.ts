@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db';
 import type { Logger } from 'pino';
 import { expiredRowsPurgeJob } from './expired-rows-purge';
 import { userTokenPurgeJob } from './user-token-purge';
@@ -11,7 +11,7 @@ export type { Job } from './job';
 export const jobs: Job[] = [userTokenPurgeJob, expiredRowsPurgeJob, rateLimitCleanupJob];
 
 /** Starts every job on its interval; returns a stop function that waits for a running pass. */
-export function startJobs(dataSource: DataSource, log: Logger, list: readonly Job[] = jobs): () => Promise<void> {
+export function startJobs(dataSource: Database, log: Logger, list: readonly Job[] = jobs): () => Promise<void> {
   const running = new Set<Promise<void>>();
   const timers = list.map((job) => setInterval(() => {
     const pass = job.run(dataSource, log)

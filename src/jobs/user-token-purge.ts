@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db';
 import type { Logger } from 'pino';
 import { deleteInBatches } from './batched-delete';
 import type { Job } from './job';
@@ -36,7 +36,7 @@ export function createUserTokenPurgeJob(options: Partial<UserTokenPurgeOptions> 
   return {
     name: 'user-token-purge',
     intervalMs: o.intervalMs,
-    async run(dataSource: DataSource, log: Logger) {
+    async run(dataSource: Database, log: Logger) {
       let purged = 0;
       for (const statement of [DEAD, ORPHANED]) {
         purged += await deleteInBatches(dataSource, statement, [o.graceSeconds], o.batchSize, o.maxBatches);

@@ -1,16 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import type { DataSource } from 'typeorm';
 import { AppDeps, createApp } from '../../src/app';
 import type { ServerKeys } from '../../src/contract/method';
-import { openDatabase } from '../../src/db/data-source';
+import { openTestDb, type TestDb } from './test-db';
 import { loadServerKeys } from '../../src/db/server-keys';
 import { createLogger } from '../../src/log';
 import { allMethods } from '../../src/methods';
 import { defaultConfig, type RealtimeSettings } from '../../src/config';
 import { attachRealtime } from '../../src/realtime';
 import { createApiKey } from '../../src/services/apikeys/api-keys';
-import { closeRateLimitPool } from '../../src/services/rate-limit';
 import { CallerCache } from '../../src/gateway/caller-cache';
 import { followCallerChanges } from '../../src/services/callers/caller-changes';
 import { listenLocally } from './listen';
@@ -21,7 +19,7 @@ export interface RestReply { status: number; body: any; headers: Headers }
 export interface TestServer {
   url: string;
   adminKey: string;
-  db: DataSource;
+  db: TestDb;
   keys: ServerKeys;
   databaseUrl: string;
   /** One JSON-RPC call with the admin key (or `key`); the whole reply. */
@@ -48,9 +46,9 @@ export async function startTestServer(
   const dbName = `tg_test_${randomBytes(6).toString('hex')}`;
   await withAdminClient(serverUrl, (c) => c.query(`CREATE DATABASE ${dbName}`));
   const databaseUrl = withDatabaseName(serverUrl, dbName);
-  const db = await openDatabase(databaseUrl, 10);
+  const db = await openTestDb(databaseUrl, { poolSize: 10 });
   const keys = await loadServerKeys(db, randomBytes(32));
-  const { key: adminKey } = await createApiKey(db.manager, keys.pepper, { name: 'test admin', scopes: ['admin'] });
+  const { key: adminKey } = await createApiKey(db, keys.pepper, { name: 'test admin', scopes: ['admin'] });
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   // Off unless asked: a test that changes a credential with SQL of its own would race the notification.
   const callerCache = withCache ? new CallerCache({ maxEntries: 1_000, ttlMs: 60_000 }) : undefined;
@@ -91,14 +89,13 @@ export async function startTestServer(
       return { status: res.status, body, headers: res.headers };
     },
     async keyWith(scopes, identity) {
-      return (await createApiKey(db.manager, keys.pepper, { name: `test ${scopes.join(' ')}`, scopes, identity })).key;
+      return (await createApiKey(db, keys.pepper, { name: `test ${scopes.join(' ')}`, scopes, identity })).key;
     },
     async close() {
       await realtime.close();
       await closeHttp();
       await listener?.close();
-      await closeRateLimitPool(db);
-      await db.destroy();
+      await db.close();
       await withAdminClient(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
     },
   };

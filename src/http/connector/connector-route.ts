@@ -91,7 +91,7 @@ export function connectorRouter({ pipeline, registry, resolveCaller, log, dataSo
   const docs = (req: Request) => `${baseUrlOf(req)}/openapi.json`;
 
   router.get('/health', async (_req, res) => {
-    const database = await dataSource.query('SELECT 1').then(() => 'healthy' as const, () => 'unhealthy' as const);
+    const database = await dataSource.rows('SELECT 1').then(() => 'healthy' as const, () => 'unhealthy' as const);
     res.status(database === 'healthy' ? 200 : 503).json({ isHealthy: database === 'healthy', services: { database } });
   });
 

@@ -1,7 +1,5 @@
-import type { EntityManager } from 'typeorm';
+import type { Db } from '../../db';
 import type { Caller, CallerLookup, Scope } from '../../contract/method';
-import { sqlPrepared } from '../../db/prepared-statements';
-import { sql } from '../../db/sql';
 import { generateSecret, keyedHash } from '../../domain/crypto/secrets';
 import { AppError, E } from '../../errors';
 import { FieldMap, SearchParams, searchPage } from '../query/search-query';
@@ -14,8 +12,8 @@ export const SCOPES: readonly Scope[] = [
 export interface NewApiKey { name: string; scopes: string[]; identity?: string | null; expiresAt?: string | null }
 
 /** Creates a key; the clear key is returned here only, the database keeps its keyed hash. */
-export async function createApiKey(db: EntityManager, pepper: Buffer, attrs: NewApiKey, key = generateSecret('tgk')) {
-  const [row] = await db.query(
+export async function createApiKey(db: Db, pepper: Buffer, attrs: NewApiKey, key = generateSecret('tgk')) {
+  const [row] = await db.rows(
     `INSERT INTO api_keys (name, key_hash, scopes, identity, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
     [attrs.name, keyedHash(pepper, key), attrs.scopes, attrs.identity ?? null, attrs.expiresAt ?? null],
   );
@@ -27,12 +25,12 @@ export async function createApiKey(db: EntityManager, pepper: Buffer, attrs: New
  * indexed query by that hash, where revoked and expired keys are simply not found.
  * The expiry comes back too, so a cached key stops at its own expiresAt.
  */
-export function apiKeyLookup(db: EntityManager, pepper: Buffer, key: string): CallerLookup {
+export function apiKeyLookup(db: Db, pepper: Buffer, key: string): CallerLookup {
   const hash = keyedHash(pepper, key);
   return {
     cacheKey: `apikey ${hash.toString('base64')}`,
     find: async () => {
-      const [row] = await sqlPrepared(db, API_KEY_CALLER_SQL, [hash]);
+      const [row] = await db.hot(API_KEY_CALLER_SQL, [hash]);
       if (!row) return null;
       const caller: Caller = { kind: 'apikey', id: row.id, name: row.name, scopes: row.scopes, identity: row.identity };
       return { caller, expiresAt: row.expires_at };
@@ -54,24 +52,23 @@ const FIELDS: FieldMap = {
   revokedAt: { column: 'revoked_at', type: 'time' },
 };
 
-export function searchApiKeys(db: EntityManager, params: SearchParams) {
+export function searchApiKeys(db: Db, params: SearchParams) {
   return searchPage(db, {
     select: 'id, name, scopes, identity, created_at AS "createdAt", expires_at AS "expiresAt", revoked_at AS "revokedAt"',
     from: 'api_keys', fields: FIELDS, defaultOrder: 'created_at, id',
   }, params);
 }
 
-export async function revokeApiKey(db: EntityManager, id: string) {
-  const [row] = await sql(db,
-    `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING id, revoked_at AS "revokedAt"`, [id],
+export async function revokeApiKey(db: Db, id: string) {
+  const [row] = await db.rows(`UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING id, revoked_at AS "revokedAt"`, [id],
   );
   if (!row) throw AppError.of(E.NOT_FOUND, { id });
   return { id: row.id as string, revokedAt: row.revokedAt as Date };
 }
 
 /** First start of an empty database: one admin key, given (automation) or generated. */
-export async function ensureFirstAdminKey(db: EntityManager, pepper: Buffer, given: string | undefined): Promise<string | null> {
-  const [{ count }] = await db.query('SELECT count(*)::int AS count FROM api_keys');
+export async function ensureFirstAdminKey(db: Db, pepper: Buffer, given: string | undefined): Promise<string | null> {
+  const [{ count }] = await db.rows('SELECT count(*)::int AS count FROM api_keys');
   if (count > 0) return null;
   const { key } = await createApiKey(db, pepper, { name: 'first admin', scopes: ['admin'] }, given);
   return key;

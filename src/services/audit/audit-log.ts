@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { Db } from '../../db';
 import type { Caller } from '../../contract/method';
 import { FieldMap, SearchParams, searchPage } from '../query/search-query';
 
@@ -17,7 +17,7 @@ const FIELDS: FieldMap = {
   durationMs: { column: 'duration_ms', type: 'int' },
 };
 
-export function searchAuditLog(db: EntityManager, params: SearchParams) {
+export function searchAuditLog(db: Db, params: SearchParams) {
   return searchPage(db, {
     select: 'time, caller, method, target, outcome, error_name AS "errorName", round(duration_ms::numeric, 2)::float AS "durationMs"',
     // Newest first by (time, id): the order every audit index ends in, so a page is read

@@ -1,5 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
-import { sql } from '../../db/sql';
+import type { Database, Db } from '../../db';
 
 /**
  * The audit log is partitioned by UTC day (migration 1764130000009): audit_log_pYYYYMMDD
@@ -30,14 +29,13 @@ const LOCK_TIMEOUT = '2s';
 const DROP_LOCK_TIMEOUT = '200ms';
 const LOCK_NOT_AVAILABLE = '55P03';
 
-export async function maintainAuditPartitions(ds: DataSource, policy: AuditPartitionPolicy, now = new Date()): Promise<AuditPartitionReport> {
+export async function maintainAuditPartitions(ds: Database, policy: AuditPartitionPolicy, now = new Date()): Promise<AuditPartitionReport> {
   const report: AuditPartitionReport = { created: [], dropped: [], skipped: [] };
   const today = utcDay(now);
-  const existing = new Set(await listAuditPartitions(ds.manager));
+  const existing = new Set(await listAuditPartitions(ds));
   const wanted = new Set<string>();
   for (let ahead = 0; ahead <= (policy.daysAhead ?? 3); ahead++) wanted.add(addDays(today, ahead));
-  for (const { day } of await sql<{ day: string }>(ds.manager,
-    `SELECT DISTINCT to_char((time AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS day FROM audit_log_default`)) wanted.add(day);
+  for (const { day } of await ds.rows<{ day: string }>(`SELECT DISTINCT to_char((time AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS day FROM audit_log_default`)) wanted.add(day);
 
   for (const day of [...wanted].sort()) {
     if (existing.has(partitionName(day))) continue;
@@ -46,12 +44,12 @@ export async function maintainAuditPartitions(ds: DataSource, policy: AuditParti
     });
   }
   const oldestKept = addDays(today, -policy.retentionDays);
-  for (const name of await listAuditPartitions(ds.manager)) {
+  for (const name of await listAuditPartitions(ds)) {
     if (dayOfPartition(name) >= oldestKept) continue;
     await tryLocked(ds, DROP_LOCK_TIMEOUT, report, name, async (tx) => {
-      const [{ exists }] = await sql(tx, 'SELECT to_regclass($1) IS NOT NULL AS exists', [name]);
+      const [{ exists }] = await tx.rows('SELECT to_regclass($1) IS NOT NULL AS exists', [name]);
       if (!exists) return; // another process dropped it while we waited
-      await tx.query(`DROP TABLE ${name}`);
+      await tx.rows(`DROP TABLE ${name}`);
       report.dropped.push(name);
     });
   }
@@ -59,9 +57,8 @@ export async function maintainAuditPartitions(ds: DataSource, policy: AuditParti
 }
 
 /** The day partitions, oldest first (not the default one). */
-export async function listAuditPartitions(db: EntityManager): Promise<string[]> {
-  const rows = await sql<{ name: string }>(db,
-    `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+export async function listAuditPartitions(db: Db): Promise<string[]> {
+  const rows = await db.rows<{ name: string }>(`SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
       WHERE i.inhparent = to_regclass('audit_log') ORDER BY c.relname`);
   return rows.map((r) => r.name).filter((name) => PARTITION.test(name));
 }
@@ -72,25 +69,25 @@ export async function listAuditPartitions(db: EntityManager): Promise<string[]> 
  * constraint spares it a validation scan. Rows of that day waiting in the default
  * partition move in first; the default stays locked until commit so none can slip in.
  */
-async function createPartition(tx: EntityManager, day: string): Promise<boolean> {
+async function createPartition(tx: Db, day: string): Promise<boolean> {
   const name = partitionName(day);
-  const [{ exists }] = await sql(tx, 'SELECT to_regclass($1) IS NOT NULL AS exists', [name]);
+  const [{ exists }] = await tx.rows('SELECT to_regclass($1) IS NOT NULL AS exists', [name]);
   if (exists) return false; // another process made it while we waited for the lock
   const [from, to] = [`${day} 00:00:00+00`, `${addDays(day, 1)} 00:00:00+00`];
-  await tx.query(`CREATE TABLE ${name} (LIKE audit_log INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
-  await tx.query(`ALTER TABLE ${name} ADD CONSTRAINT ${name}_day CHECK (time >= '${from}' AND time < '${to}')`);
-  await tx.query('LOCK TABLE audit_log_default IN ACCESS EXCLUSIVE MODE');
-  await tx.query(`INSERT INTO ${name} SELECT * FROM audit_log_default WHERE time >= $1 AND time < $2`, [from, to]);
-  await tx.query('DELETE FROM audit_log_default WHERE time >= $1 AND time < $2', [from, to]);
-  await tx.query(`ALTER TABLE audit_log ATTACH PARTITION ${name} FOR VALUES FROM ('${from}') TO ('${to}')`);
+  await tx.rows(`CREATE TABLE ${name} (LIKE audit_log INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
+  await tx.rows(`ALTER TABLE ${name} ADD CONSTRAINT ${name}_day CHECK (time >= '${from}' AND time < '${to}')`);
+  await tx.rows('LOCK TABLE audit_log_default IN ACCESS EXCLUSIVE MODE');
+  await tx.rows(`INSERT INTO ${name} SELECT * FROM audit_log_default WHERE time >= $1 AND time < $2`, [from, to]);
+  await tx.rows('DELETE FROM audit_log_default WHERE time >= $1 AND time < $2', [from, to]);
+  await tx.rows(`ALTER TABLE audit_log ATTACH PARTITION ${name} FOR VALUES FROM ('${from}') TO ('${to}')`);
   return true;
 }
 
-async function tryLocked(ds: DataSource, lockTimeout: string, report: AuditPartitionReport, name: string, work: (tx: EntityManager) => Promise<void>) {
+async function tryLocked(ds: Database, lockTimeout: string, report: AuditPartitionReport, name: string, work: (tx: Db) => Promise<void>) {
   try {
     await ds.transaction(async (tx) => {
-      await tx.query(`SET LOCAL lock_timeout = '${lockTimeout}'`);
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [MAINTENANCE_LOCK]);
+      await tx.rows(`SET LOCAL lock_timeout = '${lockTimeout}'`);
+      await tx.rows('SELECT pg_advisory_xact_lock($1)', [MAINTENANCE_LOCK]);
       await work(tx);
     });
   } catch (err) {

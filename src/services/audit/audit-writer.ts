@@ -1,6 +1,5 @@
-import type { DataSource } from 'typeorm';
+import type { Database } from '../../db';
 import { callerLabel } from '../../contract/method';
-import { sqlPrepared } from '../../db/prepared-statements';
 import type { AuditEntry } from './audit-log';
 
 /**
@@ -13,7 +12,7 @@ export class AuditWriter {
   private queue: { entry: AuditEntry; done: (err?: unknown) => void }[] = [];
   private flushing: Promise<void> | null = null;
 
-  constructor(private readonly dataSource: DataSource, private readonly maxBatch = 500) {}
+  constructor(private readonly dataSource: Database, private readonly maxBatch = 500) {}
 
   write(entry: AuditEntry): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -46,7 +45,7 @@ export class AuditWriter {
       const row = [e.time, callerLabel(e.caller), e.method.slice(0, 200), e.target ?? null, e.outcome, e.errorName ?? null, e.durationMs];
       row.forEach((value, i) => columns[i].push(value));
     }
-    await sqlPrepared(this.dataSource.manager, INSERT_ENTRIES, columns);
+    await this.dataSource.hot(INSERT_ENTRIES, columns);
   }
 }
 

@@ -1,5 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import { sql } from '../../db/sql';
+import type { Db } from '../../db';
 import { checkPin } from '../../domain/crypto/bulk-pin-hash';
 import { hashPassword } from '../../domain/crypto/password-hash';
 
@@ -19,7 +18,7 @@ export function pinMatches(pepper: Buffer, pinHash: string | null, pin: string |
  * first successful verify, which has the PIN in hand, stores it with scrypt. The old hash
  * in the WHERE keeps a concurrent change of the PIN from being overwritten.
  */
-export async function upgradePinHash(db: EntityManager, pinHash: string, tokenId: string, userId: string, pin: string | undefined): Promise<void> {
-  await sql(db, 'UPDATE token_assignments SET pin_hash = $3 WHERE token_id = $1 AND user_id = $2 AND pin_hash = $4',
+export async function upgradePinHash(db: Db, pinHash: string, tokenId: string, userId: string, pin: string | undefined): Promise<void> {
+  await db.rows('UPDATE token_assignments SET pin_hash = $3 WHERE token_id = $1 AND user_id = $2 AND pin_hash = $4',
     [tokenId, userId, await hashPassword(pin ?? ''), pinHash]);
 }

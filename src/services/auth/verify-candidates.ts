@@ -1,5 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import { sqlPrepared } from '../../db/prepared-statements';
+import type { Db } from '../../db';
 import { usernameKey } from '../../domain/names/username-key';
 import type { UserRef } from '../directory/refs';
 import { tokenRowFrom, TokenRow } from '../tokens/token-refs';
@@ -76,11 +75,11 @@ export function verifySnapshotSql(ref: UserRef): { text: string; params: unknown
 }
 
 /** Runs verifySnapshotSql. */
-export async function loadVerifySnapshot(db: EntityManager, ref: UserRef): Promise<VerifySnapshot> {
+export async function loadVerifySnapshot(db: Db, ref: UserRef): Promise<VerifySnapshot> {
   const { text, params } = verifySnapshotSql(ref);
-  const rows = await sqlPrepared<Omit<Candidate, 'counter'> & {
+  const rows = await db.hot<Omit<Candidate, 'counter'> & {
     counter: string; userId: string | null; userStatus: string | null; hits: number | null; retryAfter: number | null;
-  }>(db, text, params);
+  }>(text, params);
   const [first] = rows;
   const user = first.userId ? { id: first.userId, status: first.userStatus! } : null;
   return {

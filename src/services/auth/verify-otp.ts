@@ -1,7 +1,5 @@
-import type { EntityManager } from 'typeorm';
+import type { Db } from '../../db';
 import type { ServerKeys } from '../../contract/method';
-import { sqlPrepared } from '../../db/prepared-statements';
-import { sql } from '../../db/sql';
 import { otpType, OtpState } from '../../domain/otp';
 import { AppError, E } from '../../errors';
 import type { UserRef } from '../directory/refs';
@@ -41,7 +39,7 @@ const MAX_ROUNDS = 8;
  * A success with no failures before it writes nothing to rate_limits.
  */
 export async function verifyUserOtp(
-  db: EntityManager, keys: ServerKeys, input: VerifyInput, failuresPerUser: RateLimit | null, opts: VerifyOptions = {},
+  db: Db, keys: ServerKeys, input: VerifyInput, failuresPerUser: RateLimit | null, opts: VerifyOptions = {},
 ) {
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const snapshot = await loadVerifySnapshot(db, input.user);
@@ -63,7 +61,7 @@ export async function verifyUserOtp(
 
     if (match.pin.rehashDue && match.token.pinHash) await upgradePinHash(db, match.token.pinHash, match.token.id, user.id, input.credential.pin);
     // a success clears the failures before it, as it clears the token's fail count
-    if (snapshot.failures) await sql(db, 'DELETE FROM rate_limits WHERE bucket = $1', [snapshot.bucket]);
+    if (snapshot.failures) await db.rows('DELETE FROM rate_limits WHERE bucket = $1', [snapshot.bucket]);
     return { verified: true as const, serial: match.token.serial };
   }
   throw AppError.of(E.AUTH_FAILED);
@@ -91,8 +89,8 @@ export const COMMIT_MATCH_SQL = `
  * The compare-and-set: stores the new counter / step only if nothing moved since the
  * snapshot and the user's failures have not reached the limit meanwhile. True when it held.
  */
-async function commitMatch(db: EntityManager, token: Candidate, next: OtpState, snapshot: VerifySnapshot, limit: RateLimit | null): Promise<boolean> {
-  const rows = await sqlPrepared(db, COMMIT_MATCH_SQL,
+async function commitMatch(db: Db, token: Candidate, next: OtpState, snapshot: VerifySnapshot, limit: RateLimit | null): Promise<boolean> {
+  const rows = await db.hot(COMMIT_MATCH_SQL,
   [token.id, next.counter.toString(), next.lastStep, next.drift, token.counter.toString(), token.lastStep, limit?.limit ?? null, snapshot.bucket]);
   return rows.length === 1;
 }
@@ -103,16 +101,16 @@ async function commitMatch(db: EntityManager, token: Candidate, next: OtpState, 
  * RATE_LIMITED and leaves the tokens alone. Otherwise every open token tried counts the
  * failure, and the one reaching its product's maxFail locks.
  */
-async function failed(db: EntityManager, snapshot: VerifySnapshot, tried: Candidate[], limit: RateLimit | null): Promise<never> {
+async function failed(db: Db, snapshot: VerifySnapshot, tried: Candidate[], limit: RateLimit | null): Promise<never> {
   const tokenIds = tried.map((t) => t.id);
   if (limit) {
-    const [state] = await sqlPrepared<{ hits: number; retryAfter: number }>(db, `
+    const [state] = await db.hot<{ hits: number; retryAfter: number }>(`
       WITH ${countOneAttemptCte('$1', '$2')},
            failed AS (${countTokenFailuresSql('$3')} AND (SELECT hits FROM counted) <= $4 RETURNING 1)
       SELECT hits, "retryAfter" FROM counted`, [snapshot.bucket, limit.windowSeconds, tokenIds, limit.limit]);
     if (state.hits > limit.limit) throw AppError.of(E.RATE_LIMITED, { retryAfter: state.retryAfter });
   } else if (tokenIds.length > 0) {
-    await sql(db, countTokenFailuresSql('$1'), [tokenIds]);
+    await db.rows(countTokenFailuresSql('$1'), [tokenIds]);
   }
   throw AppError.of(E.AUTH_FAILED);
 }

@@ -1,5 +1,5 @@
 import { setImmediate } from 'node:timers/promises';
-import type { EntityManager } from 'typeorm';
+import type { Db } from '../../db';
 import { AppError, E } from '../../errors';
 import { readCsvRecords } from './csv-records';
 import { CsvSyntaxError } from './csv-text-cleaner';
@@ -35,20 +35,20 @@ const YIELD_ROWS = 500;
  * Nothing is written before every check ran.
  * PINs are hashed as they are staged, under `pepper` (bulk-pin-hash.ts: ~1 µs a row).
  */
-export async function batchAssignTokens(db: EntityManager, pepper: Buffer, text: AsyncIterable<string>, opts: BatchAssignOptions): Promise<BatchAssignResult> {
+export async function batchAssignTokens(db: Db, pepper: Buffer, text: AsyncIterable<string>, opts: BatchAssignOptions): Promise<BatchAssignResult> {
   const progress = opts.onProgress ?? (() => {});
   // The user creation sorts the whole batch; at the default 4 MB it sorts on disk. This
   // call's transaction only (SET LOCAL), in the PostgreSQL backend, not in node.
-  await db.query(`SET LOCAL work_mem = '64MB'`);
+  await db.rows(`SET LOCAL work_mem = '64MB'`);
   await createStagingTable(db);
   await createCheckedTable(db);
   // A chunk's check probes tokens and users by index: they are in memory, not on disk, and
   // at the default cost the planner hashed all of tokens again for every 5,000-row chunk.
-  await db.query('SET LOCAL random_page_cost = 1.1');
+  await db.rows('SET LOCAL random_page_cost = 1.1');
   const staging = await openStaging(db, pepper, checkChunkStatement(opts));
   const tokenNames = trackTokenNames();
   const staged = await stageCsv(staging, text, tokenNames, (rows) => progress({ phase: 'reading', rows }));
-  await db.query('SET LOCAL random_page_cost TO DEFAULT');
+  await db.rows('SET LOCAL random_page_cost TO DEFAULT');
 
   progress({ phase: 'checking', rows: staged });
   const { total, failed, repeated } = await checkStagedRows(db, { tokenNamedTwice: tokenNames.mayRepeat });

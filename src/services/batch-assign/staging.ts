@@ -1,7 +1,5 @@
 import { finished } from 'node:stream/promises';
-import type { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import type { EntityManager } from 'typeorm';
+import type { Db } from '../../db';
 import { hashBulkPins } from '../../domain/crypto/bulk-pin-hash';
 import { usernameKey } from '../../domain/names/username-key';
 import type { CheckedRow } from './row-checks';
@@ -14,8 +12,8 @@ import type { CheckedRow } from './row-checks';
  * pepper, per-row salt; SPEC §8): a temporary table may spill to disk, and a PIN is
  * never stored in the clear.
  */
-export async function createStagingTable(db: EntityManager): Promise<void> {
-  await db.query(`
+export async function createStagingTable(db: Db): Promise<void> {
+  await db.rows(`
     CREATE TEMPORARY TABLE batch_assign_chunk (
       line int NOT NULL,
       domain text NOT NULL,
@@ -51,9 +49,8 @@ export interface StagingWriter {
  * checks and hashes the next; one COPY for the whole file would hold the connection, and
  * every check, until the end of the file.
  */
-export async function openStaging(db: EntityManager, pepper: Buffer, checkChunk: string): Promise<StagingWriter> {
-  if (!db.queryRunner) throw new Error('openStaging: the batch runs in a transaction');
-  const client = (await db.queryRunner.connect()) as PoolClient;
+export async function openStaging(db: Db, pepper: Buffer, checkChunk: string): Promise<StagingWriter> {
+  if (!db.inTransaction) throw new Error('openStaging: the batch runs in a transaction');
   const query = `COPY batch_assign_chunk FROM STDIN; ${checkChunk}; TRUNCATE batch_assign_chunk`;
   let last: Promise<void> = Promise.resolve();
   return {
@@ -61,7 +58,7 @@ export async function openStaging(db: EntityManager, pepper: Buffer, checkChunk:
       const lines = copyLines(rows, pepper);
       const previous = last;
       last = previous.then(async () => {
-        const copy = client.query(copyFrom(query));
+        const copy = db.copyFrom(query);
         copy.end(lines);
         await finished(copy);
       });

@@ -1,5 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import { sql } from '../../db/sql';
+import type { Db } from '../../db';
 
 export interface RowError {
   line: number;
@@ -9,8 +8,8 @@ export interface RowError {
 }
 
 /** The checked rows: each staged row with the ids its names resolved to and its first problem, for every later statement of the batch. */
-export async function createCheckedTable(db: EntityManager): Promise<void> {
-  await db.query(`
+export async function createCheckedTable(db: Db): Promise<void> {
+  await db.rows(`
     CREATE TEMPORARY TABLE batch_assign_checked (
       line int NOT NULL,
       serial text NOT NULL,
@@ -111,12 +110,12 @@ export interface CheckCounts {
 }
 
 /** Ends the checks once every chunk went through checkChunkStatement (`tokenNamedTwice`: some token may be); returns how many rows there are, how many failed and how many repeat an assignment. */
-export async function checkStagedRows(db: EntityManager, opts: { tokenNamedTwice: boolean }): Promise<CheckCounts> {
+export async function checkStagedRows(db: Db, opts: { tokenNamedTwice: boolean }): Promise<CheckCounts> {
   // Normally no token is named twice, and node saw that while staging (repeated-tokens.ts).
-  if (opts.tokenNamedTwice) await db.query(MARK_NAMED_TWICE);
+  if (opts.tokenNamedTwice) await db.rows(MARK_NAMED_TWICE);
   // batch_assign_checked is not analyzed: every later statement scans it whole, and the
   // planner takes its row count from its size on disk.
-  const [counts] = await sql<CheckCounts>(db, `
+  const [counts] = await db.rows<CheckCounts>(`
     SELECT count(*)::int AS total, count(error_name)::int AS failed,
       count(*) FILTER (WHERE error_name IS NULL AND held_already)::int AS repeated
     FROM batch_assign_checked`);
@@ -124,8 +123,8 @@ export async function checkStagedRows(db: EntityManager, opts: { tokenNamedTwice
 }
 
 /** The first `limit` failed rows, by line. */
-export function listRowErrors(db: EntityManager, limit: number): Promise<RowError[]> {
-  return sql(db, `
+export function listRowErrors(db: Db, limit: number): Promise<RowError[]> {
+  return db.rows(`
     SELECT line, NULLIF(serial, '') AS serial, error_name AS name, error_message AS message
     FROM batch_assign_checked WHERE error_name IS NOT NULL ORDER BY line LIMIT $1`, [limit]);
 }

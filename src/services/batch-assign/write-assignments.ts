@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { Db } from '../../db';
 import { AppError, E, isUniqueViolation } from '../../errors';
 
 /**
@@ -8,20 +8,20 @@ import { AppError, E, isUniqueViolation } from '../../errors';
  */
 
 /** createUsers: the good rows' unknown users, created in their (existing) domains. */
-export async function createMissingUsers(db: EntityManager): Promise<void> {
+export async function createMissingUsers(db: Db): Promise<void> {
   // A plain INSERT first: ON CONFLICT's speculative insertion costs a probe and a
   // confirmation per row. Another call may have created one of the users meanwhile;
   // its unique index then refuses the lot, and the same rows go again with ON CONFLICT
   // DO NOTHING, which simply finds that user.
-  await db.query('SAVEPOINT batch_assign_users');
+  await db.rows('SAVEPOINT batch_assign_users');
   try {
-    await db.query(NEW_USERS);
+    await db.rows(NEW_USERS);
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
-    await db.query('ROLLBACK TO SAVEPOINT batch_assign_users');
-    await db.query(`${NEW_USERS} ON CONFLICT (domain_id, login_name_key) WHERE deleted_at IS NULL DO NOTHING`);
+    await db.rows('ROLLBACK TO SAVEPOINT batch_assign_users');
+    await db.rows(`${NEW_USERS} ON CONFLICT (domain_id, login_name_key) WHERE deleted_at IS NULL DO NOTHING`);
   }
-  await db.query('RELEASE SAVEPOINT batch_assign_users');
+  await db.rows('RELEASE SAVEPOINT batch_assign_users');
 }
 
 /**
@@ -54,10 +54,10 @@ const CREATED_USERS = `LEFT JOIN users created ON c.user_id IS NULL
  * `repeated`: how many good rows repeat an assignment (checkStagedRows counted them); with
  * none, the UPDATE is skipped rather than run as a scan that finds nothing.
  */
-export async function writeAssignments(db: EntityManager, { repeated }: { repeated: number }): Promise<void> {
+export async function writeAssignments(db: Db, { repeated }: { repeated: number }): Promise<void> {
   if (repeated > 0) await updateRepeatedAssignments(db);
   try {
-    await db.query(`
+    await db.rows(`
       INSERT INTO token_assignments (token_id, user_id, role, pin_hash, status)
       SELECT c.token_id, coalesce(c.user_id, created.id), 'owner', c.pin_hash, coalesce(c.status, 'ACTIVE')
       FROM batch_assign_checked c ${CREATED_USERS}
@@ -69,8 +69,8 @@ export async function writeAssignments(db: EntityManager, { repeated }: { repeat
 }
 
 /** The rows that repeat an assignment: their PIN and status, when given, replace the stored ones; the user becomes owner. */
-async function updateRepeatedAssignments(db: EntityManager): Promise<void> {
-  await db.query(`
+async function updateRepeatedAssignments(db: Db): Promise<void> {
+  await db.rows(`
     UPDATE token_assignments a
     SET role = 'owner', pin_hash = coalesce(g.pin_hash, a.pin_hash), status = coalesce(g.status, a.status)
     FROM (SELECT c.token_id, c.user_id, c.status, c.pin_hash FROM batch_assign_checked c WHERE c.error_name IS NULL AND c.held_already) g

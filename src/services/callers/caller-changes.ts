@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { Database } from '../../db';
 import type { Logger } from 'pino';
 import { NotificationListener, startNotificationListener } from '../../db/notification-listener';
 
@@ -18,14 +18,14 @@ export interface CallerChangeSink {
  * `device:<uuid>` or `*`), and it is trusted only while its listener hears them.
  */
 export function followCallerChanges(
-  sink: CallerChangeSink, o: { listenUrl: string; dataSource: DataSource; log: Logger; probeIntervalMs?: number },
+  sink: CallerChangeSink, o: { listenUrl: string; dataSource: Database; log: Logger; probeIntervalMs?: number },
 ): NotificationListener {
   return startNotificationListener({
     url: o.listenUrl,
     channel: CALLERS_CHANNEL,
     applicationName: 'tokengate-listener',
     probeIntervalMs: o.probeIntervalMs,
-    sendProbe: async (payload) => { await o.dataSource.query('SELECT pg_notify($1, $2)', [CALLERS_CHANNEL, payload]); },
+    sendProbe: async (payload) => { await o.dataSource.rows('SELECT pg_notify($1, $2)', [CALLERS_CHANNEL, payload]); },
     onNotification: (subject) => sink.forget(subject),
     onHearing: () => {
       sink.trust();

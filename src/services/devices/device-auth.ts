@@ -1,6 +1,5 @@
-import type { EntityManager } from 'typeorm';
+import type { Db } from '../../db';
 import type { CallerLookup } from '../../contract/method';
-import { sqlPrepared } from '../../db/prepared-statements';
 import { keyedHash } from '../../domain/crypto/secrets';
 
 // As the schemas' "uuid" format (ajv-formats), which also takes RFC 4122's urn:uuid: prefix.
@@ -25,14 +24,14 @@ export function deviceTokenHash(pepper: Buffer, uuid: string, token: string): Bu
  * (unexpired, unrevoked) session token, in one query on the primary key and the unique
  * hash, and says until when a session token holds. Null when the uuid is not a uuid.
  */
-export function deviceTokenLookup(db: EntityManager, pepper: Buffer, uuid: string, token: string): CallerLookup | null {
+export function deviceTokenLookup(db: Db, pepper: Buffer, uuid: string, token: string): CallerLookup | null {
   const canonical = canonicalUuid(uuid);
   if (!canonical) return null;
   const hash = deviceTokenHash(pepper, canonical, token);
   return {
     cacheKey: `device ${hash.toString('base64')}`,
     find: async () => {
-      const [row] = await sqlPrepared(db, DEVICE_CALLER_SQL, [canonical, hash]);
+      const [row] = await db.hot(DEVICE_CALLER_SQL, [canonical, hash]);
       return row ? { caller: { kind: 'device', uuid: canonical }, expiresAt: row.expires_on } : null;
     },
   };

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import type { Db } from '../../db';
 import type { Caller } from '../../contract/method';
-import { sql } from '../../db/sql';
 import { generateSecret } from '../../domain/crypto/secrets';
 import { AppError, E } from '../../errors';
 import { accessibleDevice, accessorOf, DeviceRight } from './device-access';
@@ -24,23 +23,21 @@ const VIEW_COLUMNS = `d.uuid, d.name, d.type, d.owner, d.whitelists,
   d.created_at AS "createdAt", d.updated_at AS "updatedAt"`;
 
 /** Devices are tokens too: the root token is made here, shown once, kept as its keyed hash. */
-export async function registerDevice(db: EntityManager, pepper: Buffer, caller: Caller, attrs: DeviceAttrs) {
+export async function registerDevice(db: Db, pepper: Buffer, caller: Caller, attrs: DeviceAttrs) {
   const uuid = randomUUID();
   const token = generateSecret('tgd');
   // A device registering another owns it unless it names an owner (Meshblu's habit).
   const owner = attrs.owner !== undefined ? canonicalOwner(attrs.owner) : caller.kind === 'device' ? caller.uuid : null;
   const whitelists = mergeWhitelists(defaultWhitelists(owner), attrs.whitelists);
-  await sql(db,
-    `INSERT INTO devices (uuid, name, type, owner, whitelists, root_token_hash) VALUES ($1, $2, $3, $4, $5, $6)`,
+  await db.rows(`INSERT INTO devices (uuid, name, type, owner, whitelists, root_token_hash) VALUES ($1, $2, $3, $4, $5, $6)`,
     [uuid, attrs.name ?? null, attrs.type ?? null, owner, whitelists, deviceTokenHash(pepper, uuid, token)],
   );
   return { uuid, token };
 }
 
 /** The device if the caller may exercise `right` on it; otherwise, whatever the reason, DEVICE_NOT_FOUND. */
-export async function loadDevice(db: EntityManager, caller: Caller, uuid: string, right: DeviceRight, lock = false): Promise<DeviceView> {
-  const [row] = await sql<DeviceView>(db,
-    `SELECT ${VIEW_COLUMNS} FROM devices d WHERE ${accessibleDevice(right, 2)}${lock ? ' FOR UPDATE' : ''}`,
+export async function loadDevice(db: Db, caller: Caller, uuid: string, right: DeviceRight, lock = false): Promise<DeviceView> {
+  const [row] = await db.rows<DeviceView>(`SELECT ${VIEW_COLUMNS} FROM devices d WHERE ${accessibleDevice(right, 2)}${lock ? ' FOR UPDATE' : ''}`,
     [canonicalUuid(uuid), accessorOf(caller)],
   );
   if (!row) throw AppError.of(E.DEVICE_NOT_FOUND);
@@ -48,7 +45,7 @@ export async function loadDevice(db: EntityManager, caller: Caller, uuid: string
 }
 
 /** The calling device itself; an API key is no device. */
-export function loadCallerDevice(db: EntityManager, caller: Caller): Promise<DeviceView> {
+export function loadCallerDevice(db: Db, caller: Caller): Promise<DeviceView> {
   if (caller.kind !== 'device') {
     throw AppError.of(E.FORBIDDEN, { reason: 'NOT_A_DEVICE' }, 'Only a device credential (uuid:token) has a device to answer');
   }
@@ -56,7 +53,7 @@ export function loadCallerDevice(db: EntityManager, caller: Caller): Promise<Dev
 }
 
 /** name/type/owner given (null clears) replace; whitelists merge list by list. */
-export async function updateDevice(db: EntityManager, caller: Caller, uuid: string, attrs: DeviceAttrs): Promise<DeviceView> {
+export async function updateDevice(db: Db, caller: Caller, uuid: string, attrs: DeviceAttrs): Promise<DeviceView> {
   const current = await loadDevice(db, caller, uuid, 'update', true);
   const next = {
     name: attrs.name !== undefined ? attrs.name : current.name,
@@ -64,8 +61,7 @@ export async function updateDevice(db: EntityManager, caller: Caller, uuid: stri
     owner: attrs.owner !== undefined ? canonicalOwner(attrs.owner) : current.owner,
     whitelists: mergeWhitelists(current.whitelists, attrs.whitelists),
   };
-  const [row] = await sql<DeviceView>(db,
-    `UPDATE devices d SET name = $2, type = $3, owner = $4, whitelists = $5, updated_at = now()
+  const [row] = await db.rows<DeviceView>(`UPDATE devices d SET name = $2, type = $3, owner = $4, whitelists = $5, updated_at = now()
       WHERE d.uuid = $1 RETURNING ${VIEW_COLUMNS}`,
     [current.uuid, next.name, next.type, next.owner, next.whitelists],
   );
@@ -76,14 +72,13 @@ export async function updateDevice(db: EntityManager, caller: Caller, uuid: stri
  * A tombstone stays (unregistered_at), the root token hash goes and every session
  * token is deleted, so no credential of the device works from this commit on.
  */
-export async function unregisterDevice(db: EntityManager, caller: Caller, uuid: string) {
-  const [row] = await sql<{ uuid: string; unregisteredAt: Date }>(db,
-    `UPDATE devices d SET unregistered_at = now(), root_token_hash = NULL, updated_at = now()
+export async function unregisterDevice(db: Db, caller: Caller, uuid: string) {
+  const [row] = await db.rows<{ uuid: string; unregisteredAt: Date }>(`UPDATE devices d SET unregistered_at = now(), root_token_hash = NULL, updated_at = now()
       WHERE ${accessibleDevice('update', 2)} RETURNING d.uuid, d.unregistered_at AS "unregisteredAt"`,
     [canonicalUuid(uuid), accessorOf(caller)],
   );
   if (!row) throw AppError.of(E.DEVICE_NOT_FOUND);
-  await sql(db, 'DELETE FROM device_tokens WHERE uuid = $1', [row.uuid]);
+  await db.rows('DELETE FROM device_tokens WHERE uuid = $1', [row.uuid]);
   return row;
 }
 

@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { Db } from '../../db';
 import { FieldMap, SearchParams, searchPage } from '../query/search-query';
 
 const FIELDS: FieldMap = {
@@ -14,7 +14,7 @@ const FIELDS: FieldMap = {
  * Registered devices for an operator (API key with scope device): metadata only, never a
  * token hash. Unregistered devices are tombstones and are not listed.
  */
-export function searchDevices(db: EntityManager, params: SearchParams) {
+export function searchDevices(db: Db, params: SearchParams) {
   return searchPage(db, {
     select: `d.uuid, d.name, d.type, d.owner, d.created_at AS "createdAt", d.updated_at AS "updatedAt",
              (SELECT count(*)::int FROM device_tokens t WHERE t.uuid = d.uuid AND (t.expires_on IS NULL OR t.expires_on > now())) AS "sessionTokens"`,

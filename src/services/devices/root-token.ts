@@ -1,6 +1,5 @@
-import type { EntityManager } from 'typeorm';
+import type { Db } from '../../db';
 import type { Caller } from '../../contract/method';
-import { sql } from '../../db/sql';
 import { generateSecret } from '../../domain/crypto/secrets';
 import { AppError, E } from '../../errors';
 import { accessibleDevice, accessorOf } from './device-access';
@@ -14,11 +13,10 @@ import { canonicalUuid, deviceTokenHash } from './device-auth';
  * hash and drops the session tokens, so a missing and a forbidden target do the same
  * work and end in the same DEVICE_NOT_FOUND.
  */
-export async function resetRootToken(db: EntityManager, pepper: Buffer, caller: Caller, uuid: string, opts: { revokeSessionTokens?: boolean } = {}) {
+export async function resetRootToken(db: Db, pepper: Buffer, caller: Caller, uuid: string, opts: { revokeSessionTokens?: boolean } = {}) {
   const target = canonicalUuid(uuid)!;
   const token = generateSecret('tgd');
-  const [row] = await sql(db,
-    `WITH reset AS (
+  const [row] = await db.rows(`WITH reset AS (
        UPDATE devices d SET root_token_hash = $3, updated_at = now() WHERE ${accessibleDevice('update', 2)} RETURNING d.uuid),
      gone AS (DELETE FROM device_tokens t USING reset WHERE $4::boolean AND t.uuid = reset.uuid)
      SELECT uuid FROM reset`,

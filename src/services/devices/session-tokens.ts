@@ -1,7 +1,5 @@
-import type { EntityManager } from 'typeorm';
+import type { Db } from '../../db';
 import type { Caller } from '../../contract/method';
-import { sqlPrepared } from '../../db/prepared-statements';
-import { sql } from '../../db/sql';
 import { generateSecret } from '../../domain/crypto/secrets';
 import { AppError, E } from '../../errors';
 import { countAttempts, deviceFailureBucket, JoinedLimitState, joinRateLimitState, RateLimit, throwIfOverLimit } from '../rate-limit';
@@ -17,11 +15,10 @@ export interface SessionTokenOptions { tag?: string; expiresOn?: Date | null }
  * target with its whitelist and stores the token. A missing and a forbidden target
  * insert nothing and end in the same DEVICE_NOT_FOUND, with no query in between.
  */
-export async function issueSessionToken(db: EntityManager, pepper: Buffer, caller: Caller, uuid: string, opts: SessionTokenOptions = {}) {
+export async function issueSessionToken(db: Db, pepper: Buffer, caller: Caller, uuid: string, opts: SessionTokenOptions = {}) {
   const target = canonicalUuid(uuid)!;
   const token = generateSecret('tgd');
-  const [row] = await sql<{ createdAt: Date; tag: string | null; expiresOn: Date | null }>(db,
-    `INSERT INTO device_tokens (hash, uuid, tag, expires_on)
+  const [row] = await db.rows<{ createdAt: Date; tag: string | null; expiresOn: Date | null }>(`INSERT INTO device_tokens (hash, uuid, tag, expires_on)
      SELECT $3, d.uuid, $4, $5 FROM devices d WHERE ${accessibleDevice('update', 2)}
      RETURNING created_at AS "createdAt", tag, expires_on AS "expiresOn"`,
     [target, accessorOf(caller), deviceTokenHash(pepper, target, token), opts.tag ?? null, opts.expiresOn ?? null],
@@ -40,18 +37,17 @@ export function expiryFrom(expiresOn: string | number | null | undefined): Date 
 }
 
 /** Expired tokens of one device are dropped when it gets a new one: no sweeper needed. */
-export async function dropExpiredTokens(db: EntityManager, uuid: string): Promise<void> {
-  await sql(db, 'DELETE FROM device_tokens WHERE uuid = $1 AND expires_on <= now()', [uuid]);
+export async function dropExpiredTokens(db: Db, uuid: string): Promise<void> {
+  await db.rows('DELETE FROM device_tokens WHERE uuid = $1 AND expires_on <= now()', [uuid]);
 }
 
 /**
  * Deletes the session tokens matching `which` ({hash}, {tag} or the metadata {id}) of a device the caller
  * may update; one statement, so the access check and the delete see the same row.
  */
-export async function revokeSessionTokens(db: EntityManager, caller: Caller, uuid: string, which: { hash: Buffer } | { tag: string } | { id: string }) {
+export async function revokeSessionTokens(db: Db, caller: Caller, uuid: string, which: { hash: Buffer } | { tag: string } | { id: string }) {
   const [condition, value] = 'hash' in which ? ['t.hash = $3', which.hash] : 'tag' in which ? ['t.tag = $3', which.tag] : ['t.id = $3::uuid', which.id];
-  const [{ found, revoked }] = await sql<{ found: number; revoked: number }>(db,
-    `WITH target AS (SELECT d.uuid FROM devices d WHERE ${accessibleDevice('update', 2)} FOR UPDATE),
+  const [{ found, revoked }] = await db.rows<{ found: number; revoked: number }>(`WITH target AS (SELECT d.uuid FROM devices d WHERE ${accessibleDevice('update', 2)} FOR UPDATE),
           gone AS (DELETE FROM device_tokens t USING target
                     WHERE t.uuid = target.uuid AND ${condition}
                     RETURNING 1)
@@ -62,19 +58,18 @@ export async function revokeSessionTokens(db: EntityManager, caller: Caller, uui
   return { revoked };
 }
 
-export function revokeSessionToken(db: EntityManager, pepper: Buffer, caller: Caller, uuid: string, token: string) {
+export function revokeSessionToken(db: Db, pepper: Buffer, caller: Caller, uuid: string, token: string) {
   const target = canonicalUuid(uuid)!;
   return revokeSessionTokens(db, caller, target, { hash: deviceTokenHash(pepper, target, token) });
 }
 
 /** Live session tokens, metadata only: the secret is not stored, so it cannot leak here. */
-export async function searchSessionTokens(db: EntityManager, caller: Caller, uuid: string, params: { tag?: string; offset?: number; limit?: number }) {
+export async function searchSessionTokens(db: Db, caller: Caller, uuid: string, params: { tag?: string; offset?: number; limit?: number }) {
   const device = await loadDevice(db, caller, uuid, 'update');
   const where = `uuid = $1 AND (expires_on IS NULL OR expires_on > now()) AND ($2::text IS NULL OR tag = $2)`;
   const args = [device.uuid, params.tag ?? null];
-  const [{ total }] = await sql(db, `SELECT count(*)::int AS total FROM device_tokens WHERE ${where}`, args);
-  const rows = await sql(db,
-    `SELECT id, uuid, tag, created_at AS "createdAt", expires_on AS "expiresOn" FROM device_tokens
+  const [{ total }] = await db.rows(`SELECT count(*)::int AS total FROM device_tokens WHERE ${where}`, args);
+  const rows = await db.rows(`SELECT id, uuid, tag, created_at AS "createdAt", expires_on AS "expiresOn" FROM device_tokens
       WHERE ${where} ORDER BY created_at, id OFFSET ${params.offset ?? 0} LIMIT ${params.limit ?? 100}`,
     args,
   );
@@ -91,12 +86,11 @@ export async function searchSessionTokens(db: EntityManager, caller: Caller, uui
  * the same statement (this is a hot path), and counted only on a wrong token.
  */
 export async function verifyDeviceToken(
-  db: EntityManager, pepper: Buffer, caller: Caller, uuid: string, token: string, failuresPerDevice: RateLimit | null,
+  db: Db, pepper: Buffer, caller: Caller, uuid: string, token: string, failuresPerDevice: RateLimit | null,
 ) {
   const target = canonicalUuid(uuid)!;
   const bucket = deviceFailureBucket(target);
-  const [row] = await sqlPrepared<{ valid: boolean } & JoinedLimitState>(db,
-    `SELECT (d.root_token_hash = $3 OR EXISTS (
+  const [row] = await db.hot<{ valid: boolean } & JoinedLimitState>(`SELECT (d.root_token_hash = $3 OR EXISTS (
               SELECT 1 FROM device_tokens t
                WHERE t.hash = $3 AND t.uuid = d.uuid AND (t.expires_on IS NULL OR t.expires_on > now()))) AS valid,
             rate_limit_state.*

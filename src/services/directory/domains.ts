@@ -1,5 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import { sql, sqlCount } from '../../db/sql';
+import type { Db } from '../../db';
 import { usernameKey } from '../../domain/names/username-key';
 import { AppError, E } from '../../errors';
 import type { Resource } from './resource';
@@ -30,10 +29,10 @@ export const DOMAINS: Resource = {
  * /user/create (which reads the domain FOR SHARE) has either committed, and its
  * user is counted here, or will find the domain gone.
  */
-export async function deleteDomain(db: EntityManager, id: string, cascade: boolean) {
-  const marked = await sqlCount(db, 'UPDATE domains SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL', [id]);
+export async function deleteDomain(db: Db, id: string, cascade: boolean) {
+  const marked = await db.count('UPDATE domains SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL', [id]);
   if (marked === 0) throw AppError.of(E.DOMAIN_NOT_FOUND);
-  const [{ users }] = await sql(db, 'SELECT count(*)::int AS users FROM users WHERE domain_id = $1 AND deleted_at IS NULL', [id]);
+  const [{ users }] = await db.rows('SELECT count(*)::int AS users FROM users WHERE domain_id = $1 AND deleted_at IS NULL', [id]);
   // Throwing rolls the tombstone back with the rest of the call's transaction.
   if (users > 0 && !cascade) throw AppError.of(E.DOMAIN_NOT_EMPTY, { users }, `The domain still has ${users} user(s); delete them or pass attrs.cascade`);
   const { deleted } = users > 0 ? await softDeleteUsers(db, 'domain_id', id) : { deleted: 0 };

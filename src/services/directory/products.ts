@@ -1,6 +1,5 @@
-import type { EntityManager } from 'typeorm';
+import type { Db } from '../../db';
 import { productColumns } from '../../contract/product-columns';
-import { sql } from '../../db/sql';
 import { AppError, E } from '../../errors';
 import { createRecord, Resource, setRecord } from './resource';
 
@@ -45,15 +44,14 @@ export interface ProductAttrs {
 const FIXED_WHILE_USED = ['type', 'hardware'] as const;
 
 /** The look-ahead default follows the type: 10 counter values for HOTP, ±1 step (30 s) for TOTP. */
-export function createProduct(db: EntityManager, attrs: ProductAttrs & { type: 'HOTP' | 'TOTP' }) {
+export function createProduct(db: Db, attrs: ProductAttrs & { type: 'HOTP' | 'TOTP' }) {
   return createRecord(db, PRODUCTS, { ...attrs, authWindow: attrs.authWindow ?? (attrs.type === 'TOTP' ? 1 : 10) });
 }
 
-export async function setProduct(db: EntityManager, id: string, attrs: ProductAttrs) {
+export async function setProduct(db: Db, id: string, attrs: ProductAttrs) {
   if (FIXED_WHILE_USED.some((field) => attrs[field] !== undefined)) {
     // FOR UPDATE keeps a token from being created under the old type while we change it.
-    const [row] = await sql(db,
-      `SELECT p.type, p.hardware, (SELECT count(*)::int FROM tokens WHERE product_id = p.id) AS tokens
+    const [row] = await db.rows(`SELECT p.type, p.hardware, (SELECT count(*)::int FROM tokens WHERE product_id = p.id) AS tokens
          FROM products p WHERE p.id = $1 FOR UPDATE`, [id]);
     if (!row) throw AppError.of(E.PRODUCT_NOT_FOUND);
     const changed = FIXED_WHILE_USED.filter((field) => attrs[field] !== undefined && attrs[field] !== row[field]);

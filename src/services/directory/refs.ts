@@ -1,6 +1,5 @@
-import type { EntityManager } from 'typeorm';
+import type { Db } from '../../db';
 import { productColumns } from '../../contract/product-columns';
-import { sql } from '../../db/sql';
 import { usernameKey } from '../../domain/names/username-key';
 import { AppError, E } from '../../errors';
 
@@ -35,13 +34,13 @@ function keyOf(name: string | undefined): string | null {
   return name === undefined ? null : usernameKey(name);
 }
 
-export async function findUser(db: EntityManager, ref: UserRef, opts: FindUserOptions = {}): Promise<UserRow> {
+export async function findUser(db: Db, ref: UserRef, opts: FindUserOptions = {}): Promise<UserRow> {
   const loginName = ref.loginName ?? ref.loginNam;
   const lock = opts.lock === 'share' ? 'FOR SHARE OF u' : '';
   const [row] = ref.id
-    ? await sql(db, `SELECT ${USER_COLUMNS} FROM users u JOIN domains d ON d.id = u.domain_id
+    ? await db.rows(`SELECT ${USER_COLUMNS} FROM users u JOIN domains d ON d.id = u.domain_id
                       WHERE u.id = $1 AND u.deleted_at IS NULL AND d.deleted_at IS NULL ${lock}`, [ref.id])
-    : await sql(db, `SELECT ${USER_COLUMNS} FROM users u JOIN domains d ON d.id = u.domain_id
+    : await db.rows(`SELECT ${USER_COLUMNS} FROM users u JOIN domains d ON d.id = u.domain_id
                       WHERE u.login_name_key = $1 AND u.deleted_at IS NULL AND d.deleted_at IS NULL
                         AND (d.id::text = $2 OR d.name_key = $3) ${lock}`,
         [keyOf(loginName), ref.domain?.id ?? '', keyOf(ref.domain?.name)]);
@@ -51,17 +50,17 @@ export async function findUser(db: EntityManager, ref: UserRef, opts: FindUserOp
 
 export const PRODUCT_COLUMNS = productColumns('p');
 
-export async function findProduct(db: EntityManager, ref: ProductRef): Promise<ProductRow> {
+export async function findProduct(db: Db, ref: ProductRef): Promise<ProductRow> {
   const [row] = ref.id
-    ? await sql(db, `SELECT ${PRODUCT_COLUMNS} FROM products p WHERE p.id = $1`, [ref.id])
-    : await sql(db, `SELECT ${PRODUCT_COLUMNS} FROM products p WHERE p.manufacturer_code = $1 AND p.product_code = $2`,
+    ? await db.rows(`SELECT ${PRODUCT_COLUMNS} FROM products p WHERE p.id = $1`, [ref.id])
+    : await db.rows(`SELECT ${PRODUCT_COLUMNS} FROM products p WHERE p.manufacturer_code = $1 AND p.product_code = $2`,
         [ref.manufacturerCode, ref.productCode]);
   if (!row) throw AppError.of(E.PRODUCT_NOT_FOUND);
   return row;
 }
 
-export async function findRepository(db: EntityManager, ref: RepositoryRef): Promise<{ id: string; name: string }> {
-  const [row] = await sql(db, `SELECT id, name FROM repositories WHERE ${ref.id ? 'id = $1' : 'name = $1'}`, [ref.id ?? ref.name]);
+export async function findRepository(db: Db, ref: RepositoryRef): Promise<{ id: string; name: string }> {
+  const [row] = await db.rows(`SELECT id, name FROM repositories WHERE ${ref.id ? 'id = $1' : 'name = $1'}`, [ref.id ?? ref.name]);
   if (!row) throw AppError.of(E.REPOSITORY_NOT_FOUND);
   return row;
 }
@@ -72,10 +71,9 @@ export interface DomainRef { id?: string; name?: string }
  * A live domain by id and/or name. `forShare` locks its row until the transaction
  * ends, so a concurrent /domain/delete cannot slip between this read and a new user.
  */
-export async function findDomain(db: EntityManager, ref: DomainRef, options: { forShare?: boolean } = {}): Promise<{ id: string; name: string }> {
+export async function findDomain(db: Db, ref: DomainRef, options: { forShare?: boolean } = {}): Promise<{ id: string; name: string }> {
   if (!ref.id && !ref.name) throw AppError.of(E.DOMAIN_NOT_FOUND);
-  const [row] = await sql(db,
-    `SELECT id, name FROM domains
+  const [row] = await db.rows(`SELECT id, name FROM domains
       WHERE deleted_at IS NULL AND ($1::uuid IS NULL OR id = $1::uuid) AND ($2::text IS NULL OR name_key = $2::text)
       ${options.forShare ? 'FOR SHARE' : ''}`,
     [ref.id ?? null, keyOf(ref.name)]);

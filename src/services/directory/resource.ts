@@ -1,5 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import { sql, sqlCount } from '../../db/sql';
+import type { Db } from '../../db';
 import { usernameKey } from '../../domain/names/username-key';
 import { AppError, E, ErrorDef, isUniqueViolation } from '../../errors';
 import { buildWhere, FieldMap, MatchEntry, SearchParams, searchPage } from '../query/search-query';
@@ -35,15 +34,15 @@ export interface Resource {
 
 export interface GetParams { id?: string; match?: MatchEntry[] }
 
-export function searchRecords(db: EntityManager, r: Resource, params: SearchParams) {
+export function searchRecords(db: Db, r: Resource, params: SearchParams) {
   return searchPage(db, { select: r.select, from: r.from, fields: r.fields, defaultOrder: r.defaultOrder, filter: { sql: r.live, params: [] } }, params);
 }
 
 /** One object by id and/or match. A match naming several is refused rather than answered with a guess. */
-export async function getRecord(db: EntityManager, r: Resource, params: GetParams) {
+export async function getRecord(db: Db, r: Resource, params: GetParams) {
   const match: MatchEntry[] = [...(params.id ? [['id', '=', params.id] as MatchEntry] : []), ...(params.match ?? [])];
   const where = buildWhere(r.fields, match);
-  const rows = await sql(db, `SELECT ${r.select} FROM ${r.from} WHERE ${r.live} AND ${where.sql} LIMIT 2`, where.params);
+  const rows = await db.rows(`SELECT ${r.select} FROM ${r.from} WHERE ${r.live} AND ${where.sql} LIMIT 2`, where.params);
   if (rows.length === 0) throw AppError.of(r.notFound);
   if (rows.length > 1) {
     const message = `match names more than one ${r.noun}; use /${r.noun}/search`;
@@ -53,36 +52,33 @@ export async function getRecord(db: EntityManager, r: Resource, params: GetParam
 }
 
 /** INSERT of the writable attributes given (plus columns the caller resolved, e.g. domain_id) → {id}. */
-export async function createRecord(db: EntityManager, r: Resource, attrs: object, extraColumns: Record<string, unknown> = {}) {
+export async function createRecord(db: Db, r: Resource, attrs: object, extraColumns: Record<string, unknown> = {}) {
   const columns = { ...toColumns(r, attrs), ...extraColumns };
   const names = Object.keys(columns);
-  const [row] = await refusingDuplicates(r, () => sql(db,
-    `INSERT INTO ${r.table} (${names.join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
+  const [row] = await refusingDuplicates(r, () => db.rows(`INSERT INTO ${r.table} (${names.join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
     Object.values(columns)));
   return { id: row.id as string };
 }
 
 /** UPDATE of the writable attributes given; answers the object as /X/get would. */
-export async function setRecord(db: EntityManager, r: Resource, id: string, attrs: object) {
+export async function setRecord(db: Db, r: Resource, id: string, attrs: object) {
   const columns = toColumns(r, attrs);
   const names = Object.keys(columns);
   if (names.length > 0) {
     const assignments = names.map((name, i) => `${name} = $${i + 2}`).join(', ');
-    const changed = await refusingDuplicates(r, () => sqlCount(db,
-      `UPDATE ${r.table} t SET ${assignments} WHERE t.id = $1 AND ${r.live}`, [id, ...Object.values(columns)]));
+    const changed = await refusingDuplicates(r, () => db.count(`UPDATE ${r.table} t SET ${assignments} WHERE t.id = $1 AND ${r.live}`, [id, ...Object.values(columns)]));
     if (changed === 0) throw AppError.of(r.notFound);
   }
   return getRecord(db, r, { id });
 }
 
 /** Hard delete, refused while tokens still point at the row (they would lose their product or repository). */
-export async function deleteUnlessUsedByTokens(db: EntityManager, r: Resource, id: string, tokenColumn: 'product_id' | 'repository_id') {
-  const [row] = await sql(db,
-    `SELECT (SELECT count(*)::int FROM tokens WHERE ${tokenColumn} = t.id) AS tokens FROM ${r.table} t WHERE t.id = $1`, [id]);
+export async function deleteUnlessUsedByTokens(db: Db, r: Resource, id: string, tokenColumn: 'product_id' | 'repository_id') {
+  const [row] = await db.rows(`SELECT (SELECT count(*)::int FROM tokens WHERE ${tokenColumn} = t.id) AS tokens FROM ${r.table} t WHERE t.id = $1`, [id]);
   if (!row) throw AppError.of(r.notFound);
   if (row.tokens > 0) throw usedByTokens(r, row.tokens);
   try {
-    await sql(db, `DELETE FROM ${r.table} WHERE id = $1`, [id]);
+    await db.rows(`DELETE FROM ${r.table} WHERE id = $1`, [id]);
   } catch (err) {
     // A token created between the count and the delete: the foreign key says so.
     if ((err as { code?: string }).code === '23503') throw usedByTokens(r);

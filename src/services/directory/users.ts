@@ -1,5 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import { sqlCount } from '../../db/sql';
+import type { Db } from '../../db';
 import { AppError, E } from '../../errors';
 import { usernameKey } from '../../domain/names/username-key';
 import type { MatchEntry } from '../query/search-query';
@@ -43,13 +42,13 @@ export interface UserAttrs {
 }
 export interface UserGetParams { id?: string; match?: MatchEntry[]; domain?: DomainRef; loginName?: string; loginNam?: string }
 
-export async function createUser(db: EntityManager, attrs: UserAttrs & { domain: DomainRef }) {
+export async function createUser(db: Db, attrs: UserAttrs & { domain: DomainRef }) {
   const domain = await findDomain(db, attrs.domain, { forShare: true });
   return createRecord(db, USERS, withLoginName(attrs), { domain_id: domain.id });
 }
 
 /** A user by id, by match, or by {domain, loginName}: all become one match. */
-export function getUser(db: EntityManager, params: UserGetParams) {
+export function getUser(db: Db, params: UserGetParams) {
   const match: MatchEntry[] = [...(params.match ?? [])];
   if (params.domain?.id) match.push(['domain.id', '=', params.domain.id]);
   if (params.domain?.name) match.push(['domain.name', '=', params.domain.name]);
@@ -58,7 +57,7 @@ export function getUser(db: EntityManager, params: UserGetParams) {
   return getRecord(db, USERS, { id: params.id, match });
 }
 
-export function setUser(db: EntityManager, id: string, attrs: UserAttrs) {
+export function setUser(db: Db, id: string, attrs: UserAttrs) {
   return setRecord(db, USERS, id, withLoginName(attrs));
 }
 
@@ -71,10 +70,9 @@ export function setUser(db: EntityManager, id: string, attrs: UserAttrs) {
  * starts with a fresh snapshot that sees what they added. In one statement it would use
  * the snapshot taken before the wait, and such an assignment would survive its user.
  */
-export async function softDeleteUsers(db: EntityManager, column: 'id' | 'domain_id', value: string) {
-  const deleted = await sqlCount(db, `UPDATE users SET deleted_at = now() WHERE ${column} = $1 AND deleted_at IS NULL`, [value]);
-  const unassigned = deleted === 0 ? 0 : await sqlCount(db,
-    `DELETE FROM token_assignments a USING users u
+export async function softDeleteUsers(db: Db, column: 'id' | 'domain_id', value: string) {
+  const deleted = await db.count(`UPDATE users SET deleted_at = now() WHERE ${column} = $1 AND deleted_at IS NULL`, [value]);
+  const unassigned = deleted === 0 ? 0 : await db.count(`DELETE FROM token_assignments a USING users u
       WHERE a.user_id = u.id AND u.${column} = $1 AND u.deleted_at IS NOT NULL`, [value]);
   return { deleted, unassigned };
 }
@@ -85,7 +83,7 @@ function withLoginName<T extends UserAttrs>(attrs: T): Omit<T, 'loginNam'> {
   return rest.loginName === undefined && loginNam !== undefined ? { ...rest, loginName: loginNam } : rest;
 }
 
-export async function deleteUser(db: EntityManager, id: string) {
+export async function deleteUser(db: Db, id: string) {
   const { deleted, unassigned } = await softDeleteUsers(db, 'id', id);
   if (deleted === 0) throw AppError.of(E.USER_NOT_FOUND);
   return { id, unassignedTokens: unassigned };

@@ -1,5 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import { sql } from '../../db/sql';
+import type { Db } from '../../db';
 import { AppError, E } from '../../errors';
 
 /**
@@ -75,14 +74,13 @@ export interface SearchSource {
 }
 
 /** `{total, rows}` for one page: the count of every match, then the page itself. */
-export async function searchPage<T = any>(db: EntityManager, source: SearchSource, params: SearchParams): Promise<{ total: number; rows: T[] }> {
+export async function searchPage<T = any>(db: Db, source: SearchSource, params: SearchParams): Promise<{ total: number; rows: T[] }> {
   const filter = source.filter ?? { sql: 'TRUE', params: [] };
   const where = buildWhere(source.fields, params.match, filter.params.length + 1);
   const from = `${source.from} WHERE ${filter.sql} AND ${where.sql}`;
   const args = [...filter.params, ...where.params];
-  const [{ total }] = await sql<{ total: number }>(db, `SELECT count(*)::int AS total FROM ${from}`, args);
-  const rows = await sql<T>(db,
-    `SELECT ${source.select} FROM ${from} ORDER BY ${buildOrderBy(source.fields, params.orderBy, source.defaultOrder)}
+  const [{ total }] = await db.rows<{ total: number }>(`SELECT count(*)::int AS total FROM ${from}`, args);
+  const rows = await db.rows<T>(`SELECT ${source.select} FROM ${from} ORDER BY ${buildOrderBy(source.fields, params.orderBy, source.defaultOrder)}
       OFFSET ${params.offset ?? 0} LIMIT ${params.limit ?? 100}`, args);
   return { total, rows };
 }

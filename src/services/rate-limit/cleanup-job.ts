@@ -5,6 +5,6 @@ export const rateLimitCleanupJob: Job = {
   name: 'rate-limit-cleanup',
   intervalMs: 60_000,
   async run(dataSource) {
-    await dataSource.query(`DELETE FROM rate_limits WHERE window_ends_at < now() - interval '1 minute'`);
+    await dataSource.rows(`DELETE FROM rate_limits WHERE window_ends_at < now() - interval '1 minute'`);
   },
 };

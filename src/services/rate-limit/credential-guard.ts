@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { Database } from '../../db';
 import type { CredentialGuard, CredentialSource } from '../../contract/credential-guard';
 import { AppError, E } from '../../errors';
 import { countAttempts, RateLimit } from './rate-limit';
@@ -20,7 +20,7 @@ export function deviceFailureBucket(uuid: string): string {
  * most limit + P checks per window.
  */
 export function createCredentialGuard(
-  dataSource: DataSource, limits: { perClientIp: RateLimit | null; perDevice: RateLimit | null },
+  dataSource: Database, limits: { perClientIp: RateLimit | null; perDevice: RateLimit | null },
 ): CredentialGuard {
   const blocked = new BlockedBuckets();
   const bucketsOf = (s: CredentialSource) => [

@@ -2,4 +2,3 @@ export { checkRateLimit, clearRateLimits, consumeRateLimit, countAttempts, count
 export type { BucketState, JoinedLimitState, RateLimit } from './rate-limit';
 export type { RateLimitSettings } from '../../config';
 export { createCredentialGuard, deviceFailureBucket } from './credential-guard';
-export { closeRateLimitPool } from './side-pool';

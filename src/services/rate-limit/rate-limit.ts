@@ -1,6 +1,5 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { Db } from '../../db';
 import { AppError, E } from '../../errors';
-import { rateLimitPool } from './side-pool';
 
 /** At most `limit` attempts per fixed window of `windowSeconds`. */
 export interface RateLimit { readonly limit: number; readonly windowSeconds: number }
@@ -42,14 +41,11 @@ const PEEK_SQL = `
 
 /** Counts one attempt on each bucket (committed at once, outside any call transaction). */
 export async function countAttempts(
-  db: DataSource | EntityManager, attempts: readonly { bucket: string; limit: RateLimit }[],
+  db: Db, attempts: readonly { bucket: string; limit: RateLimit }[],
 ): Promise<BucketState[]> {
   const unique = [...new Map(attempts.map((a) => [a.bucket, a])).values()];
   if (unique.length === 0) return [];
-  const { rows } = await rateLimitPool(dataSourceOf(db)).query<BucketState>(COUNT_SQL, [
-    unique.map((a) => a.bucket), unique.map((a) => a.limit.windowSeconds),
-  ]);
-  return rows;
+  return db.autonomous<BucketState>(COUNT_SQL, [unique.map((a) => a.bucket), unique.map((a) => a.limit.windowSeconds)]);
 }
 
 /**
@@ -57,7 +53,7 @@ export async function countAttempts(
  * when it is over the limit. Call it before checking the credential; the attempt
  * stays counted even when the call fails and its transaction rolls back.
  */
-export async function consumeRateLimit(db: DataSource | EntityManager, bucket: string, limit: RateLimit): Promise<void> {
+export async function consumeRateLimit(db: Db, bucket: string, limit: RateLimit): Promise<void> {
   const [state] = await countAttempts(db, [{ bucket, limit }]);
   if (state.hits > limit.limit) throw AppError.of(E.RATE_LIMITED, { retryAfter: state.retryAfter });
 }
@@ -66,8 +62,8 @@ export async function consumeRateLimit(db: DataSource | EntityManager, bucket: s
  * Throws RATE_LIMITED when `bucket` has used up its window, without counting. With
  * countAttempts on failure only, this limits failed attempts: check, verify, count.
  */
-export async function checkRateLimit(db: DataSource | EntityManager, bucket: string, limit: RateLimit): Promise<void> {
-  const { rows: [state] } = await rateLimitPool(dataSourceOf(db)).query<{ hits: number; retryAfter: number }>(PEEK_SQL, [bucket]);
+export async function checkRateLimit(db: Db, bucket: string, limit: RateLimit): Promise<void> {
+  const [state] = await db.autonomous<{ hits: number; retryAfter: number }>(PEEK_SQL, [bucket]);
   if (state && state.hits >= limit.limit) throw AppError.of(E.RATE_LIMITED, { retryAfter: state.retryAfter });
 }
 
@@ -75,8 +71,8 @@ export async function checkRateLimit(db: DataSource | EntityManager, bucket: str
  * Forgets buckets, in the caller's transaction: a success (or an operator's reset)
  * clears the failures that led up to it, as it clears a token's fail count.
  */
-export async function clearRateLimits(db: EntityManager, buckets: readonly string[]): Promise<void> {
-  if (buckets.length > 0) await db.query('DELETE FROM rate_limits WHERE bucket = ANY($1::text[])', [buckets]);
+export async function clearRateLimits(db: Db, buckets: readonly string[]): Promise<void> {
+  if (buckets.length > 0) await db.rows('DELETE FROM rate_limits WHERE bucket = ANY($1::text[])', [buckets]);
 }
 
 /** What joinRateLimitState adds to a row: the bucket's attempts in its live window, if any. */
@@ -96,8 +92,4 @@ export function joinRateLimitState(bucketParam: string): string {
 /** checkRateLimit's verdict on a row joined with joinRateLimitState. */
 export function throwIfOverLimit(state: JoinedLimitState, limit: RateLimit): void {
   if (state.limitHits !== null && state.limitHits >= limit.limit) throw AppError.of(E.RATE_LIMITED, { retryAfter: state.limitRetryAfter });
-}
-
-function dataSourceOf(db: DataSource | EntityManager): DataSource {
-  return 'manager' in db ? db : db.connection;
 }

@@ -1,5 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import { sql } from '../../db/sql';
+import type { Db } from '../../db';
 import { AppError, E } from '../../errors';
 import type { RateLimit } from '../rate-limit';
 import { checkSharePassword, checkTemplatePassword } from './password-attempts';
@@ -30,7 +29,7 @@ interface LoadedToken extends TemplateRow {
  * second), so the one write that must be atomic, the allocation, has its own transaction.
  */
 export async function loadShareToken(
-  db: EntityManager, pepper: Buffer, caller: string, reference: string, password: string | undefined, passwordLimit: RateLimit | null,
+  db: Db, pepper: Buffer, caller: string, reference: string, password: string | undefined, passwordLimit: RateLimit | null,
 ) {
   const parsed = parseReference(pepper, reference);
   if (parsed?.kind === 'template') return loadTemplateReference(db, parsed.templateId, caller, password, passwordLimit);
@@ -49,9 +48,8 @@ export async function loadShareToken(
  * A template's own reference: the template as if through a token that inherits its
  * personalization and password (and the same TOKEN_NOT_FOUND for whatever does not load).
  */
-async function loadTemplateReference(db: EntityManager, templateId: string, caller: string, password: string | undefined, passwordLimit: RateLimit | null) {
-  const [template] = await sql<TemplateRow>(db,
-    `SELECT ${TEMPLATE_COLUMNS} FROM relationship_templates WHERE id = $1 AND expires_at > now()`, [templateId]);
+async function loadTemplateReference(db: Db, templateId: string, caller: string, password: string | undefined, passwordLimit: RateLimit | null) {
+  const [template] = await db.rows<TemplateRow>(`SELECT ${TEMPLATE_COLUMNS} FROM relationship_templates WHERE id = $1 AND expires_at > now()`, [templateId]);
   if (!template) throw AppError.of(E.TOKEN_NOT_FOUND);
   if (template.created_by !== caller) {
     if (template.for_identity && template.for_identity !== caller) throw AppError.of(E.TOKEN_NOT_FOUND);
@@ -61,9 +59,8 @@ async function loadTemplateReference(db: EntityManager, templateId: string, call
   return templateView(template, caller);
 }
 
-async function findLiveToken(db: EntityManager, parsed: ParsedReference | null): Promise<LoadedToken> {
-  const [row] = parsed?.kind === 'token' ? await sql<LoadedToken>(db,
-    `SELECT s.id AS token_id, s.created_by AS token_created_by, s.for_identity AS token_for_identity,
+async function findLiveToken(db: Db, parsed: ParsedReference | null): Promise<LoadedToken> {
+  const [row] = parsed?.kind === 'token' ? await db.rows<LoadedToken>(`SELECT s.id AS token_id, s.created_by AS token_created_by, s.for_identity AS token_for_identity,
             s.password_hash AS token_password_hash, s.password_is_pin AS token_password_is_pin,
             t.id, t.created_by, t.created_at, t.expires_at, t.content, t.for_identity, t.password_hash,
             t.password_is_pin, t.max_number_of_allocations
@@ -80,17 +77,16 @@ async function findLiveToken(db: EntityManager, parsed: ParsedReference | null):
  * that hold it already may load it again. The template row lock serializes peers
  * racing for the last allocation (NO KEY UPDATE: it does not block new share tokens).
  */
-async function allocate(db: EntityManager, template: TemplateRow, identity: string): Promise<void> {
+async function allocate(db: Db, template: TemplateRow, identity: string): Promise<void> {
   await db.transaction(async (tx) => {
-    await sql(tx, 'SELECT 1 FROM relationship_templates WHERE id = $1 FOR NO KEY UPDATE', [template.id]);
-    const [taken] = await sql(tx,
-      `INSERT INTO relationship_template_allocations (template_id, identity)
+    await tx.rows('SELECT 1 FROM relationship_templates WHERE id = $1 FOR NO KEY UPDATE', [template.id]);
+    const [taken] = await tx.rows(`INSERT INTO relationship_template_allocations (template_id, identity)
        SELECT $1, $2 WHERE $3::int IS NULL
           OR (SELECT count(*) FROM relationship_template_allocations WHERE template_id = $1) < $3
        ON CONFLICT DO NOTHING RETURNING 1 AS taken`,
       [template.id, identity, template.max_number_of_allocations]);
     if (taken) return;
-    const [held] = await sql(tx, 'SELECT 1 FROM relationship_template_allocations WHERE template_id = $1 AND identity = $2',
+    const [held] = await tx.rows('SELECT 1 FROM relationship_template_allocations WHERE template_id = $1 AND identity = $2',
       [template.id, identity]);
     if (!held) throw AppError.of(E.TEMPLATE_NOT_FOUND, { reason: 'ALLOCATIONS_EXHAUSTED' });
   });

@@ -1,5 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import { sql } from '../../db/sql';
+import type { Db } from '../../db';
 import { verifyPassword } from '../../domain/crypto/password-hash';
 import { AppError, E } from '../../errors';
 import { clearRateLimits, consumeRateLimit, type RateLimit } from '../rate-limit';
@@ -15,7 +14,7 @@ interface Protected { id: string; password_hash: string | null; password_is_pin:
  * guess: it answers PASSWORD_INVALID with passwordIsPin so the client knows what to ask.
  */
 export async function checkSharePassword(
-  db: EntityManager, token: Protected, identity: string, password: string | undefined, limit: RateLimit | null,
+  db: Db, token: Protected, identity: string, password: string | undefined, limit: RateLimit | null,
 ) {
   if (!token.password_hash) return;
   const passwordIsPin = token.password_is_pin === true;
@@ -27,13 +26,12 @@ export async function checkSharePassword(
     const attemptsLeft = limit && counted ? { attemptsLeft: limit.limit - counted.attempts } : {};
     throw AppError.of(E.PASSWORD_INVALID, { passwordIsPin, ...attemptsLeft });
   }
-  await sql(db, 'DELETE FROM share_token_password_attempts WHERE token_id = $1 AND identity = $2', [token.id, identity]);
+  await db.rows('DELETE FROM share_token_password_attempts WHERE token_id = $1 AND identity = $2', [token.id, identity]);
 }
 
 /** A fixed window opened by the first guess; a guess after it has passed opens a new one. */
-async function countAttempt(db: EntityManager, tokenId: string, identity: string, windowSeconds: number) {
-  const [row] = await sql(db,
-    `INSERT INTO share_token_password_attempts AS a (token_id, identity, window_started_at, attempts)
+async function countAttempt(db: Db, tokenId: string, identity: string, windowSeconds: number) {
+  const [row] = await db.rows(`INSERT INTO share_token_password_attempts AS a (token_id, identity, window_started_at, attempts)
      VALUES ($1, $2, now(), 1)
      ON CONFLICT (token_id, identity) DO UPDATE SET
        attempts = CASE WHEN a.window_started_at <= now() - make_interval(secs => $3) THEN 1 ELSE a.attempts + 1 END,
@@ -50,7 +48,7 @@ async function countAttempt(db: EntityManager, tokenId: string, identity: string
  * the rate-limit buckets, since there is no share token row to count against.
  */
 export async function checkTemplatePassword(
-  db: EntityManager, template: Protected, identity: string, password: string | undefined, limit: RateLimit | null,
+  db: Db, template: Protected, identity: string, password: string | undefined, limit: RateLimit | null,
 ) {
   if (!template.password_hash) return;
   const passwordIsPin = template.password_is_pin === true;

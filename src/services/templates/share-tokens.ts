@@ -1,5 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import { sql } from '../../db/sql';
+import type { Db } from '../../db';
 import { AppError, E } from '../../errors';
 import { newObjectId } from './ids';
 import { checkPinRule, inheritProtection, PasswordProtectionInput, protectionView } from './password-protection';
@@ -33,7 +32,7 @@ export const SHARE_TOKEN_COLUMNS = 'id, template_id, created_by, created_at, exp
  * inheriting its personalization and password protection exactly. The reference
  * (the only way to load the token) is returned here and never again.
  */
-export async function createShareToken(db: EntityManager, pepper: Buffer, owner: string, baseUrl: string, req: NewShareToken) {
+export async function createShareToken(db: Db, pepper: Buffer, owner: string, baseUrl: string, req: NewShareToken) {
   checkPinRule(req.passwordProtection);
   if (req.expiresAt) assertInFuture(req.expiresAt);
   const template = await findKnownTemplate(db, req.templateId, owner);
@@ -48,8 +47,7 @@ export async function createShareToken(db: EntityManager, pepper: Buffer, owner:
 
   const id = newObjectId('TOK');
   const reference = newReference(pepper, id);
-  const [row] = await sql<ShareTokenRow>(db,
-    `INSERT INTO share_tokens (id, template_id, created_by, expires_at, for_identity, password_hash, password_is_pin,
+  const [row] = await db.rows<ShareTokenRow>(`INSERT INTO share_tokens (id, template_id, created_by, expires_at, for_identity, password_hash, password_is_pin,
        ephemeral, secret_hash)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${SHARE_TOKEN_COLUMNS}`,
     [id, template.id, owner, req.expiresAt ?? template.expires_at, req.forIdentity ?? null, protection?.hash ?? null,
@@ -61,10 +59,9 @@ export async function createShareToken(db: EntityManager, pepper: Buffer, owner:
  * The caller's non-ephemeral tokens for a template it knows (a peer has none). Listed
  * tokens carry no reference: only its keyed hash was kept, so it cannot be shown again.
  */
-export async function listShareTokens(db: EntityManager, caller: string, templateId: string) {
+export async function listShareTokens(db: Db, caller: string, templateId: string) {
   const template = await findKnownTemplate(db, templateId, caller);
-  const rows = await sql<ShareTokenRow>(db,
-    `SELECT ${SHARE_TOKEN_COLUMNS} FROM share_tokens
+  const rows = await db.rows<ShareTokenRow>(`SELECT ${SHARE_TOKEN_COLUMNS} FROM share_tokens
       WHERE template_id = $1 AND created_by = $2 AND NOT ephemeral ORDER BY created_at, id`,
     [template.id, caller]);
   return { total: rows.length, rows: rows.map((row) => shareTokenView(row, caller)) };

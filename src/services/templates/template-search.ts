@@ -1,5 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import { sql } from '../../db/sql';
+import type { Db } from '../../db';
 import { AppError, E } from '../../errors';
 import { FieldMap, SearchParams, searchPage } from '../query/search-query';
 import { SHARE_TOKEN_COLUMNS, ShareTokenRow, shareTokenView } from './share-tokens';
@@ -25,7 +24,7 @@ const TEMPLATE_FIELDS: FieldMap = {
  * The templates the caller knows (its own, and peers' it loaded through a token),
  * as findKnownTemplate decides one by one; `isOwn` narrows to one side.
  */
-export async function searchTemplates(db: EntityManager, caller: string, params: SearchParams & { isOwn?: boolean }) {
+export async function searchTemplates(db: Db, caller: string, params: SearchParams & { isOwn?: boolean }) {
   const own = 't.created_by = $1';
   const loaded = 'EXISTS (SELECT 1 FROM relationship_template_allocations a WHERE a.template_id = t.id AND a.identity = $1)';
   const known = params.isOwn === true ? own : params.isOwn === false ? `NOT ${own} AND ${loaded}` : `(${own} OR ${loaded})`;
@@ -45,7 +44,7 @@ const TOKEN_FIELDS: FieldMap = {
 };
 
 /** The share tokens the caller created and kept (non-ephemeral), across its templates. */
-export async function searchShareTokens(db: EntityManager, caller: string, params: SearchParams) {
+export async function searchShareTokens(db: Db, caller: string, params: SearchParams) {
   const page = await searchPage<ShareTokenRow>(db, {
     select: SHARE_TOKEN_COLUMNS, from: 'share_tokens', fields: TOKEN_FIELDS,
     defaultOrder: 'created_at, id', filter: { sql: 'created_by = $1 AND NOT ephemeral', params: [caller] },
@@ -58,9 +57,8 @@ export async function searchShareTokens(db: EntityManager, caller: string, param
  * Connector does not store it either), and a peer's is not the caller's: both,
  * like an unknown id, answer TOKEN_NOT_FOUND.
  */
-export async function findOwnShareToken(db: EntityManager, caller: string, id: string) {
-  const [row] = await sql<ShareTokenRow>(db,
-    `SELECT ${SHARE_TOKEN_COLUMNS} FROM share_tokens WHERE id = $1 AND created_by = $2 AND NOT ephemeral`, [id, caller]);
+export async function findOwnShareToken(db: Db, caller: string, id: string) {
+  const [row] = await db.rows<ShareTokenRow>(`SELECT ${SHARE_TOKEN_COLUMNS} FROM share_tokens WHERE id = $1 AND created_by = $2 AND NOT ephemeral`, [id, caller]);
   if (!row) throw AppError.of(E.TOKEN_NOT_FOUND, { id });
   return shareTokenView(row, caller);
 }

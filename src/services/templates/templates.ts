@@ -1,5 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import { sql } from '../../db/sql';
+import type { Db } from '../../db';
 import { AppError, E } from '../../errors';
 import { newObjectId } from './ids';
 import { checkPinRule, PasswordProtectionInput, protect, protectionView } from './password-protection';
@@ -31,12 +30,11 @@ export function assertInFuture(expiresAt: string | Date, data?: Record<string, u
   if (new Date(expiresAt).getTime() <= Date.now()) throw AppError.of(E.EXPIRES_AT_IN_PAST, data);
 }
 
-export async function createTemplate(db: EntityManager, owner: string, attrs: NewTemplate) {
+export async function createTemplate(db: Db, owner: string, attrs: NewTemplate) {
   checkPinRule(attrs.passwordProtection);
   assertInFuture(attrs.expiresAt);
   const protection = await protect(attrs.passwordProtection);
-  const [row] = await sql<TemplateRow>(db,
-    `INSERT INTO relationship_templates (id, created_by, content, expires_at, for_identity, password_hash,
+  const [row] = await db.rows<TemplateRow>(`INSERT INTO relationship_templates (id, created_by, content, expires_at, for_identity, password_hash,
        password_is_pin, max_number_of_allocations)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${TEMPLATE_COLUMNS}`,
     [newObjectId('RLT'), owner, JSON.stringify(attrs.content), attrs.expiresAt, attrs.forIdentity ?? null,
@@ -49,9 +47,8 @@ export async function createTemplate(db: EntityManager, owner: string, attrs: Ne
  * Anything else is TEMPLATE_NOT_FOUND, so a template id alone never opens a
  * password-protected or personalized template.
  */
-export async function findKnownTemplate(db: EntityManager, id: string, caller: string): Promise<TemplateRow> {
-  const [row] = await sql<TemplateRow>(db,
-    `SELECT ${TEMPLATE_COLUMNS} FROM relationship_templates t
+export async function findKnownTemplate(db: Db, id: string, caller: string): Promise<TemplateRow> {
+  const [row] = await db.rows<TemplateRow>(`SELECT ${TEMPLATE_COLUMNS} FROM relationship_templates t
       WHERE t.id = $1 AND (t.created_by = $2 OR EXISTS (
         SELECT 1 FROM relationship_template_allocations a WHERE a.template_id = t.id AND a.identity = $2))`,
     [id, caller]);

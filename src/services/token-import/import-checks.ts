@@ -1,5 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import { sql } from '../../db/sql';
+import type { Db } from '../../db';
 import type { ImportProblem } from '../../domain/import';
 import { AppError, E } from '../../errors';
 
@@ -19,13 +18,12 @@ const MARK_REPEATED_SERIALS = `
   WHERE r.serial = d.serial AND r.problem IS NULL AND r.position <> d.first`;
 
 /** All-or-nothing: any bad entry → IMPORT_FILE_INVALID listing them by position; returns the number of tokens. */
-export async function refuseBadEntries(db: EntityManager): Promise<number> {
-  await db.query('ANALYZE token_import_rows'); // temporary tables are never auto-analyzed
-  await db.query(MARK_REPEATED_SERIALS);
-  const [{ total, failed }] = await sql<{ total: number; failed: number }>(db,
-    `SELECT count(*)::int AS total, count(problem)::int AS failed FROM token_import_rows`);
+export async function refuseBadEntries(db: Db): Promise<number> {
+  await db.rows('ANALYZE token_import_rows'); // temporary tables are never auto-analyzed
+  await db.rows(MARK_REPEATED_SERIALS);
+  const [{ total, failed }] = await db.rows<{ total: number; failed: number }>(`SELECT count(*)::int AS total, count(problem)::int AS failed FROM token_import_rows`);
   if (failed === 0) return total;
-  const listed = await sql<{ position: number; serial: string | null; message: string }>(db, `
+  const listed = await db.rows<{ position: number; serial: string | null; message: string }>(`
     SELECT position, serial, problem AS message FROM token_import_rows
     WHERE problem IS NOT NULL ORDER BY position LIMIT $1`, [MAX_LISTED_PROBLEMS]);
   const errors: ImportProblem[] = listed.map((r) => ({ position: r.position, ...(r.serial ? { serial: r.serial } : {}), message: r.message }));
@@ -33,8 +31,8 @@ export async function refuseBadEntries(db: EntityManager): Promise<number> {
 }
 
 /** Serials the product already had (marked while staging) → SERIAL_DUPLICATE listing them (up to 1000). */
-export async function refuseExistingSerials(db: EntityManager): Promise<void> {
-  const existing = await sql<{ serial: string }>(db, `SELECT serial FROM token_import_rows WHERE conflict ORDER BY serial LIMIT 1000`);
+export async function refuseExistingSerials(db: Db): Promise<void> {
+  const existing = await db.rows<{ serial: string }>(`SELECT serial FROM token_import_rows WHERE conflict ORDER BY serial LIMIT 1000`);
   if (existing.length > 0) throw AppError.of(E.SERIAL_DUPLICATE, { serials: existing.map((r) => r.serial) });
 }
 

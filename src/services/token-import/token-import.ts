@@ -1,4 +1,4 @@
-import type { EntityManager, QueryRunner } from 'typeorm';
+import type { Db, OpenTransaction } from '../../db';
 import { streamedList, type StreamedList } from '../../contract/streamed-list';
 import { ImportFileError, SkippedKeys, type ImportKeys } from '../../domain/import';
 import { AppError, E } from '../../errors';
@@ -31,25 +31,24 @@ const CHUNK = 5000;
  * writes them (StreamedList), and the table is dropped. An error anywhere before the
  * commit rolls everything back, the tokens and the staging.
  */
-export async function importTokenFile(db: EntityManager, masterKey: Buffer, request: ImportRequest): Promise<StreamedList<ImportedRow>> {
-  const runner = db.connection.createQueryRunner();
-  await runner.connect();
+export async function importTokenFile(db: Db, masterKey: Buffer, request: ImportRequest): Promise<StreamedList<ImportedRow>> {
+  const open = await db.database.begin();
+  let committed = false;
   try {
-    await runner.startTransaction();
-    const total = await importInTransaction(runner.manager, masterKey, request);
-    await runner.commitTransaction();
-    return replyFrom(runner, total);
+    const total = await importInTransaction(open.tx, masterKey, request);
+    await open.commit();
+    committed = true;
+    return replyFrom(open, total);
   } catch (err) {
-    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => {});
-    await runner.release();
+    if (!committed) await open.rollback();
     if (err instanceof ImportFileError) throw AppError.of(E.IMPORT_FILE_INVALID, { errors: err.reasons }, err.message);
     throw err;
   }
 }
 
-async function importInTransaction(tx: EntityManager, masterKey: Buffer, request: ImportRequest): Promise<number> {
+async function importInTransaction(tx: Db, masterKey: Buffer, request: ImportRequest): Promise<number> {
   if (request.createRepository && request.repository?.name) {
-    await tx.query('INSERT INTO repositories (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [request.repository.name]);
+    await tx.rows('INSERT INTO repositories (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [request.repository.name]);
   }
   const repositoryId = request.repository ? (await findRepository(tx, request.repository)).id : null;
   const productOf = await productChooser(tx, request.product);
@@ -85,28 +84,32 @@ async function importInTransaction(tx: EntityManager, masterKey: Buffer, request
 }
 
 /** The committed tokens in file order, FETCHed a chunk at a time; close() drops the staging and frees the connection. */
-function replyFrom(runner: QueryRunner, total: number): StreamedList<ImportedRow> {
+function replyFrom(open: OpenTransaction, total: number): StreamedList<ImportedRow> {
+  const connection = open.tx;
   let closed = false;
+  let reading = false;
   const close = async () => {
     if (closed) return;
     closed = true;
     try {
-      if (runner.isTransactionActive) await runner.rollbackTransaction();
-      await runner.query('DROP TABLE IF EXISTS token_import_rows');
+      if (reading) await connection.rows('ROLLBACK');
+      await connection.rows('DROP TABLE IF EXISTS token_import_rows');
     } finally {
-      await runner.release();
+      open.release();
     }
   };
   async function* rows(): AsyncGenerator<ImportedRow> {
     try {
-      await runner.startTransaction();
-      await runner.query('DECLARE token_import_reply NO SCROLL CURSOR FOR SELECT id, serial FROM token_import_rows ORDER BY position');
+      await connection.rows('BEGIN');
+      reading = true;
+      await connection.rows('DECLARE token_import_reply NO SCROLL CURSOR FOR SELECT id, serial FROM token_import_rows ORDER BY position');
       for (;;) {
-        const batch: ImportedRow[] = await runner.query(`FETCH ${CHUNK} FROM token_import_reply`);
+        const batch = await connection.rows<ImportedRow>(`FETCH ${CHUNK} FROM token_import_reply`);
         if (batch.length === 0) break;
         yield* batch;
       }
-      await runner.commitTransaction();
+      await connection.rows('COMMIT');
+      reading = false;
     } finally {
       await close();
     }

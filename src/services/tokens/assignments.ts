@@ -1,5 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import { sql, sqlCount } from '../../db/sql';
+import type { Db } from '../../db';
 import { hashPassword } from '../../domain/crypto/password-hash';
 import { AppError, E } from '../../errors';
 
@@ -28,10 +27,10 @@ export function hashPin(pin: string): Promise<string> {
  * or a user who already holds the token, violates a unique index: that becomes
  * TOKEN_ALREADY_ASSIGNED rather than a generic CONFLICT.
  */
-export async function insertAssignments(db: EntityManager, rows: NewAssignment[]): Promise<void> {
+export async function insertAssignments(db: Db, rows: NewAssignment[]): Promise<void> {
   if (rows.length === 0) return;
   try {
-    await db.query(
+    await db.rows(
       `INSERT INTO token_assignments (token_id, user_id, role, pin_hash, status)
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[])`,
       [rows.map((r) => r.tokenId), rows.map((r) => r.userId), rows.map((r) => r.role),
@@ -49,11 +48,10 @@ export async function insertAssignments(db: EntityManager, rows: NewAssignment[]
  * user cannot hold the same token twice. The caller holds the token row lock.
  */
 export async function assignToken(
-  db: EntityManager,
+  db: Db,
   input: { tokenId: string; userId: string; pin?: string | null; shared?: boolean },
 ): Promise<{ role: AssignmentRole }> {
-  const existing = await sql<{ userId: string; role: AssignmentRole }>(db,
-    `SELECT user_id AS "userId", role FROM token_assignments WHERE token_id = $1`, [input.tokenId]);
+  const existing = await db.rows<{ userId: string; role: AssignmentRole }>(`SELECT user_id AS "userId", role FROM token_assignments WHERE token_id = $1`, [input.tokenId]);
   if (existing.some((a) => a.userId === input.userId)) {
     throw AppError.of(E.TOKEN_ALREADY_ASSIGNED, { reason: 'the user already holds this token' });
   }
@@ -67,6 +65,6 @@ export async function assignToken(
 }
 
 /** Removes one user's assignment; false when that user did not hold the token. */
-export async function unassignToken(db: EntityManager, tokenId: string, userId: string): Promise<boolean> {
-  return (await sqlCount(db, `DELETE FROM token_assignments WHERE token_id = $1 AND user_id = $2`, [tokenId, userId])) > 0;
+export async function unassignToken(db: Db, tokenId: string, userId: string): Promise<boolean> {
+  return (await db.count(`DELETE FROM token_assignments WHERE token_id = $1 AND user_id = $2`, [tokenId, userId])) > 0;
 }

@@ -1,6 +1,5 @@
-import type { EntityManager } from 'typeorm';
+import type { Db } from '../../db';
 import QRCode from 'qrcode';
-import { sql } from '../../db/sql';
 import { generateSecret, keyedHash } from '../../domain/crypto/secrets';
 import { buildOtpauthUri } from '../../domain/otp';
 import { AppError, E } from '../../errors';
@@ -20,14 +19,13 @@ export function assertDownloadable(token: Pick<TokenRow, 'hardware' | 'confined'
 }
 
 export async function createDownloadLink(
-  db: EntityManager, pepper: Buffer, selector: TokenSelector, opts: { ttlSeconds?: number; baseUrl: string },
+  db: Db, pepper: Buffer, selector: TokenSelector, opts: { ttlSeconds?: number; baseUrl: string },
 ): Promise<{ url: string; expiresAt: Date }> {
   // the row lock orders this against /token/confine, which kills the outstanding links
   const token = await findToken(db, selector, { lock: true });
   assertDownloadable(token);
   const code = generateSecret('tgd');
-  const [row] = await sql<{ expiresAt: Date }>(db,
-    `INSERT INTO token_download_links (code_hash, token_id, expires_at)
+  const [row] = await db.rows<{ expiresAt: Date }>(`INSERT INTO token_download_links (code_hash, token_id, expires_at)
      VALUES ($1, $2, now() + make_interval(secs => $3)) RETURNING expires_at AS "expiresAt"`,
     [keyedHash(pepper, code), token.id, opts.ttlSeconds ?? DEFAULT_LINK_TTL_SECONDS]);
   return { url: `${opts.baseUrl}/download/${code}`, expiresAt: row.expiresAt };
@@ -42,17 +40,16 @@ export interface Provisioning { serial: string; otpauthUri: string; qrCode: stri
  * is for as soon as that is known, so a refused download can be audited against it.
  */
 export async function redeemDownloadLink(
-  db: EntityManager, keys: { pepper: Buffer; masterKey: Buffer }, code: string, opts: { onLinkFound?: (serial: string) => void } = {},
+  db: Db, keys: { pepper: Buffer; masterKey: Buffer }, code: string, opts: { onLinkFound?: (serial: string) => void } = {},
 ): Promise<Provisioning> {
-  const [link] = await sql<{ tokenId: string; serial: string; live: boolean; confined: boolean }>(db,
-    `SELECT l.token_id AS "tokenId", t.serial, (l.used_at IS NULL AND l.expires_at > now()) AS live, t.confined
+  const [link] = await db.rows<{ tokenId: string; serial: string; live: boolean; confined: boolean }>(`SELECT l.token_id AS "tokenId", t.serial, (l.used_at IS NULL AND l.expires_at > now()) AS live, t.confined
        FROM token_download_links l JOIN tokens t ON t.id = l.token_id
       WHERE l.code_hash = $1 FOR UPDATE OF l FOR SHARE OF t`, [keyedHash(keys.pepper, code)]);
   if (!link) throw AppError.of(E.NOT_FOUND, {}, 'No such download link');
   opts.onLinkFound?.(link.serial);
   if (link.confined) throw AppError.of(E.TOKEN_CONFINED);
   if (!link.live) throw AppError.of(E.DOWNLOAD_LINK_EXPIRED);
-  await db.query(`UPDATE token_download_links SET used_at = now() WHERE code_hash = $1`, [keyedHash(keys.pepper, code)]);
+  await db.rows(`UPDATE token_download_links SET used_at = now() WHERE code_hash = $1`, [keyedHash(keys.pepper, code)]);
 
   const token = await findTokenById(db, link.tokenId);
   assertDownloadable(token);
@@ -71,9 +68,8 @@ export async function redeemDownloadLink(
 }
 
 /** Issuer and account as an authenticator app will show them: the owner's domain and login name. */
-async function enrollmentLabel(db: EntityManager, token: { id: string; serial: string }): Promise<{ issuer: string; account: string }> {
-  const [owner] = await sql<{ loginName: string; domainName: string }>(db,
-    `SELECT u.login_name AS "loginName", d.name AS "domainName"
+async function enrollmentLabel(db: Db, token: { id: string; serial: string }): Promise<{ issuer: string; account: string }> {
+  const [owner] = await db.rows<{ loginName: string; domainName: string }>(`SELECT u.login_name AS "loginName", d.name AS "domainName"
        FROM token_assignments a JOIN users u ON u.id = a.user_id JOIN domains d ON d.id = u.domain_id
       WHERE a.token_id = $1 ORDER BY a.role = 'owner' DESC, a.created_at LIMIT 1`, [token.id]);
   return { issuer: owner?.domainName ?? 'tokengate', account: owner?.loginName ?? token.serial };
@@ -86,9 +82,8 @@ export interface LinkPreview { serial: string; issuer: string; account: string; 
  * What a link is for, without spending it (the browser page before the button, and HEAD):
  * a mail gateway's link scanner may fetch it first. No seed is read. null: never issued.
  */
-export async function previewDownloadLink(db: EntityManager, pepper: Buffer, code: string): Promise<LinkPreview | null> {
-  const [link] = await sql<{ tokenId: string; serial: string; live: boolean; confined: boolean }>(db,
-    `SELECT l.token_id AS "tokenId", t.serial, (l.used_at IS NULL AND l.expires_at > now()) AS live, t.confined
+export async function previewDownloadLink(db: Db, pepper: Buffer, code: string): Promise<LinkPreview | null> {
+  const [link] = await db.rows<{ tokenId: string; serial: string; live: boolean; confined: boolean }>(`SELECT l.token_id AS "tokenId", t.serial, (l.used_at IS NULL AND l.expires_at > now()) AS live, t.confined
        FROM token_download_links l JOIN tokens t ON t.id = l.token_id WHERE l.code_hash = $1`, [keyedHash(pepper, code)]);
   if (!link) return null;
   const state: LinkState = link.confined ? 'confined' : link.live ? 'live' : 'used-or-expired';

@@ -1,6 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
-import { sql } from '../../db/sql';
+import type { Db } from '../../db';
 import { AppError, E } from '../../errors';
 import { findProduct, findUser, ProductRef, UserRef } from '../directory/refs';
 import { assignToken } from './assignments';
@@ -18,7 +17,7 @@ export interface NewSoftwareToken {
  * only ever leaves through a single-use download link; the serial is the product code and
  * ten random digits (as DualShield's "MT…" serials), drawn again on the rare collision.
  */
-export async function createSoftwareToken(db: EntityManager, masterKey: Buffer, attrs: NewSoftwareToken): Promise<{ id: string; serial: string }> {
+export async function createSoftwareToken(db: Db, masterKey: Buffer, attrs: NewSoftwareToken): Promise<{ id: string; serial: string }> {
   const product = await findProduct(db, attrs.product);
   if (product.hardware) {
     throw AppError.of(E.INVALID_PARAMS, { errors: [{ path: '/attrs/product', message: 'a hardware product: import its tokens with attrs.data' }] },
@@ -29,8 +28,7 @@ export async function createSoftwareToken(db: EntityManager, masterKey: Buffer, 
   const seedSealed = sealSeed(masterKey, generateSeed(product.algorithm), id);
   for (let attempt = 0; attempt < 5; attempt++) {
     const serial = `${product.productCode}${String(randomInt(1e9)).padStart(9, '0')}${randomInt(10)}`;
-    const [row] = await sql(db,
-      `INSERT INTO tokens (id, product_id, serial, description, seed_sealed, algorithm, digits, period)
+    const [row] = await db.rows(`INSERT INTO tokens (id, product_id, serial, description, seed_sealed, algorithm, digits, period)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (product_id, serial) DO NOTHING RETURNING id`,
       [id, product.id, serial, attrs.description ?? null, seedSealed, product.algorithm, product.digits, product.period]);
     if (row) {

@@ -1,5 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import { sql, sqlCount } from '../../db/sql';
+import type { Db } from '../../db';
 import { hotpCounterToJson, MAX_STORED_HOTP_COUNTER } from '../../domain/otp';
 import { AppError, E } from '../../errors';
 import { findRepository, findUser, RepositoryRef, UserRef } from '../directory/refs';
@@ -12,10 +11,10 @@ import { findToken, TokenSelector } from './token-refs';
 
 export interface TokenAttrs { status?: 'ACTIVE' | 'DISABLED' | 'DECEASED'; description?: string | null; repository?: RepositoryRef | null }
 
-export async function setToken(db: EntityManager, id: string, attrs: TokenAttrs): Promise<void> {
+export async function setToken(db: Db, id: string, attrs: TokenAttrs): Promise<void> {
   const token = await findToken(db, { id }, { lock: true });
   const repositoryId = attrs.repository ? (await findRepository(db, attrs.repository)).id : null;
-  await db.query(
+  await db.rows(
     `UPDATE tokens SET
         status = coalesce($2, status),
         description = CASE WHEN $3 THEN $4 ELSE description END,
@@ -25,14 +24,14 @@ export async function setToken(db: EntityManager, id: string, attrs: TokenAttrs)
 }
 
 /** Without `user` the token goes, with its assignments and links; with it, only that user's assignment. */
-export async function deleteToken(db: EntityManager, selector: TokenSelector, user?: UserRef) {
+export async function deleteToken(db: Db, selector: TokenSelector, user?: UserRef) {
   const token = await findToken(db, selector, { lock: true });
   if (user) {
     const { id: userId } = await findUser(db, user);
     if (!(await unassignToken(db, token.id, userId))) throw AppError.of(E.TOKEN_NOT_FOUND, { serial: token.serial, user: userId }, 'The user does not hold this token');
     return { id: token.id, serial: token.serial, unassigned: userId };
   }
-  await db.query(`DELETE FROM tokens WHERE id = $1`, [token.id]);
+  await db.rows(`DELETE FROM tokens WHERE id = $1`, [token.id]);
   return { id: token.id, serial: token.serial, deleted: true };
 }
 
@@ -41,11 +40,10 @@ export async function deleteToken(db: EntityManager, selector: TokenSelector, us
  * The TOTP last-used step is kept: a reset must not make an already used code valid again.
  * `counter` is a JSON number (a safe integer) or, for larger counters, its decimal string.
  */
-export async function resetToken(db: EntityManager, selector: TokenSelector, counter: number | string = 0) {
+export async function resetToken(db: Db, selector: TokenSelector, counter: number | string = 0) {
   const next = storableCounter(counter);
   const token = await findToken(db, selector, { lock: true });
-  const [row] = await sql(db,
-    `UPDATE tokens SET counter = CASE WHEN $2 = 'HOTP' THEN $3::bigint ELSE 0 END, drift = 0, fail_count = 0, locked = false
+  const [row] = await db.rows(`UPDATE tokens SET counter = CASE WHEN $2 = 'HOTP' THEN $3::bigint ELSE 0 END, drift = 0, fail_count = 0, locked = false
       WHERE id = $1 RETURNING counter::text AS counter, drift, fail_count AS "failCount", locked`,
     [token.id, token.type, next.toString()]);
   await clearVerifyFailuresOfHolders(db, token.id);
@@ -53,8 +51,8 @@ export async function resetToken(db: EntityManager, selector: TokenSelector, cou
 }
 
 /** A reset clears what led to the lock: the token's fail count, and its holders' failed verifications. */
-async function clearVerifyFailuresOfHolders(db: EntityManager, tokenId: string): Promise<void> {
-  const holders = await sql<{ userId: string }>(db, 'SELECT user_id AS "userId" FROM token_assignments WHERE token_id = $1', [tokenId]);
+async function clearVerifyFailuresOfHolders(db: Db, tokenId: string): Promise<void> {
+  const holders = await db.rows<{ userId: string }>('SELECT user_id AS "userId" FROM token_assignments WHERE token_id = $1', [tokenId]);
   await clearRateLimits(db, holders.map((h) => verifyFailureBucket(h.userId, {})));
 }
 
@@ -69,16 +67,15 @@ function storableCounter(counter: number | string): bigint {
 }
 
 /** Confining also kills every outstanding download link, so releasing later does not revive one. */
-export async function confineToken(db: EntityManager, selector: TokenSelector) {
+export async function confineToken(db: Db, selector: TokenSelector) {
   const token = await findToken(db, selector, { lock: true });
-  await db.query(`UPDATE tokens SET confined = true WHERE id = $1`, [token.id]);
-  const linksRevoked = await sqlCount(db,
-    `UPDATE token_download_links SET expires_at = now() WHERE token_id = $1 AND used_at IS NULL AND expires_at > now()`, [token.id]);
+  await db.rows(`UPDATE tokens SET confined = true WHERE id = $1`, [token.id]);
+  const linksRevoked = await db.count(`UPDATE token_download_links SET expires_at = now() WHERE token_id = $1 AND used_at IS NULL AND expires_at > now()`, [token.id]);
   return { id: token.id, serial: token.serial, confined: true, linksRevoked };
 }
 
-export async function releaseToken(db: EntityManager, selector: TokenSelector) {
+export async function releaseToken(db: Db, selector: TokenSelector) {
   const token = await findToken(db, selector, { lock: true });
-  await db.query(`UPDATE tokens SET confined = false WHERE id = $1`, [token.id]);
+  await db.rows(`UPDATE tokens SET confined = false WHERE id = $1`, [token.id]);
   return { id: token.id, serial: token.serial, confined: false };
 }

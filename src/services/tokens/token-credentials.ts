@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { Db } from '../../db';
 import { otpType } from '../../domain/otp';
 import { findToken, TokenSelector } from './token-refs';
 import { unsealSeed } from './token-seeds';
@@ -9,7 +9,7 @@ import { unsealSeed } from './token-seeds';
  * the code is consumed when it is verified). TOTP: the code of the current step, drift applied.
  */
 export async function retrieveCredential(
-  db: EntityManager, masterKey: Buffer, selector: TokenSelector, count = 1, nowSeconds = Date.now() / 1000,
+  db: Db, masterKey: Buffer, selector: TokenSelector, count = 1, nowSeconds = Date.now() / 1000,
 ): Promise<{ otps: string[] }> {
   const token = await findToken(db, selector);
   return { otps: otpType(token.type).codes(unsealSeed(masterKey, token.seedSealed, token.id), token, count, nowSeconds) };

@@ -1,5 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import { sql } from '../../db/sql';
+import type { Db } from '../../db';
 import type { OtpAlgorithm } from '../../domain/otp';
 import { AppError, E } from '../../errors';
 import { findProduct, ProductRef } from '../directory/refs';
@@ -60,25 +59,23 @@ export interface FindTokenOptions {
   lock?: boolean;
 }
 
-export async function findToken(db: EntityManager, selector: TokenSelector, opts: FindTokenOptions = {}): Promise<TokenRow> {
+export async function findToken(db: Db, selector: TokenSelector, opts: FindTokenOptions = {}): Promise<TokenRow> {
   if (selector.id) return findTokenById(db, selector.id, opts);
   if (selector.token) return findTokenBySerial(db, selector.token, opts);
   throw AppError.of(E.INVALID_PARAMS, { errors: [{ path: '/', message: 'name the token by id or token.serial' }] });
 }
 
-export async function findTokenById(db: EntityManager, id: string, opts: FindTokenOptions = {}): Promise<TokenRow> {
-  const [row] = await sql<RawTokenRow>(db,
-    `SELECT ${TOKEN_ROW_COLUMNS} FROM tokens t JOIN products p ON p.id = t.product_id
+export async function findTokenById(db: Db, id: string, opts: FindTokenOptions = {}): Promise<TokenRow> {
+  const [row] = await db.rows<RawTokenRow>(`SELECT ${TOKEN_ROW_COLUMNS} FROM tokens t JOIN products p ON p.id = t.product_id
       WHERE t.id = $1 ${opts.lock ? 'FOR UPDATE OF t' : ''}`, [id]);
   if (!row) throw AppError.of(E.TOKEN_NOT_FOUND, { id });
   return tokenRowFrom(row);
 }
 
 /** A serial is unique per product; without `product` it must name exactly one token. */
-export async function findTokenBySerial(db: EntityManager, ref: TokenSerialRef, opts: FindTokenOptions = {}): Promise<TokenRow> {
+export async function findTokenBySerial(db: Db, ref: TokenSerialRef, opts: FindTokenOptions = {}): Promise<TokenRow> {
   const productId = ref.product ? (await findProduct(db, ref.product)).id : null;
-  const rows = await sql<RawTokenRow>(db,
-    `SELECT ${TOKEN_ROW_COLUMNS} FROM tokens t JOIN products p ON p.id = t.product_id
+  const rows = await db.rows<RawTokenRow>(`SELECT ${TOKEN_ROW_COLUMNS} FROM tokens t JOIN products p ON p.id = t.product_id
       WHERE t.serial = $1 AND ($2::uuid IS NULL OR t.product_id = $2)
       ORDER BY t.id LIMIT 2 ${opts.lock ? 'FOR UPDATE OF t' : ''}`, [ref.serial, productId]);
   if (rows.length === 0) throw AppError.of(E.TOKEN_NOT_FOUND, { serial: ref.serial });

@@ -1,5 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import { sql } from '../../db/sql';
+import type { Db } from '../../db';
 import { otpType } from '../../domain/otp';
 import { AppError, E } from '../../errors';
 import { findUser, UserRef } from '../directory/refs';
@@ -21,7 +20,7 @@ export function parseSyncCredential(credential: string, digits: number): [string
  * A sync clears the fail count; the lock stays until /token/reset (SPEC).
  */
 export async function syncToken(
-  db: EntityManager, masterKey: Buffer, input: { selector: TokenSelector; user?: UserRef; credential: string }, nowSeconds = Date.now() / 1000,
+  db: Db, masterKey: Buffer, input: { selector: TokenSelector; user?: UserRef; credential: string }, nowSeconds = Date.now() / 1000,
 ): Promise<{ counter: number | string } | { drift: number }> {
   const token = await findToken(db, input.selector, { lock: true });
   if (input.user) await assertHeldBy(db, token, input.user);
@@ -29,13 +28,13 @@ export async function syncToken(
   const type = otpType(token.type);
   const next = type.sync(unsealSeed(masterKey, token.seedSealed, token.id), otp1, otp2, token, nowSeconds);
   if (next === null) throw AppError.of(E.SYNC_FAILED);
-  await sql(db, `UPDATE tokens SET counter = $2, drift = $3, last_step = $4, fail_count = 0 WHERE id = $1`,
+  await db.rows(`UPDATE tokens SET counter = $2, drift = $3, last_step = $4, fail_count = 0 WHERE id = $1`,
     [token.id, next.counter.toString(), next.drift, next.lastStep]);
   return type.syncReply(next);
 }
 
-async function assertHeldBy(db: EntityManager, token: TokenRow, user: UserRef): Promise<void> {
+async function assertHeldBy(db: Db, token: TokenRow, user: UserRef): Promise<void> {
   const { id: userId } = await findUser(db, user);
-  const [held] = await sql(db, `SELECT 1 FROM token_assignments WHERE token_id = $1 AND user_id = $2`, [token.id, userId]);
+  const [held] = await db.rows(`SELECT 1 FROM token_assignments WHERE token_id = $1 AND user_id = $2`, [token.id, userId]);
   if (!held) throw AppError.of(E.TOKEN_NOT_FOUND, { serial: token.serial }, 'The user does not hold this token');
 }

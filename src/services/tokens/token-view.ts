@@ -1,5 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import { sql } from '../../db/sql';
+import type { Db } from '../../db';
 import { AppError, E } from '../../errors';
 import { findUser, UserRef } from '../directory/refs';
 import { buildWhere, FieldMap, MatchEntry, SearchParams, searchPage } from '../query/search-query';
@@ -67,17 +66,17 @@ function withUsers(row: ViewRow) {
   return { ...row, users: [...row.assignedUsers, ...row.sharedUsers] };
 }
 
-export async function getTokenView(db: EntityManager, tokenId: string) {
-  const [row] = await sql<ViewRow>(db, `${VIEW_SELECT} WHERE t.id = $1`, [tokenId]);
+export async function getTokenView(db: Db, tokenId: string) {
+  const [row] = await db.rows<ViewRow>(`${VIEW_SELECT} WHERE t.id = $1`, [tokenId]);
   if (!row) throw AppError.of(E.TOKEN_NOT_FOUND, { id: tokenId });
   return withUsers(row);
 }
 
 /** /token/get: by id, by serial, or the single token a `match` selects. */
-export async function getToken(db: EntityManager, params: TokenSelector & { match?: MatchEntry[] }) {
+export async function getToken(db: Db, params: TokenSelector & { match?: MatchEntry[] }) {
   if (params.id || params.token) return getTokenView(db, (await findToken(db, params)).id);
   const where = buildWhere(FIELDS, params.match);
-  const rows = await sql<ViewRow>(db, `${VIEW_SELECT} WHERE ${where.sql} ORDER BY t.created_at, t.id LIMIT 2`, where.params);
+  const rows = await db.rows<ViewRow>(`${VIEW_SELECT} WHERE ${where.sql} ORDER BY t.created_at, t.id LIMIT 2`, where.params);
   if (rows.length === 0) throw AppError.of(E.TOKEN_NOT_FOUND);
   if (rows.length > 1) throw AppError.of(E.CONFLICT, {}, 'match selects more than one token: use /token/search');
   return withUsers(rows[0]);
@@ -86,7 +85,7 @@ export async function getToken(db: EntityManager, params: TokenSelector & { matc
 export interface TokenSearchParams extends SearchParams { user?: UserRef }
 
 /** /token/search; `user` limits the rows to the tokens that user holds (owner or shared). */
-export async function searchTokens(db: EntityManager, params: TokenSearchParams) {
+export async function searchTokens(db: Db, params: TokenSearchParams) {
   const userId = params.user ? (await findUser(db, params.user)).id : null;
   const filter = {
     sql: '($1::uuid IS NULL OR EXISTS (SELECT 1 FROM token_assignments a WHERE a.token_id = t.id AND a.user_id = $1))',

@@ -1,5 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import { sql } from '../../db/sql';
+import type { Db } from '../../db';
 import { AppError, E } from '../../errors';
 
 /**
@@ -10,9 +9,9 @@ import { AppError, E } from '../../errors';
  * still holds can be seen and cleaned up; issuing does not.
  */
 export async function resolveTokenOwner(
-  db: EntityManager, ecosystemId: string, userId: string, opts: { acceptDeleted: boolean },
+  db: Db, ecosystemId: string, userId: string, opts: { acceptDeleted: boolean },
 ): Promise<void> {
-  const [row] = await sql(db, `
+  const [row] = await db.rows(`
     SELECT d.deleted_at IS NOT NULL AS "domainDeleted", u.id IS NOT NULL AS "userIssued",
            u.deleted_at IS NOT NULL AS "userDeleted", u.domain_id = d.id AS "inDomain"
       FROM domains d LEFT JOIN users u ON u.id = $2

@@ -1,6 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import { sqlPrepared } from '../../db/prepared-statements';
-import { sql, sqlCount } from '../../db/sql';
+import type { Db } from '../../db';
 import { generateSecret, keyedHash } from '../../domain/crypto/secrets';
 import { AppError, E } from '../../errors';
 import { resolveTokenOwner } from './token-owner';
@@ -38,14 +36,14 @@ export const VERIFY_USER_TOKEN_SQL = `
  * Issues a token; the clear token is returned here only, the database keeps its keyed hash.
  * maxTtl: TOKENGATE_USER_TOKEN_MAX_TTL (the schema caps ttl at the column's range only).
  */
-export async function createUserToken(db: EntityManager, pepper: Buffer, p: NewUserToken, maxTtl: number): Promise<{ token: string }> {
+export async function createUserToken(db: Db, pepper: Buffer, p: NewUserToken, maxTtl: number): Promise<{ token: string }> {
   if (p.ttl > maxTtl) {
     throw AppError.of(E.TOKEN_DURATION_INVALID, { errors: [{ path: '/ttl', message: `must be <= ${maxTtl}` }] });
   }
   await resolveTokenOwner(db, p.ecosystemId, p.id, { acceptDeleted: false });
   const token = generateSecret('tgu');
   const ttl = p.expiryType === 'Infinite' ? null : p.ttl;
-  await db.query(
+  await db.rows(
     `INSERT INTO user_tokens (token_hash, user_id, domain_id, expiry_type, ttl_seconds, expires_at)
      VALUES ($1, $2, $3, $4, $5::int, now() + $5::int * interval '1 second')`,
     [keyedHash(pepper, token), p.id, p.ecosystemId, p.expiryType, ttl],
@@ -58,17 +56,17 @@ export type Introspection =
   | { active: false };
 
 /** RFC 7662-style: anything that is not a working token is just {active: false}. */
-export async function verifyUserToken(db: EntityManager, pepper: Buffer, token: string): Promise<Introspection> {
-  const [row] = await sqlPrepared(db, VERIFY_USER_TOKEN_SQL, [keyedHash(pepper, token)]);
+export async function verifyUserToken(db: Db, pepper: Buffer, token: string): Promise<Introspection> {
+  const [row] = await db.hot(VERIFY_USER_TOKEN_SQL, [keyedHash(pepper, token)]);
   return row ? { active: true, ...row } : { active: false };
 }
 
 /** Metadata of a user's tokens, newest last; never the token or its hash. */
-export async function listUserTokens(db: EntityManager, p: OwnerParams) {
+export async function listUserTokens(db: Db, p: OwnerParams) {
   await resolveTokenOwner(db, p.ecosystemId, p.id, { acceptDeleted: true });
   const mine = 't.user_id = $1 AND t.domain_id = $2';
-  const [{ total }] = await sql(db, `SELECT count(*)::int AS total FROM user_tokens t WHERE ${mine}`, [p.id, p.ecosystemId]);
-  const rows = await sql(db, `
+  const [{ total }] = await db.rows(`SELECT count(*)::int AS total FROM user_tokens t WHERE ${mine}`, [p.id, p.ecosystemId]);
+  const rows = await db.rows(`
     SELECT t.id, t.expiry_type AS "expiryType", t.ttl_seconds AS ttl, t.created_at AS "createdAt",
            t.expires_at AS "expiresAt", t.last_used_at AS "lastUsedAt", t.revoked_at AS "revokedAt",
            coalesce(${ACTIVE}, false) AS active
@@ -81,18 +79,17 @@ export async function listUserTokens(db: EntityManager, p: OwnerParams) {
 /** Revoking counts only tokens it stopped: already revoked or expired ones are left as they are. */
 const STILL_USABLE = 'revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())';
 
-export async function revokeUserToken(db: EntityManager, tokenId: string): Promise<{ revoked: number }> {
-  const revoked = await sqlCount(db, `UPDATE user_tokens SET revoked_at = now() WHERE id = $1 AND ${STILL_USABLE}`, [tokenId]);
+export async function revokeUserToken(db: Db, tokenId: string): Promise<{ revoked: number }> {
+  const revoked = await db.count(`UPDATE user_tokens SET revoked_at = now() WHERE id = $1 AND ${STILL_USABLE}`, [tokenId]);
   if (revoked === 0) {
-    const [known] = await sql(db, 'SELECT 1 FROM user_tokens WHERE id = $1', [tokenId]);
+    const [known] = await db.rows('SELECT 1 FROM user_tokens WHERE id = $1', [tokenId]);
     if (!known) throw AppError.of(E.TOKEN_NOT_FOUND, { tokenId });
   }
   return { revoked };
 }
 
-export async function revokeUserTokens(db: EntityManager, p: OwnerParams): Promise<{ revoked: number }> {
+export async function revokeUserTokens(db: Db, p: OwnerParams): Promise<{ revoked: number }> {
   await resolveTokenOwner(db, p.ecosystemId, p.id, { acceptDeleted: true });
-  const revoked = await sqlCount(db,
-    `UPDATE user_tokens SET revoked_at = now() WHERE user_id = $1 AND domain_id = $2 AND ${STILL_USABLE}`, [p.id, p.ecosystemId]);
+  const revoked = await db.count(`UPDATE user_tokens SET revoked_at = now() WHERE user_id = $1 AND domain_id = $2 AND ${STILL_USABLE}`, [p.id, p.ecosystemId]);
   return { revoked };
 }

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 import { migrations } from '../../../migrations';
 import { Ops1764130000009 } from '../../../migrations/1764130000009-ops';
-import { openDatabase } from '../../../src/db/data-source';
+import { openTestDb, openTestDbMigratedThrough, type TestDb } from '../../support/test-db';
 import { listAuditPartitions } from '../../../src/services/audit/audit-partitions';
 
 /** Migration 1764130000009 on a database whose audit log was written before it. */
@@ -15,10 +14,10 @@ const admin = async (statement: string) => {
   await c.connect();
   try { await c.query(statement); } finally { await c.end(); }
 };
-let migrated: DataSource | undefined;
+let migrated: TestDb | undefined;
 beforeAll(() => admin(`CREATE DATABASE ${dbName}`));
 afterAll(async () => {
-  await migrated?.destroy();
+  await migrated?.close();
   await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
 });
 
@@ -26,9 +25,7 @@ const ROWS = `SELECT id::text, time, caller, method, target, outcome, error_name
 
 describe('migration 1764130000009 (audit log partitioned by day)', () => {
   it('when the log was written before the migration then every row is there after it, in its day\'s partition, and ids carry on', async () => {
-    const before = new DataSource({ type: 'postgres', url, migrations: migrations.slice(0, migrations.indexOf(Ops1764130000009)), migrationsTransactionMode: 'all' });
-    await before.initialize();
-    await before.runMigrations();
+    const before = await openTestDbMigratedThrough(url, migrations.slice(0, migrations.indexOf(Ops1764130000009)));
     // 3,000 rows over 3 days (one of them 200 days ago), with NULLs where the log allows them.
     await before.query(`
       INSERT INTO audit_log (time, caller, method, target, outcome, error_name, duration_ms)
@@ -40,13 +37,13 @@ describe('migration 1764130000009 (audit log partitioned by day)', () => {
     const rowsBefore = await before.query(ROWS);
     const days = (await before.query(`SELECT DISTINCT to_char((time AT TIME ZONE 'UTC')::date, 'YYYYMMDD') AS d FROM audit_log`)).map((r: { d: string }) => `audit_log_p${r.d}`);
     const [{ maxId }] = await before.query('SELECT max(id)::text AS "maxId" FROM audit_log');
-    await before.destroy();
+    await before.close();
     expect(rowsBefore).toHaveLength(3000);
 
-    migrated = await openDatabase(url, 2); // runs the rest, as a server starting up does
+    migrated = await openTestDb(url, { poolSize: 2 }); // runs the rest, as a server starting up does
     expect(await migrated.query(ROWS)).toEqual(rowsBefore);
     expect(await migrated.query(`SELECT relkind FROM pg_class WHERE relname = 'audit_log'`)).toEqual([{ relkind: 'p' }]);
-    expect(await listAuditPartitions(migrated.manager)).toEqual(expect.arrayContaining(days));
+    expect(await listAuditPartitions(migrated)).toEqual(expect.arrayContaining(days));
     expect(await migrated.query(`SELECT count(*)::int AS n FROM audit_log
       WHERE tableoid::regclass::text <> 'audit_log_p' || to_char((time AT TIME ZONE 'UTC')::date, 'YYYYMMDD')`)).toEqual([{ n: 0 }]);
     const [{ id }] = await migrated.query(`INSERT INTO audit_log (time, method, outcome, duration_ms) VALUES (now(), '/after', 'ok', 1) RETURNING id::text`);

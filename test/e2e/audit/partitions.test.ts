@@ -56,7 +56,7 @@ describe('audit log partitions', () => {
 
   it('when maintenance runs then today and the next 3 days have partitions, and running it again changes nothing', async () => {
     await maintainAuditPartitions(s.db, { retentionDays: 90 });
-    const names = await listAuditPartitions(s.db.manager);
+    const names = await listAuditPartitions(s.db);
     for (const n of [0, 1, 2, 3]) expect(names).toContain(partitionName(plusDays(n)));
     expect(await maintainAuditPartitions(s.db, { retentionDays: 90 })).toEqual({ created: [], dropped: [], skipped: [] });
   });
@@ -64,7 +64,7 @@ describe('audit log partitions', () => {
   it('when days pass beyond the retention then their whole partitions are dropped, and younger ones stay', async () => {
     await s.call('/domain/search', {}); // a real call's audit row, today
     expect((await s.call('/audit/search', { match: [['method', '=', '/domain/search']] })).total).toBeGreaterThan(0);
-    const before = await listAuditPartitions(s.db.manager);
+    const before = await listAuditPartitions(s.db);
 
     // Ninety-two days later, with a 90-day retention: every day before today + 2 has expired.
     const later = new Date(Date.parse(`${today}T06:00:00Z`) + 92 * DAY);
@@ -74,7 +74,7 @@ describe('audit log partitions', () => {
     expect(expired).toEqual(expect.arrayContaining([partitionName(plusDays(-2)), partitionName(plusDays(-1)), partitionName(today), partitionName(plusDays(1))]));
     expect(report.dropped.sort()).toEqual(expired);
     expect(report.skipped).toEqual([]);
-    const after = await listAuditPartitions(s.db.manager);
+    const after = await listAuditPartitions(s.db);
     expect(after.filter((name) => expired.includes(name))).toEqual([]);
     expect(after).toEqual(expect.arrayContaining([partitionName(plusDays(2)), partitionName(plusDays(3)), 'audit_log_p21000101', partitionName(dayOf(later.getTime()))]));
     // Dropped, not deleted from: the tables are gone, and so are their rows.

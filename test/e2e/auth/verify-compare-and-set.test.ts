@@ -25,7 +25,7 @@ async function verifyWhileAnotherWriterWins(userId: string, otp: string, interfe
   let rounds = 0;
   const beforeCommit = async () => { if (rounds++ === 0) await interfere(); };
   try {
-    const result = await verifyUserOtp(s.db.manager, s.keys, { user: { id: userId }, credential: { otp } }, LIMIT, { beforeCommit });
+    const result = await verifyUserOtp(s.db, s.keys, { user: { id: userId }, credential: { otp } }, LIMIT, { beforeCommit });
     return { result, rounds };
   } catch (err) {
     if (!isAppError(err)) throw err;

@@ -1,28 +1,26 @@
-import type { DataSource } from 'typeorm';
+import type { Db } from '../../../src/db';
 import { loadConfig } from '../../../src/config';
-import { openDatabase } from '../../../src/db/data-source';
-import { pgPoolOf } from '../../../src/db/pg-pool';
-import { configurePipelinedPool, pipelinedQuery } from '../../../src/db/pipelined-pool';
-import { setPreparedStatements } from '../../../src/db/prepared-statements';
+import { openTestDb, type TestDb } from '../../support/test-db';
 import { isAppError } from '../../../src/errors';
 import { verifyUserOtp } from '../../../src/services/auth/verify-otp';
 import { startTestServer, TestServer } from '../../support/server';
 import { importCsv, makeUser, RFC4226_CODES, RFC4226_SEED_HEX } from '../token/fixtures';
 
 // TOKENGATE_PREPARED_STATEMENTS: the hot paths' statements are named (prepared once per
-// connection) on the pipelined connections unless it is off, for PgBouncer before 1.21 in
-// transaction mode, when they go unnamed through pg. A data source with ONE connection of
-// each kind lets the test read each connection's pg_prepared_statements.
+// connection) on the hot lane's pipelined connections unless it is off, for PgBouncer before
+// 1.21 in transaction mode, when they go unnamed. A Database with ONE connection of each
+// kind lets the test read each connection's pg_prepared_statements.
 
 const LIMIT = { limit: 3, windowSeconds: 300 };
 let s: TestServer;
-let single: DataSource;
+let named: TestDb;
+let unnamed: TestDb;
 beforeAll(async () => {
   s = await startTestServer();
-  single = await openDatabase(s.databaseUrl, 1);
-  configurePipelinedPool(single, { size: 1 });
+  named = await openTestDb(s.databaseUrl, { poolSize: 1, hotConnections: 1, preparedStatements: true });
+  unnamed = await openTestDb(s.databaseUrl, { poolSize: 1, hotConnections: 1, preparedStatements: false });
 });
-afterAll(async () => { await single.destroy(); await s.close(); });
+afterAll(async () => { await named.close(); await unnamed.close(); await s.close(); });
 
 async function hotpUser(serial: string) {
   const user = await makeUser(s);
@@ -31,15 +29,15 @@ async function hotpUser(serial: string) {
   return user;
 }
 
-const verifyOn = (db: DataSource, userId: string, otp: string) =>
-  verifyUserOtp(db.manager, s.keys, { user: { id: userId }, credential: { otp } }, LIMIT)
+const verifyOn = (db: Db, userId: string, otp: string) =>
+  verifyUserOtp(db, s.keys, { user: { id: userId }, credential: { otp } }, LIMIT)
     .catch((err) => { if (isAppError(err)) return err.errorName; throw err; });
 /** The verify statements (they all name the tokens table) prepared on each connection; not the counting statement itself. */
 const COUNT_PREPARED = `SELECT count(*)::int AS n FROM pg_prepared_statements
   WHERE statement LIKE '%tokens%' AND statement NOT LIKE '%pg_prepared_statements%'`;
-const preparedOnTheConnection = async () => ({
-  pg: (await pgPoolOf(single).query(COUNT_PREPARED)).rows[0].n as number,
-  pipelined: (await pipelinedQuery<{ n: number }>(single, COUNT_PREPARED, []))[0].n,
+const preparedOnTheConnection = async (db: TestDb) => ({
+  pool: (await db.rows<{ n: number }>(COUNT_PREPARED))[0].n,
+  pipelined: (await db.hot<{ n: number }>(COUNT_PREPARED))[0].n,
 });
 
 describe('TOKENGATE_PREPARED_STATEMENTS', () => {
@@ -51,20 +49,18 @@ describe('TOKENGATE_PREPARED_STATEMENTS', () => {
   });
 
   it('when off then /auth/verify sends its statements unnamed and answers the same', async () => {
-    setPreparedStatements(single, false);
     const user = await hotpUser('PREP-OFF');
-    expect(await verifyOn(single, user.id, RFC4226_CODES[0])).toEqual({ verified: true, serial: 'PREP-OFF' });
-    expect(await verifyOn(single, user.id, RFC4226_CODES[0])).toBe('AUTH_FAILED');
-    expect(await preparedOnTheConnection()).toEqual({ pg: 0, pipelined: 0 });
+    expect(await verifyOn(unnamed, user.id, RFC4226_CODES[0])).toEqual({ verified: true, serial: 'PREP-OFF' });
+    expect(await verifyOn(unnamed, user.id, RFC4226_CODES[0])).toBe('AUTH_FAILED');
+    expect(await preparedOnTheConnection(unnamed)).toEqual({ pool: 0, pipelined: 0 });
   });
 
   it('when on then the snapshot, the compare-and-set and the failure are prepared once on the connection', async () => {
-    setPreparedStatements(single, true);
     const user = await hotpUser('PREP-ON');
-    expect(await verifyOn(single, user.id, RFC4226_CODES[0])).toEqual({ verified: true, serial: 'PREP-ON' });
-    expect(await preparedOnTheConnection()).toEqual({ pg: 0, pipelined: 2 });
-    expect(await verifyOn(single, user.id, RFC4226_CODES[0])).toBe('AUTH_FAILED');
-    expect(await verifyOn(single, user.id, RFC4226_CODES[1])).toEqual({ verified: true, serial: 'PREP-ON' });
-    expect(await preparedOnTheConnection()).toEqual({ pg: 0, pipelined: 3 });
+    expect(await verifyOn(named, user.id, RFC4226_CODES[0])).toEqual({ verified: true, serial: 'PREP-ON' });
+    expect(await preparedOnTheConnection(named)).toEqual({ pool: 0, pipelined: 2 });
+    expect(await verifyOn(named, user.id, RFC4226_CODES[0])).toBe('AUTH_FAILED');
+    expect(await verifyOn(named, user.id, RFC4226_CODES[1])).toEqual({ verified: true, serial: 'PREP-ON' });
+    expect(await preparedOnTheConnection(named)).toEqual({ pool: 0, pipelined: 3 });
   });
 });

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../../src/app';
-import { openDatabase } from '../../../src/db/data-source';
+import { openTestDb } from '../../support/test-db';
 import { hashPassword, verifyPassword } from '../../../src/domain/crypto/password-hash';
 import { generateHotp } from '../../../src/domain/otp';
 import { createLogger } from '../../../src/log';
@@ -203,7 +203,7 @@ describe('/auth/verify', () => {
 
   it('when two servers with their own connection pools share the database then one OTP still verifies once', async () => {
     const user = await hotpTokenForUser('V-RACE-2');
-    const otherDb = await openDatabase(s.databaseUrl, 10);
+    const otherDb = await openTestDb(s.databaseUrl, { poolSize: 10 });
     const other = createApp({ dataSource: otherDb, keys: s.keys, log: createLogger('silent'), methods: allMethods })
       .listen(0, '127.0.0.1');
     await new Promise((r) => other.once('listening', r));
@@ -217,7 +217,7 @@ describe('/auth/verify', () => {
     } finally {
       await new Promise((r) => other.close(r));
       other.closeAllConnections();
-      await otherDb.destroy();
+      await otherDb.close();
     }
   });
 

@@ -5,19 +5,17 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import type { DataSource } from 'typeorm';
+import type { Db } from '../../../src/db';
 import { createApp } from '../../../src/app';
-import { openDatabase } from '../../../src/db/data-source';
+import { openTestDb, type TestDb } from '../../support/test-db';
 import { loadServerKeys } from '../../../src/db/server-keys';
 import { createLogger } from '../../../src/log';
 import { allMethods } from '../../../src/methods';
 import { createApiKey } from '../../../src/services/apikeys/api-keys';
-import { closeRateLimitPool, consumeRateLimit } from '../../../src/services/rate-limit';
+import { consumeRateLimit } from '../../../src/services/rate-limit';
 import { CallerCache } from '../../../src/gateway/caller-cache';
 import { followCallerChanges } from '../../../src/services/callers/caller-changes';
 import type { Logger } from 'pino';
-import { setPreparedStatements } from '../../../src/db/prepared-statements';
-import { configurePipelinedPool, pipelinedQuery } from '../../../src/db/pipelined-pool';
 import { freePort, sleep } from './fault-support';
 import { listenLocally } from '../../support/listen';
 
@@ -74,11 +72,13 @@ async function startBouncer() {
   return { url: `postgres://anyone:x@127.0.0.1:${port}/tokengate`, direct, stop };
 }
 
+/** TOKENGATE_PREPARED_STATEMENTS=off, as docs/operations.md says: PgBouncer 1.18 here carries no named statements. */
+const UNNAMED = { poolSize: 10, preparedStatements: false } as const;
+
 /** The app on `db` with an admin key (the server closed by the test's cleanups): its URL and a REST caller as that admin. */
-async function serveOver(db: DataSource): Promise<{ url: string; rest: (method: string, params: unknown) => Promise<any> }> {
-  setPreparedStatements(db, false); // TOKENGATE_PREPARED_STATEMENTS=off, as docs/operations.md says: PgBouncer 1.18 here carries no named statements
+async function serveOver(db: TestDb): Promise<{ url: string; rest: (method: string, params: unknown) => Promise<any> }> {
   const keys = await loadServerKeys(db, randomBytes(32));
-  const { key } = await createApiKey(db.manager, keys.pepper, { name: 'bouncer', scopes: ['admin'] });
+  const { key } = await createApiKey(db, keys.pepper, { name: 'bouncer', scopes: ['admin'] });
   const app = createApp({ dataSource: db, keys, log: createLogger('silent'), methods: allMethods });
   const { url, close } = await listenLocally(app);
   cleanups.push(close);
@@ -104,8 +104,8 @@ describe('through PgBouncer in transaction mode', () => {
   maybe('when three processes start at once then migrations run once, and calls, transactions and rate limits work', async () => {
     bouncer ??= await startBouncer();
     // Three "processes" migrating the empty database at the same time, through the bouncer.
-    const sources: DataSource[] = await Promise.all([openDatabase(bouncer.url, 10), openDatabase(bouncer.url, 10), openDatabase(bouncer.url, 10)]);
-    cleanups.push(async () => { for (const ds of sources) { await closeRateLimitPool(ds); await ds.destroy(); } });
+    const sources: TestDb[] = await Promise.all([openTestDb(bouncer.url, UNNAMED), openTestDb(bouncer.url, UNNAMED), openTestDb(bouncer.url, UNNAMED)]);
+    cleanups.push(async () => { for (const ds of sources) { await ds.close(); } });
     const db = sources[0];
     const [{ n }] = await db.query('SELECT count(*)::int AS n FROM migrations');
     expect(n).toBe((await db.query('SELECT count(DISTINCT name)::int AS n FROM migrations'))[0].n);
@@ -123,8 +123,8 @@ describe('through PgBouncer in transaction mode', () => {
     expect(results).toEqual(Array.from({ length: 40 }, (_, i) => [0, 0, 0, `k${i}`]));
 
     // A transaction that fails rolls back alone; the attempt it counted stays counted.
-    await expect(db.transaction(async (m) => {
-      await m.query(`INSERT INTO api_keys (name, key_hash, scopes) VALUES ('rolled back', '\\x00', '{}')`);
+    await expect(db.transaction(async (m: Db) => {
+      await m.rows(`INSERT INTO api_keys (name, key_hash, scopes) VALUES ('rolled back', '\\x00', '{}')`);
       await consumeRateLimit(m, 'bouncer-test', { limit: 5, windowSeconds: 60 });
       throw new Error('roll back');
     })).rejects.toThrow('roll back');
@@ -139,7 +139,7 @@ describe('through PgBouncer in transaction mode', () => {
 
   maybe('when the credential cache LISTENs through the bouncer then it hears nothing, says so and stays off; directly it caches', async () => {
     bouncer ??= await startBouncer();
-    const db = await openDatabase(bouncer.url, 5);
+    const db = await openTestDb(bouncer.url, { poolSize: 5 });
     const warnings: string[] = [];
     const log = { info: () => {}, warn: (fields: { err: Error }, message: string) => { warnings.push(`${message}: ${fields.err.message}`); } } as unknown as Logger;
     const throughBouncer = new CallerCache({ maxEntries: 10, ttlMs: 60_000 });
@@ -148,7 +148,7 @@ describe('through PgBouncer in transaction mode', () => {
       followCallerChanges(throughBouncer, { listenUrl: bouncer.url, dataSource: db, log, probeIntervalMs: 200 }),
       followCallerChanges(direct, { listenUrl: bouncer.direct, dataSource: db, log, probeIntervalMs: 200 }),
     ];
-    cleanups.push(async () => { for (const l of listeners) await l.close(); await closeRateLimitPool(db); await db.destroy(); });
+    cleanups.push(async () => { for (const l of listeners) await l.close(); await db.close(); });
 
     for (let i = 0; !direct.isTrusted; i++) {
       if (i > 100) throw new Error('the direct listener never heard its probe');
@@ -162,8 +162,8 @@ describe('through PgBouncer in transaction mode', () => {
 
   maybe('when prepared statements are off then /auth/verify works through it, and one OTP sent 8 times at once verifies once', async () => {
     const own = await startBouncer();
-    const db = await openDatabase(own.url, 10);
-    cleanups.push(async () => { await closeRateLimitPool(db); await db.destroy(); });
+    const db = await openTestDb(own.url, UNNAMED);
+    cleanups.push(async () => { await db.close(); });
     const { rest } = await serveOver(db);
 
     await rest('/domain/create', { attrs: { name: 'bounced' } });
@@ -182,20 +182,16 @@ describe('through PgBouncer in transaction mode', () => {
 
   maybe('when prepared statements are left on then every hot statement still settles and none gets another statement\'s answer', async () => {
     const own = await startBouncer();
-    const db = await openDatabase(own.url, 2);
-    cleanups.push(() => db.destroy());
-    const stalls: { waiting: number; stallMs: number }[] = [];
-    configurePipelinedPool(db, { size: 2, stallMs: 1_500, onStall: (stall) => stalls.push(stall) });
-    // Named statements meet server connections that never saw their Parse. postgres.js then
-    // often re-prepares amid the pipelined others and loses its place for good (none of
-    // these settled in 60 s without the watchdog); sometimes it only fails them. Either
-    // way every one settles. The watchdog itself is tested deterministically in
-    // test/e2e/db/pipelined-pool.test.ts.
+    const db = await openTestDb(own.url, { poolSize: 2, hotConnections: 2, hotStatementTimeoutMs: 1_500 });
+    cleanups.push(() => db.close());
+    // Named statements meet server connections that never saw their Parse: those fail
+    // ("prepared statement … does not exist"), and a connection that stops answering is
+    // dropped after the hot statement timeout (tested deterministically in
+    // test/e2e/db/hot-lane.test.ts). Either way every one settles, none with another's answer.
     const settled = await Promise.allSettled(Array.from({ length: 40 }, (_, i) =>
-      pipelinedQuery<{ v?: number; w?: string }>(db, i % 3 ? 'SELECT $1::int AS v' : 'SELECT $1::text AS w FROM pg_sleep(0.01)', [i])));
+      db.hot<{ v?: number; w?: string }>(i % 3 ? 'SELECT $1::int AS v' : 'SELECT $1::text AS w FROM pg_sleep(0.01)', [i])));
     settled.forEach((s, i) => {
       if (s.status === 'fulfilled') expect(s.value).toEqual([i % 3 ? { v: i } : { w: String(i) }]);
     });
-    for (const stall of stalls) expect(stall).toEqual({ waiting: expect.any(Number), stallMs: 1_500 });
   });
 });

@@ -1,36 +1,34 @@
 import { randomBytes } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { Database } from '../../../src/db';
 import { createApp } from '../../../src/app';
-import { openDatabase } from '../../../src/db/data-source';
+import { openTestDb } from '../../support/test-db';
 import { loadServerKeys } from '../../../src/db/server-keys';
 import { createLogger } from '../../../src/log';
 import { allMethods } from '../../../src/methods';
 import { createApiKey } from '../../../src/services/apikeys/api-keys';
-import { closeRateLimitPool } from '../../../src/services/rate-limit';
 import { sleep, startOwnPostgres } from './fault-support';
 import { listenLocally, Listening } from '../../support/listen';
 
 jest.setTimeout(60_000);
 
 let pg: Awaited<ReturnType<typeof startOwnPostgres>>;
-let db: DataSource;
+let db: Database;
 let listening: Listening | undefined;
 let url: string;
 let adminKey: string;
 
 beforeAll(async () => {
   pg = await startOwnPostgres();
-  db = await openDatabase(pg.url, 10);
+  db = await openTestDb(pg.url, { poolSize: 10 });
   const keys = await loadServerKeys(db, randomBytes(32));
-  adminKey = (await createApiKey(db.manager, keys.pepper, { name: 'faults', scopes: ['admin'] })).key;
+  adminKey = (await createApiKey(db, keys.pepper, { name: 'faults', scopes: ['admin'] })).key;
   const app = createApp({ dataSource: db, keys, log: createLogger('silent'), methods: allMethods });
   listening = await listenLocally(app);
   url = listening.url;
 });
 afterAll(async () => {
   await listening?.close();
-  if (db) await closeRateLimitPool(db);
-  await db?.destroy();
+  if (db) await db?.close();
   await pg?.exit();
 });
 

@@ -146,7 +146,7 @@ describe('consumeRateLimit / checkRateLimit', () => {
     const big = { limit: 1000, windowSeconds: 60 };
     // The test pool has 10 connections: 20 transactions each holding one while counting.
     await Promise.all(Array.from({ length: 20 }, () => s.db.transaction(async (db) => {
-      await db.query('SELECT 1');
+      await db.rows('SELECT 1');
       await consumeRateLimit(db, bucket, big);
     })));
     expect(await hitsOf(bucket)).toBe(20);

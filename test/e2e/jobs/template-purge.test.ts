@@ -47,14 +47,12 @@ describe('expired relationship templates purge', () => {
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) ids.push((await templateOf(s, carol)).id);
     await s.db.query(`UPDATE relationship_templates SET expires_at = now() - interval '30 days' WHERE id = ANY($1)`, [ids]);
-    const holder = s.db.createQueryRunner();
-    await holder.startTransaction();
+    const holder = await s.db.begin();
     try {
-      await holder.query('SELECT 1 FROM relationship_templates WHERE id = $1 FOR UPDATE', [ids[0]]); // e.g. a purge in another process
+      await holder.tx.rows('SELECT 1 FROM relationship_templates WHERE id = $1 FOR UPDATE', [ids[0]]); // e.g. a purge in another process
       expect(await deleteInBatches(s.db, EXPIRED_ROWS.relationshipTemplates, [7 * 24 * 3600], 2, 10)).toBe(5);
     } finally {
-      await holder.rollbackTransaction();
-      await holder.release();
+      await holder.rollback();
     }
     const left = await s.db.query('SELECT id FROM relationship_templates WHERE id = ANY($1)', [ids]);
     expect(left).toEqual([{ id: ids[0] }]);

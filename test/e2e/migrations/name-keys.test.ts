@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 import { migrations } from '../../../migrations';
 import { NameKeys1764130000008 } from '../../../migrations/1764130000008-name-keys';
-import { openDatabase } from '../../../src/db/data-source';
+import { openTestDb, openTestDbMigratedThrough } from '../../support/test-db';
 
 /** Migration 1764130000008 on a database that already holds names, as an upgrade meets it. */
 const serverUrl = process.env.TOKENGATE_TEST_PG_URL!;
@@ -24,10 +23,8 @@ beforeAll(async () => {
   u.pathname = `/${dbName}`;
   url = u.toString();
   // The schema as it was before this migration.
-  const before = new DataSource({ type: 'postgres', url, migrations: migrations.slice(0, migrations.indexOf(NameKeys1764130000008)) });
-  await before.initialize();
-  await before.runMigrations({ transaction: 'all' });
-  await before.destroy();
+  const before = await openTestDbMigratedThrough(url, migrations.slice(0, migrations.indexOf(NameKeys1764130000008)));
+  await before.close();
   const [corp] = await query(`INSERT INTO domains (name) VALUES ('Corp') RETURNING id`);
   await query(`INSERT INTO domains (name) VALUES ('CORP'), ('other')`);
   await query(`INSERT INTO domains (name, deleted_at) VALUES ('corp', now())`); // a tombstone collides with no one
@@ -37,7 +34,7 @@ afterAll(() => admin((c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FOR
 
 describe('migration 1764130000008 (name keys)', () => {
   it('when live names would collide then it refuses with the list of them and changes nothing', async () => {
-    const refused = await openDatabase(url, 2).then(() => null, (err: Error) => err);
+    const refused = await openTestDb(url, { poolSize: 2 }).then(() => null, (err: Error) => err);
     expect(refused?.message).toBe([
       'Names are now compared as a directory compares them (PRECIS UsernameCaseMapped: case and Unicode form ignored),',
       'and 2 group(s) of live names would become one. Nothing was changed.',
@@ -55,8 +52,8 @@ describe('migration 1764130000008 (name keys)', () => {
   it('when the collisions are resolved then it fills every key in node and moves the unique indexes onto them', async () => {
     await query(`UPDATE domains SET deleted_at = now() WHERE name = 'CORP'`);
     await query(`UPDATE users SET login_name = 'jose2' WHERE login_name = 'jose\u0301'`);
-    const db = await openDatabase(url, 2);
-    await db.destroy();
+    const db = await openTestDb(url, { poolSize: 2 });
+    await db.close();
     expect(await query('SELECT name, name_key FROM domains ORDER BY name COLLATE "C", deleted_at NULLS FIRST')).toEqual([
       { name: 'CORP', name_key: 'corp' }, { name: 'Corp', name_key: 'corp' }, { name: 'corp', name_key: 'corp' }, { name: 'other', name_key: 'other' },
     ]);

@@ -27,7 +27,7 @@ describe('/token/batchAssignTokens staging and user creation', () => {
 
     await s.db.transaction(async (db) => {
       // the checked rows as validate-staged.ts leaves them: both users were unknown at check time
-      await db.query(`CREATE TEMPORARY TABLE batch_assign_checked ON COMMIT DROP AS
+      await db.rows(`CREATE TEMPORARY TABLE batch_assign_checked ON COMMIT DROP AS
         SELECT * FROM (VALUES (2, $1::uuid, 'EARLY', $2, NULL::uuid, NULL::text), (3, $1::uuid, 'late', $3, NULL::uuid, NULL::text))
         AS c(line, domain_id, login_name, login_name_key, user_id, error_name)`, [domainId, usernameKey('EARLY'), usernameKey('late')]);
       await createMissingUsers(db);

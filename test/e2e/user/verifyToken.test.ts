@@ -1,4 +1,3 @@
-import { sql } from '../../../src/db/sql';
 import { keyedHash } from '../../../src/domain/crypto/secrets';
 import { VERIFY_USER_TOKEN_SQL } from '../../../src/services/user-tokens/user-tokens';
 import { startTestServer, TestServer } from '../../support/server';
@@ -86,19 +85,17 @@ describe('/user/verifyToken', () => {
 
   it('when a verify that started earlier commits later then the expiry does not move backwards', async () => {
     const token = await issue({ expiryType: 'SlidingTtl', ttl: 600 });
-    const early = s.db.createQueryRunner();
-    await early.connect();
+    const early = await s.db.begin();
     try {
-      await early.startTransaction();
-      await early.query('SELECT now()'); // its now() is fixed from here
+      await early.tx.rows('SELECT now()'); // its now() is fixed from here
       await sleep(50);
       const later = await verify(token);
-      const [row] = await sql(early.manager, VERIFY_USER_TOKEN_SQL, [keyedHash(s.keys.pepper, token)]);
-      await early.commitTransaction();
+      const [row] = await early.tx.rows(VERIFY_USER_TOKEN_SQL, [keyedHash(s.keys.pepper, token)]);
+      await early.commit();
       expect(row.expiresAt.toISOString()).toBe(later.expiresAt);
       expect((await stored(token)).expires_at.toISOString()).toBe(later.expiresAt);
     } finally {
-      await early.release();
+      early.release();
     }
   });
 
@@ -107,10 +104,10 @@ describe('/user/verifyToken', () => {
     const token = await issue({ expiryType: 'SlidingTtl', ttl: 600 });
     const counts = await s.db.transaction(async (tx) => {
       // this connection's counts not yet reported, before and after: their difference is the verify's
-      const read = async () => (await tx.query(`SELECT pg_stat_get_xact_tuples_updated('user_tokens'::regclass)::int AS updated,
+      const read = async () => (await tx.rows(`SELECT pg_stat_get_xact_tuples_updated('user_tokens'::regclass)::int AS updated,
                                                        pg_stat_get_xact_tuples_hot_updated('user_tokens'::regclass)::int AS hot`))[0];
       const before = await read();
-      await sql(tx, VERIFY_USER_TOKEN_SQL, [keyedHash(s.keys.pepper, token)]);
+      await tx.rows(VERIFY_USER_TOKEN_SQL, [keyedHash(s.keys.pepper, token)]);
       const after = await read();
       return { updated: after.updated - before.updated, hot: after.hot - before.hot };
     });

@@ -1,29 +1,25 @@
-import type { DataSource } from 'typeorm';
-import { openDatabase } from '../../../src/db/data-source';
-import { pgPoolOf } from '../../../src/db/pg-pool';
-import { configurePipelinedPool, pipelinedQuery } from '../../../src/db/pipelined-pool';
+import { openTestDb, type TestDb } from '../../support/test-db';
 import { isDatabaseUnavailable } from '../../../src/errors';
 import { startTestServer, TestServer } from '../../support/server';
 import { startCuttableRelay } from '../gateway/server-processes';
 
-// The hot paths' statements run through postgres.js, pipelined (src/db/pipelined-pool.ts),
-// while every other statement runs through pg. The same statement must mean the same on
-// both: pg is the reference here. A data source with ONE pipelined connection makes
-// "several statements in flight on one connection" certain.
+// The hot paths' statements run named and pipelined on connections of their own
+// (src/db/hot-lane.ts), every other statement unnamed on the pool. The same statement must
+// mean the same on both: the pool is the reference here. A Database with ONE hot
+// connection makes "several statements in flight on one connection" certain.
 
 let s: TestServer;
-let db: DataSource;
+let db: TestDb;
 beforeAll(async () => {
   s = await startTestServer();
-  db = await openDatabase(s.databaseUrl, 1);
-  configurePipelinedPool(db, { size: 1 });
+  db = await openTestDb(s.databaseUrl, { poolSize: 1, hotConnections: 1 });
 });
-afterAll(async () => { await db?.destroy(); await s.close(); });
+afterAll(async () => { await db?.close(); await s.close(); });
 
-const pid = async () => (await pipelinedQuery<{ pid: number }>(db, 'SELECT pg_backend_pid() AS pid', []))[0].pid;
+const pid = async () => (await db.hot<{ pid: number }>('SELECT pg_backend_pid() AS pid'))[0].pid;
 
-describe('the pipelined connections', () => {
-  it('when parameters are dates, arrays with nulls and quotes, JSON, bytes, booleans and 64-bit numbers then rows are what pg reads', async () => {
+describe('the hot lane (pipelined, named statements)', () => {
+  it('when parameters are dates, arrays with nulls and quotes, JSON, bytes, booleans and 64-bit numbers then rows are what the pool reads', async () => {
     const text = `SELECT $1::timestamptz AS at, $2::text[] AS texts, $3::real[] AS reals, $4::uuid[] AS ids, $5::bytea AS bytes,
       $6::bigint AS big, $7::jsonb AS doc, $8::int AS n, $9::text AS nothing, $10::timestamptz[] AS ats,
       $11::boolean AS flag, $12::boolean AS "noFlag", $13::timestamptz AS forever,
@@ -33,8 +29,8 @@ describe('the pipelined connections', () => {
       Buffer.from([0, 255, 10]), '9007199254740993', { k: ['v', 1] }, 42, null, [new Date(0), null],
       true, false, 'infinity',
     ];
-    const [viaPg] = (await pgPoolOf(db).query(text, params)).rows;
-    const [pipelined] = await pipelinedQuery(db, text, params);
+    const [viaPg] = await db.rows(text, params);
+    const [pipelined] = await db.hot(text, params);
     expect(pipelined).toEqual(viaPg);
     expect(pipelined).toEqual({
       at: new Date('2026-11-30T08:00:00.123Z'), texts: ['a"b\\c,{}', null, ''], reals: [1.5, null], ids: ['7d444840-9dc0-11d1-b245-5ffdce74fad2'],
@@ -44,7 +40,7 @@ describe('the pipelined connections', () => {
   });
 
   it('when 40 statements are in flight on one connection then each gets its own answer, and one that fails fails alone', async () => {
-    const sent = Array.from({ length: 40 }, (_, i) => pipelinedQuery<{ v: number; pid: number }>(db,
+    const sent = Array.from({ length: 40 }, (_, i) => db.hot<{ v: number; pid: number }>(
       'SELECT 12 / $1::int AS v, pg_backend_pid() AS pid', [i % 5 === 0 ? 0 : i]));
     const answers = await Promise.allSettled(sent);
     answers.forEach((answer, i) => {
@@ -57,7 +53,7 @@ describe('the pipelined connections', () => {
 
   it('when PostgreSQL ends the connection then the call in flight is "unavailable" and the next call is answered on a new connection', async () => {
     const before = await pid();
-    const inFlight = pipelinedQuery(db, 'SELECT pg_sleep(5)', []).then(() => null, (err: unknown) => err);
+    const inFlight = db.hot('SELECT pg_sleep(5)').then(() => null, (err: unknown) => err);
     await new Promise((resolve) => setTimeout(resolve, 200));
     await s.db.query('SELECT pg_terminate_backend($1)', [before]);
     expect(isDatabaseUnavailable(await inFlight)).toBe(true);
@@ -65,32 +61,28 @@ describe('the pipelined connections', () => {
     expect(after).not.toBe(before);
   });
 
-  it('when the data source is destroyed then its pipelined connections are closed', async () => {
-    const other = await openDatabase(s.databaseUrl, 1);
-    configurePipelinedPool(other, { size: 2 });
+  it('when the Database is closed then its hot connections are closed', async () => {
+    const other = await openTestDb(s.databaseUrl, { poolSize: 1, hotConnections: 2 });
     const pids = new Set((await Promise.all(Array.from({ length: 8 }, () =>
-      pipelinedQuery<{ pid: number }>(other, 'SELECT pg_backend_pid() AS pid, pg_sleep(0.05)', [])))).map(([row]) => row.pid));
+      other.hot<{ pid: number }>('SELECT pg_backend_pid() AS pid, pg_sleep(0.05)')))).map(([row]) => row.pid));
     expect(pids.size).toBe(2);
-    await other.destroy();
+    await other.close();
     const open = await s.db.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = ANY($1::int[])', [[...pids]]);
     expect(open[0].n).toBe(0);
   });
 
-  it('when the connection stops answering then the waiting statements fail as "unavailable", the stall is reported and the next statement gets a new pool', async () => {
+  it('when the connection stops answering then the waiting statements fail as "unavailable" after the timeout and the next one gets a new connection', async () => {
     const relay = await startCuttableRelay(s.databaseUrl);
-    const held = await openDatabase(relay.url, 1);
+    const held = await openTestDb(relay.url, { poolSize: 1, hotConnections: 1, hotStatementTimeoutMs: 1_000 });
     try {
-      const stalls: { waiting: number; stallMs: number }[] = [];
-      configurePipelinedPool(held, { size: 1, stallMs: 1_000, onStall: (stall) => stalls.push(stall) });
-      expect(await pipelinedQuery(held, 'SELECT 1 AS one', [])).toEqual([{ one: 1 }]);
-      relay.hold(); // PostgreSQL's replies stop reaching the pool
-      const waiting = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => pipelinedQuery(held, 'SELECT $1::int AS v', [i])));
+      expect(await held.hot('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+      relay.hold(); // PostgreSQL's replies stop reaching the connection
+      const waiting = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => held.hot('SELECT $1::int AS v', [i])));
       expect(waiting.map((w) => w.status === 'rejected' && isDatabaseUnavailable(w.reason))).toEqual([true, true, true, true, true]);
-      expect(stalls).toEqual([{ waiting: 5, stallMs: 1_000 }]);
       relay.release();
-      expect(await pipelinedQuery(held, 'SELECT $1::int AS v', [7])).toEqual([{ v: 7 }]);
+      expect(await held.hot('SELECT $1::int AS v', [7])).toEqual([{ v: 7 }]);
     } finally {
-      await held.destroy();
+      await held.close();
       await relay.close();
     }
   });
