@@ -37,17 +37,20 @@ export function deviceTokenLookup(db: Db, pepper: Buffer, uuid: string, token: s
   };
 }
 
+/**
+ * Whether the token hashed in `hashParam` is device `d`'s root token or one of its live
+ * (unexpired) session tokens: the one definition of a valid device credential, used by the
+ * gateway's caller look-up and by /device/verifyToken.
+ */
+export function validDeviceTokenSql(hashParam: string): string {
+  return `(d.root_token_hash = ${hashParam} OR EXISTS (
+            SELECT 1 FROM device_tokens t
+             WHERE t.hash = ${hashParam} AND t.uuid = d.uuid AND (t.expires_on IS NULL OR t.expires_on > now())))`;
+}
+
 /** $1 the device uuid, $2 the token hash → one row (expires_on null for the root token) or none. */
 const DEVICE_CALLER_SQL = `
-  SELECT CASE WHEN d.root_token_hash = $2 THEN NULL ELSE t.expires_on END AS expires_on
-    FROM devices d LEFT JOIN device_tokens t ON t.hash = $2 AND t.uuid = d.uuid
-   WHERE d.uuid = $1 AND d.unregistered_at IS NULL
-     AND (d.root_token_hash = $2 OR (t.hash IS NOT NULL AND (t.expires_on IS NULL OR t.expires_on > now())))`;
-
-/** $1 the device uuid, $2 the token hash. Shared with /device/verifyToken. */
-export const VALID_TOKEN_SQL = `
-  SELECT 1 FROM devices d
-   WHERE d.uuid = $1 AND d.unregistered_at IS NULL
-     AND (d.root_token_hash = $2
-          OR EXISTS (SELECT 1 FROM device_tokens t
-                      WHERE t.hash = $2 AND t.uuid = d.uuid AND (t.expires_on IS NULL OR t.expires_on > now())))`;
+  SELECT CASE WHEN d.root_token_hash = $2 THEN NULL
+              ELSE (SELECT t.expires_on FROM device_tokens t WHERE t.hash = $2 AND t.uuid = d.uuid) END AS expires_on
+    FROM devices d
+   WHERE d.uuid = $1 AND d.unregistered_at IS NULL AND ${validDeviceTokenSql('$2')}`;

@@ -4,7 +4,7 @@ import { generateSecret } from '../../domain/crypto/secrets';
 import { AppError, E } from '../../errors';
 import { countAttempts, deviceFailureBucket, JoinedLimitState, joinRateLimitState, RateLimit, throwIfOverLimit } from '../rate-limit';
 import { accessibleDevice, accessorOf } from './device-access';
-import { canonicalUuid, deviceTokenHash } from './device-auth';
+import { canonicalUuid, deviceTokenHash, validDeviceTokenSql } from './device-auth';
 import { loadDevice } from './device-registry';
 
 export interface SessionTokenOptions { tag?: string; expiresOn?: Date | null }
@@ -90,9 +90,7 @@ export async function verifyDeviceToken(
 ) {
   const target = canonicalUuid(uuid)!;
   const bucket = deviceFailureBucket(target);
-  const [row] = await db.hot<{ valid: boolean } & JoinedLimitState>(`SELECT (d.root_token_hash = $3 OR EXISTS (
-              SELECT 1 FROM device_tokens t
-               WHERE t.hash = $3 AND t.uuid = d.uuid AND (t.expires_on IS NULL OR t.expires_on > now()))) AS valid,
+  const [row] = await db.hot<{ valid: boolean } & JoinedLimitState>(`SELECT ${validDeviceTokenSql('$3')} AS valid,
             rate_limit_state.*
        FROM devices d ${joinRateLimitState('$4')} WHERE ${accessibleDevice('view', 2)}`,
     [target, accessorOf(caller), deviceTokenHash(pepper, target, token), bucket],

@@ -12,13 +12,15 @@ export interface BucketState { bucket: string; hits: number; retryAfter: number 
  * one at 1, otherwise its count goes up. Concurrent attempts serialize on the row,
  * so no attempt is lost, across any number of server processes.
  */
-const COUNT_SQL = `
-  INSERT INTO rate_limits AS r (bucket, hits, window_ends_at)
-  SELECT b, 1, now() + make_interval(secs => w) FROM unnest($1::text[], $2::float8[]) AS t(b, w)
-  ON CONFLICT (bucket) DO UPDATE SET
-    hits = CASE WHEN r.window_ends_at <= now() THEN 1 ELSE least(r.hits + 1, 2147483647) END,
-    window_ends_at = CASE WHEN r.window_ends_at <= now() THEN excluded.window_ends_at ELSE r.window_ends_at END
-  RETURNING bucket, hits, greatest(1, ceil(extract(epoch FROM window_ends_at - now())))::int AS "retryAfter"`;
+function countSql(newBuckets: string, returning: string): string {
+  return `INSERT INTO rate_limits AS r (bucket, hits, window_ends_at) ${newBuckets}
+    ON CONFLICT (bucket) DO UPDATE SET
+      hits = CASE WHEN r.window_ends_at <= now() THEN 1 ELSE least(r.hits + 1, 2147483647) END,
+      window_ends_at = CASE WHEN r.window_ends_at <= now() THEN excluded.window_ends_at ELSE r.window_ends_at END
+    RETURNING ${returning}greatest(1, ceil(extract(epoch FROM window_ends_at - now())))::int AS "retryAfter"`;
+}
+
+const COUNT_SQL = countSql('SELECT b, 1, now() + make_interval(secs => w) FROM unnest($1::text[], $2::float8[]) AS t(b, w)', 'bucket, hits, ');
 
 /**
  * COUNT_SQL for one bucket as a CTE named `counted` (hits, "retryAfter"), for a hot path
@@ -26,13 +28,7 @@ const COUNT_SQL = `
  * The placeholders are the statement's for the bucket and the window in seconds.
  */
 export function countOneAttemptCte(bucketParam: string, windowSecondsParam: string): string {
-  return `counted AS (
-    INSERT INTO rate_limits AS r (bucket, hits, window_ends_at)
-    VALUES (${bucketParam}, 1, now() + make_interval(secs => ${windowSecondsParam}::float8))
-    ON CONFLICT (bucket) DO UPDATE SET
-      hits = CASE WHEN r.window_ends_at <= now() THEN 1 ELSE least(r.hits + 1, 2147483647) END,
-      window_ends_at = CASE WHEN r.window_ends_at <= now() THEN excluded.window_ends_at ELSE r.window_ends_at END
-    RETURNING hits, greatest(1, ceil(extract(epoch FROM window_ends_at - now())))::int AS "retryAfter")`;
+  return `counted AS (${countSql(`VALUES (${bucketParam}, 1, now() + make_interval(secs => ${windowSecondsParam}::float8))`, 'hits, ')})`;
 }
 
 const PEEK_SQL = `
