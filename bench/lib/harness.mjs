@@ -29,8 +29,6 @@ import { printProfile } from './profile.mjs';
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 /** The server's default TOKENGATE_POOL_SIZE; the bare app's pool has the same size. */
 export const POOL_SIZE = 20;
-/** tokengate's TOKENGATE_PIPELINED_POOL_SIZE default, for the pipelined floors */
-export const PIPELINED_POOL_SIZE = 4;
 // Off by default so the numbers measure the servers, not the disk's fsync; both sides share it.
 const SYNC_COMMIT = process.env.BENCH_SYNC_COMMIT ?? 'off';
 
@@ -151,7 +149,7 @@ export async function startBare(benchUrl, databaseUrl, env = {}) {
 export async function startFloor(databaseUrl) {
   const port = await freePort();
   const child = await startChild([join(import.meta.dirname, 'floor-app.mjs')], {
-    BENCH_DATABASE_URL: databaseUrl, BENCH_PORT: String(port), BENCH_POOL_SIZE: String(POOL_SIZE), BENCH_PIPELINED_POOL_SIZE: String(PIPELINED_POOL_SIZE),
+    BENCH_DATABASE_URL: databaseUrl, BENCH_PORT: String(port), BENCH_POOL_SIZE: String(POOL_SIZE),
   }, /floor ready/);
   return { url: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => child.stop() };
 }
