@@ -155,6 +155,19 @@ export async function startFloor(databaseUrl) {
 }
 
 /**
+ * The floor statements over one driver set-up (lib/driver-app.mjs: bare node:http) in a process
+ * of its own, for bench/drivers.mjs. `pepper` (hex) keys the token hashes of floor B.
+ * @param {string} databaseUrl @param {string} driver @param {number} connections @param {string} pepper
+ */
+export async function startDriverApp(databaseUrl, driver, connections, pepper) {
+  const port = await freePort();
+  const child = await startChild([join(import.meta.dirname, 'driver-app.mjs')], {
+    BENCH_DATABASE_URL: databaseUrl, BENCH_PORT: String(port), BENCH_DRIVER: driver, BENCH_CONNECTIONS: String(connections), BENCH_PEPPER: pepper,
+  }, /driver ready/);
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => child.stop() };
+}
+
+/**
  * A node child process, resolved once its output matches `readyLine`. BENCH_PROFILE=<dir>
  * writes a V8 CPU profile of each child there on exit (bench/lib/profile.mjs reads them).
  */
