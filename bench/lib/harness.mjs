@@ -5,15 +5,16 @@
 //   The bare express route runs the same SQL statements the gateway path runs for that
 //   call: the caller's credential lookup (API key, or the device's token), the method's
 //   statements (side ones included, e.g. a rate-limit look-up on its own pool),
-//   BEGIN/COMMIT when the method runs in a transaction, and the audit INSERT (through the
-//   server's own AuditWriter, which groups the rows of concurrent calls into one INSERT,
-//   so both sides make the same round trips). It also does the CPU work the answer needs
+//   BEGIN/COMMIT when the method runs in a transaction, and the audit INSERT (grouped as the
+//   server's AuditWriter groups the rows of concurrent calls into one prepared INSERT, see
+//   bare-app.mjs, so both sides make the same round trips). It also does the CPU work the answer needs
 //   (keyed hashes, unsealing a seed, the HOTP window search). "ratio" = gateway calls/s ÷
 //   bare calls/s therefore measures the gateway's own overhead: dispatch, validation,
 //   envelopes, express / json-rpc-2.0, TypeORM. A bare variant that leaves statements out
 //   says so in its name ("method SQL only", "no audit row") and is never the baseline.
 //   The bare app runs in its own node process with a pg Pool as large as the server's
-//   (TOKENGATE_POOL_SIZE, 20), so it does not share an event loop with the load generator.
+//   (TOKENGATE_POOL_SIZE, 20). The load comes from wrk (lib/wrk.mjs), a C program, except
+//   where wrk cannot speak the transport (realtime's WebSocket and Socket.IO: lib/load.mjs).
 //   A bench that compares transports of the gateway itself (realtime) names its
 //   reference instead ("ratioTo": "HTTP /rpc").
 import { spawn } from 'node:child_process';

@@ -35,17 +35,19 @@ let files = 0;
 
 /**
  * Request bodies one a line in a file the Lua script reads. `cycle`: the lines wrap around.
- * Otherwise `generate(i)` makes line i on demand and no line is sent twice.
+ * Otherwise `generate(i)` makes line i on demand and no line is sent twice. `sharesCursorWith`:
+ * another sequence whose line i is the same call in another envelope (e.g. REST and JSON-RPC
+ * bodies of one OTP sequence); a turn on either moves both past the lines it sent.
  */
 export class BodyLines {
-  /** @param {{ lines?: string[], generate?: (i: number) => string, cycle?: boolean }} options */
-  constructor({ lines, generate, cycle = Boolean(lines) }) {
+  /** @param {{ lines?: string[], generate?: (i: number) => string, cycle?: boolean, sharesCursorWith?: BodyLines }} options */
+  constructor({ lines, generate, cycle = Boolean(lines), sharesCursorWith }) {
     this.file = join(dir, `bodies-${files++}.txt`);
     this.cycle = cycle;
     this.generate = generate;
     this.offsets = []; // byte offset of each line
     this.size = 0;
-    this.next = 0; // the first line the next turn sends
+    this.cursor = sharesCursorWith?.cursor ?? { next: 0 }; // the first line the next turn sends
     writeFileSync(this.file, '');
     if (lines) this.append(lines);
   }
@@ -71,6 +73,14 @@ export class BodyLines {
     const lines = [];
     for (let i = this.offsets.length; i < count; i++) lines.push(this.generate(i));
     this.append(lines);
+  }
+
+  get next() {
+    return this.cursor.next;
+  }
+
+  set next(i) {
+    this.cursor.next = i;
   }
 
   get length() {
