@@ -73,9 +73,9 @@ if (isMain(import.meta.url)) {
     const plain = new BodyLines({ generate: (i) => JSON.stringify(params(i)) });
     const rpcBodies = new BodyLines({ generate: (i) => JSON.stringify({ jsonrpc: '2.0', id: 1, method: '/auth/verify', params: params(i) }), sharesCursorWith: plain });
     const variants = [
-      { name: 'bare', pid: bare.pid, url: bare.url, path: '/auth/verify', headers: bearer(bare.apiKey), bodies: plain, expect: '"result"' },
-      { name: 'rest', pid: tg.pid, url: tg.url, path: '/rest/auth/verify', headers: bearer(tg.adminKey), bodies: plain, expect: '"result"' },
-      { name: 'rpc', pid: tg.pid, url: tg.url, path: '/rpc', headers: bearer(tg.adminKey), bodies: rpcBodies, expect: '"result"' },
+      { name: 'bare', pid: bare.pid, url: bare.url, path: '/auth/verify', headers: bearer(bare.apiKey), bodies: plain, expect: '"verified":true' },
+      { name: 'rest', pid: tg.pid, url: tg.url, path: '/rest/auth/verify', headers: bearer(tg.adminKey), bodies: plain, expect: '"verified":true' },
+      { name: 'rpc', pid: tg.pid, url: tg.url, path: '/rpc', headers: bearer(tg.adminKey), bodies: rpcBodies, expect: '"verified":true' },
     ];
     const [bareResult, rest, rpc] = await runTurns(variants);
     console.log(`/auth/verify, HOTP, ${USERS} users, wrk -t1 -c${wrkOptions.connections}, ${wrkOptions.seconds} s per variant in ${wrkOptions.turnSeconds} s turns, synchronous_commit=${db.syncCommit}`);

@@ -37,33 +37,37 @@ await pool.query(`INSERT INTO api_keys (name, key_hash, scopes) VALUES ('bare ba
 const INSERT_ENTRIES = `
   INSERT INTO audit_log (time, caller, method, target, outcome, error_name, duration_ms)
   SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::real[])`;
+/** @type {{ entry: any, done: (err?: unknown) => void }[]} */
+const auditQueue = [];
+/** @type {Promise<void> | null} */
+let auditFlushing = null;
 const auditWriter = {
-  queue: [],
-  flushing: null,
+  /** @param {any} entry */
   write(entry) {
     return new Promise((resolve, reject) => {
-      this.queue.push({ entry, done: (err) => (err ? reject(err) : resolve(undefined)) });
-      if (!this.flushing) this.flushing = this.drain();
+      auditQueue.push({ entry, done: (err) => (err ? reject(err) : resolve(undefined)) });
+      if (!auditFlushing) auditFlushing = drainAudit();
     });
   },
-  async drain() {
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, 500);
-      const columns = [[], [], [], [], [], [], []];
-      for (const { entry: e } of batch) {
-        const caller = e.caller ? (e.caller.kind === 'device' ? `device:${e.caller.uuid}` : `apikey:${e.caller.id}`) : null;
-        [e.time, caller, e.method.slice(0, 200), e.target ?? null, e.outcome, e.errorName ?? null, e.durationMs].forEach((v, i) => columns[i].push(v));
-      }
-      try {
-        await pool.query({ name: 'bare-audit', text: INSERT_ENTRIES, values: columns });
-        batch.forEach((b) => b.done());
-      } catch (err) {
-        batch.forEach((b) => b.done(err));
-      }
-    }
-    this.flushing = null;
-  },
 };
+async function drainAudit() {
+  while (auditQueue.length > 0) {
+    const batch = auditQueue.splice(0, 500);
+    /** @type {unknown[][]} */
+    const columns = [[], [], [], [], [], [], []];
+    for (const { entry: e } of batch) {
+      const caller = e.caller ? (e.caller.kind === 'device' ? `device:${e.caller.uuid}` : `apikey:${e.caller.id}`) : null;
+      [e.time, caller, e.method.slice(0, 200), e.target ?? null, e.outcome, e.errorName ?? null, e.durationMs].forEach((v, i) => columns[i].push(v));
+    }
+    try {
+      await pool.query({ name: 'bare-audit', text: INSERT_ENTRIES, values: columns });
+      batch.forEach((b) => b.done());
+    } catch (err) {
+      batch.forEach((b) => b.done(err));
+    }
+  }
+  auditFlushing = null;
+}
 
 const ctx = {
   pool, sidePool, hash, apiKey: env.BENCH_API_KEY, importDist,
