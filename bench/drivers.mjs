@@ -13,7 +13,8 @@
 //   postgres:4            postgres.js, max N, prepared (skipped when the package is gone)
 // Every variant warms up, then gets BENCH_SECONDS (10) in turns of BENCH_TURN_SECONDS (5), the
 // order reversed each round, so a shared machine's drift falls on all alike. Printed per
-// variant: calls/s, p50, p99, node's and PostgreSQL's CPU per call (/proc), and the ratio to pg:20.
+// variant: calls/s, p50, p99, node's and PostgreSQL's CPU per call (/proc), and the ratio to pg:20;
+// then the set-ups ranked by calls/s (geometric mean of A and B) and by CPU per call.
 // Usage: node bench/drivers.mjs   (builds dist/ first when it is missing: the server migrates the database)
 import { spawnSync } from 'node:child_process';
 import { randomBytes, createHmac } from 'node:crypto';
@@ -93,6 +94,13 @@ try {
     const [best] = ranked;
     console.log(`\nfastest (geometric mean of A and B calls/s, error-free): ${label(best.s)}, ${best.g.toFixed(0)} calls/s`);
     for (const x of ranked.slice(1)) console.log(`  ${label(x.s).padEnd(48)} ${(100 * (x.g / best.g - 1)).toFixed(1).padStart(6)} %${x.g >= 0.95 * best.g ? '  (within 5 %)' : ''}`);
+  }
+  // CPU per call (node + PostgreSQL, from /proc) moves less than calls/s when others load the machine
+  const cpu = setups.map((s, i) => ({ s, us: [A[i].r, B[i].r].reduce((sum, r) => sum + (r.cpuUsPerCall ?? NaN) + (r.dbCpuUsPerCall ?? NaN), 0) / 2 }))
+    .filter((x) => Number.isFinite(x.us)).sort((x, y) => x.us - y.us);
+  if (cpu.length > 0) {
+    console.log(`\ncheapest (node + PostgreSQL CPU per call, mean of A and B): ${label(cpu[0].s)}, ${cpu[0].us.toFixed(0)} µs`);
+    for (const x of cpu.slice(1)) console.log(`  ${label(x.s).padEnd(48)} ${x.us.toFixed(0).padStart(6)} µs  (+${(100 * (x.us / cpu[0].us - 1)).toFixed(0)} %)`);
   }
 } finally {
   for (const stop of stops.reverse()) await stop();
