@@ -191,7 +191,7 @@ export function percentileMs(hist, p) {
  */
 export async function runTurns(variants, opts = {}) {
   const { seconds, turnSeconds, warmupSeconds, connections } = { ...wrkOptions, ...opts };
-  for (const v of variants) if (warmupSeconds > 0) await wrk(v, warmupSeconds, { connections });
+  for (const v of variants) if (warmupSeconds > 0) await wrk(v, Math.max(1, Math.round(warmupSeconds)), { connections });
   const acc = variants.map(() => ({ requests: 0, seconds: 0, errors: 0, cpuMs: 0, dbCpuMs: 0, hist: [], failures: new Map() }));
   const turns = Math.max(1, Math.round(seconds / turnSeconds));
   for (let turn = 0; turn < turns; turn++) {
@@ -202,7 +202,7 @@ export async function runTurns(variants, opts = {}) {
       const a = acc[i];
       const cpuBefore = v.pid ? cpuMsOf(v.pid) : 0;
       const dbBefore = postgresCpuMs();
-      const r = await wrk(v, seconds / turns, { connections });
+      const r = await wrk(v, Math.max(1, Math.round(seconds / turns)), { connections }); // wrk takes whole seconds
       if (v.pid) a.cpuMs += cpuMsOf(v.pid) - cpuBefore;
       a.dbCpuMs += postgresCpuBetween(dbBefore, postgresCpuMs());
       a.requests += r.requests;
