@@ -10,8 +10,8 @@
 import pg from 'pg';
 import { withServers } from './lib/harness.mjs';
 import { bearer } from './lib/http-client.mjs';
-import { runInterleaved } from './lib/load.mjs';
 import { printResult, printTimed } from './lib/report.mjs';
+import { BodyLines, runTurns } from './lib/wrk.mjs';
 
 const ROWS = Number(process.env.BENCH_AUDIT_ROWS ?? 10_000_000);
 const DAYS = Number(process.env.BENCH_AUDIT_DAYS ?? 30);
@@ -46,10 +46,11 @@ await withServers({}, async ({ db, tg, gateway }) => {
       console.log(`${s.name}: total ${page.total}, first page ${page.rows.length} rows, newest ${page.rows[0]?.time}`);
       if (page.total === 0 || page.rows.length === 0) throw new Error(`${s.name} found nothing: the generated log or the search is wrong`);
     }
-    const results = await runInterleaved(searches.map((s) => ({
-      name: s.name, pid: tg.pid,
-      call: (w) => gateway.rpc('/audit/search', { match: s.match(w) }, key),
-    })), { concurrency: CONCURRENCY });
+    // wrk with CONCURRENCY connections; the calls cycle through 200 matches (50 methods, 200 callers)
+    const results = await runTurns(searches.map((s) => ({
+      name: s.name, pid: tg.pid, url: tg.url, path: '/rpc', headers: key, expect: '"result"',
+      bodies: new BodyLines({ lines: Array.from({ length: 200 }, (_, w) => JSON.stringify({ jsonrpc: '2.0', id: 1, method: '/audit/search', params: { match: s.match(w) } })) }),
+    })), { connections: CONCURRENCY });
     for (const [i, s] of searches.entries()) {
       printResult(`/audit/search ${s.name} (${(ROWS / 1e6).toLocaleString('en')}M rows)`, results[i], { extra: { rows: ROWS } });
     }

@@ -8,12 +8,13 @@
 // "ratio" = calls/s ÷ the reference's; 1/ratio − 1 is what that way of authenticating adds.
 // Target (issue 13): device Basic auth, and API-key auth, add ≤ 10% over a cached caller
 // (checked on the cached device row; the no-cache rows show what the cache saves).
-// Usage: npm run build && node bench/auth-overhead.mjs   (BENCH_SECONDS per variant, in 1 s turns)
+// Loaded by wrk (bench/lib/wrk.mjs), the variants in alternated turns.
+// Usage: npm run build && node bench/auth-overhead.mjs   (BENCH_SECONDS per variant, BENCH_TURN_SECONDS)
 import { randomBytes } from 'node:crypto';
 import { isMain, startTokengate, withServers } from './lib/harness.mjs';
-import { basic, bearer, httpClient } from './lib/http-client.mjs';
-import { loadOptions, runInterleaved } from './lib/load.mjs';
+import { basic, bearer } from './lib/http-client.mjs';
 import { printResult } from './lib/report.mjs';
+import { BodyLines, runTurns, wrkOptions } from './lib/wrk.mjs';
 
 const METHOD = '/device/verifyToken';
 const MAX_OVERHEAD = 0.10;
@@ -22,19 +23,18 @@ if (isMain(import.meta.url)) {
   const shared = { TOKENGATE_MASTER_KEY: randomBytes(32).toString('base64'), TOKENGATE_ADMIN_KEY: `tgk_${randomBytes(32).toString('base64url')}` };
   await withServers({ env: shared }, async ({ db, tg, gateway }) => {
     const uncached = await startTokengate(db.url, { ...shared, TOKENGATE_CREDENTIAL_CACHE_SIZE: '0' });
-    const plain = httpClient(uncached.url);
     try {
       const admin = bearer(tg.adminKey);
       const device = await gateway.rpc('/device/register', { attrs: { name: 'bench' } }, admin);
       const params = { uuid: device.uuid, token: device.token };
-      const valid = (reply) => { if (reply.valid !== true) throw new Error('answered valid: false'); };
-      console.log(`${METHOD}, ${loadOptions.concurrency} connections, ${loadOptions.seconds} s per variant in ${loadOptions.sliceSeconds} s turns, synchronous_commit=${db.syncCommit}`);
-
-      const [cachedKey, cachedDevice, plainKey, plainDevice] = await runInterleaved([
-        { name: 'cached, key', pid: tg.pid, call: () => gateway.rpc(METHOD, params, admin).then(valid) },
-        { name: 'cached, device', pid: tg.pid, call: () => gateway.rpc(METHOD, params, basic(device)).then(valid) },
-        { name: 'no cache, key', pid: uncached.pid, call: () => plain.rpc(METHOD, params, admin).then(valid) },
-        { name: 'no cache, device', pid: uncached.pid, call: () => plain.rpc(METHOD, params, basic(device)).then(valid) },
+      console.log(`${METHOD}, wrk -t1 -c${wrkOptions.connections}, ${wrkOptions.seconds} s per variant in ${wrkOptions.turnSeconds} s turns, synchronous_commit=${db.syncCommit}`);
+      const bodies = new BodyLines({ lines: [JSON.stringify({ jsonrpc: '2.0', id: 1, method: METHOD, params })] });
+      const on = (server, headers) => ({ pid: server.pid, url: server.url, path: '/rpc', headers, bodies, expect: '"valid":true' });
+      const [cachedKey, cachedDevice, plainKey, plainDevice] = await runTurns([
+        { name: 'cached, key', ...on(tg, admin) },
+        { name: 'cached, device', ...on(tg, basic(device)) },
+        { name: 'no cache, key', ...on(uncached, admin) },
+        { name: 'no cache, device', ...on(uncached, basic(device)) },
       ]);
       const ref = 'cached caller';
       const target = `auth adds ≤ ${MAX_OVERHEAD * 100}% over a ${ref}`;
@@ -49,7 +49,6 @@ if (isMain(import.meta.url)) {
         console.log(`  ${name}: authentication adds ${((cachedKey.rps / r.rps - 1) * 100).toFixed(1)}% calls/s over a cached caller${cpu}`);
       }
     } finally {
-      plain.close();
       await uncached.stop();
     }
   });

@@ -10,8 +10,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { isMain, withServers } from './lib/harness.mjs';
 import { basic, bearer } from './lib/http-client.mjs';
-import { loadOptions, runInterleaved } from './lib/load.mjs';
 import { printResult } from './lib/report.mjs';
+import { BodyLines, runTurns, wrkOptions } from './lib/wrk.mjs';
 
 /** The baseline (?audit=1) and its no-audit variant, with the gateway's SQL from dist/; /setup registers the bare side's device. */
 export async function bareRoutes(app, { pool, audit, hash, importDist }) {
@@ -63,24 +63,25 @@ if (isMain(import.meta.url)) {
     const device = await gateway.rpc('/device/register', { attrs: { name: 'bench' } }, bearer(tg.adminKey));
     const stranger = await gateway.rpc('/device/register', { attrs: { name: 'stranger' } }, bearer(tg.adminKey));
     const bareDevice = await baseline.call('/setup', {});
-    const valid = (reply) => { if (reply.valid !== true) throw new Error('answered valid: false'); };
-    console.log(`device tokens, ${loadOptions.concurrency} connections, ${loadOptions.seconds} s per variant in ${loadOptions.sliceSeconds} s turns, synchronous_commit=${db.syncCommit}`);
+    console.log(`device tokens, wrk -t1 -c${wrkOptions.connections}, ${wrkOptions.seconds} s per variant in ${wrkOptions.turnSeconds} s turns, synchronous_commit=${db.syncCommit}`);
+    const rpc = (method, params) => new BodyLines({ lines: [JSON.stringify({ jsonrpc: '2.0', id: 1, method, params })] });
+    const json = (params) => new BodyLines({ lines: [JSON.stringify(params)] });
+    const onGateway = { pid: tg.pid, url: tg.url, path: '/rpc', headers: basic(device) };
+    const onBare = (path) => ({ pid: bare.pid, url: bare.url, path, headers: basic(bareDevice) });
 
-    const generate = { uuid: device.uuid };
-    const [gwIssue, bareIssue, bareIssueNoAudit] = await runInterleaved([
-      { name: 'gateway', pid: tg.pid, call: () => gateway.rpc('/device/generateAndStoreToken', generate, basic(device)) },
-      { name: 'bare', pid: bare.pid, call: () => baseline.call('/generate?audit=1', { uuid: bareDevice.uuid }, basic(bareDevice)) },
-      { name: 'bare, no audit', pid: bare.pid, call: () => baseline.call('/generate', { uuid: bareDevice.uuid }, basic(bareDevice)) },
+    const [gwIssue, bareIssue, bareIssueNoAudit] = await runTurns([
+      { name: 'gateway', ...onGateway, bodies: rpc('/device/generateAndStoreToken', { uuid: device.uuid }), expect: '"result"' },
+      { name: 'bare', ...onBare('/generate?audit=1'), bodies: json({ uuid: bareDevice.uuid }), expect: '"result"' },
+      { name: 'bare, no audit', ...onBare('/generate'), bodies: json({ uuid: bareDevice.uuid }), expect: '"result"' },
     ]);
     printResult('/device/generateAndStoreToken bare express, same SQL', bareIssue, { baseline: true });
     printResult('/device/generateAndStoreToken tokengate /rpc', gwIssue, { vs: bareIssue, minRatio: 0.6 });
     printResult('/device/generateAndStoreToken bare, no audit row', bareIssueNoAudit);
 
-    const verify = { uuid: device.uuid, token: device.token };
-    const [gwVerify, bareVerify, bareVerifyNoAudit] = await runInterleaved([
-      { name: 'gateway', pid: tg.pid, call: () => gateway.rpc('/device/verifyToken', verify, basic(device)).then(valid) },
-      { name: 'bare', pid: bare.pid, call: () => baseline.call('/verify?audit=1', bareDevice, basic(bareDevice)).then(valid) },
-      { name: 'bare, no audit', pid: bare.pid, call: () => baseline.call('/verify', bareDevice, basic(bareDevice)).then(valid) },
+    const [gwVerify, bareVerify, bareVerifyNoAudit] = await runTurns([
+      { name: 'gateway', ...onGateway, bodies: rpc('/device/verifyToken', { uuid: device.uuid, token: device.token }), expect: '"valid":true' },
+      { name: 'bare', ...onBare('/verify?audit=1'), bodies: json(bareDevice), expect: '"valid":true' },
+      { name: 'bare, no audit', ...onBare('/verify'), bodies: json(bareDevice), expect: '"valid":true' },
     ]);
     printResult('/device/verifyToken bare express, same SQL', bareVerify, { baseline: true });
     printResult('/device/verifyToken tokengate /rpc', gwVerify, { vs: bareVerify, minRatio: 0.6 });

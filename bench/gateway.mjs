@@ -2,11 +2,12 @@
 // next to a bare express route running the statements the gateway runs for that call:
 // the API-key lookup, the domain SELECT (no transaction: the method is 'none') and the
 // audit INSERT. Target (issue 2): the gateway keeps ≥ 60% of the bare route's calls/s.
-// Usage: npm run build && node bench/gateway.mjs      (BENCH_SECONDS per variant, in 1 s turns)
+// Loaded by wrk (bench/lib/wrk.mjs), the variants in alternated turns.
+// Usage: npm run build && node bench/gateway.mjs      (BENCH_SECONDS per variant, BENCH_TURN_SECONDS)
 import { isMain, withServers } from './lib/harness.mjs';
 import { bearer } from './lib/http-client.mjs';
-import { loadOptions, runInterleaved } from './lib/load.mjs';
 import { printResult } from './lib/report.mjs';
+import { BodyLines, runTurns, wrkOptions } from './lib/wrk.mjs';
 
 /** The baseline: express + pg, the same three statements as the gateway. */
 export function bareRoutes(app, { pool, apiKeyCaller, audit }) {
@@ -25,12 +26,13 @@ export function bareRoutes(app, { pool, apiKeyCaller, audit }) {
 if (isMain(import.meta.url)) {
   await withServers({ bare: import.meta.url }, async ({ db, tg, bare, gateway, baseline }) => {
     const { id } = await gateway.rest('/domain/create', { attrs: { name: 'bench', description: 'gateway benchmark' } }, bearer(tg.adminKey));
-    const [bareResult, rest, rpc] = await runInterleaved([
-      { name: 'bare', pid: bare.pid, call: () => baseline.call('/domain/get', { id }, bearer(bare.apiKey)) },
-      { name: 'rest', pid: tg.pid, call: () => gateway.rest('/domain/get', { id }, bearer(tg.adminKey)) },
-      { name: 'rpc', pid: tg.pid, call: () => gateway.rpc('/domain/get', { id }, bearer(tg.adminKey)) },
+    const params = new BodyLines({ lines: [JSON.stringify({ id })] });
+    const [bareResult, rest, rpc] = await runTurns([
+      { name: 'bare', pid: bare.pid, url: bare.url, path: '/domain/get', headers: bearer(bare.apiKey), bodies: params, expect: '"result"' },
+      { name: 'rest', pid: tg.pid, url: tg.url, path: '/rest/domain/get', headers: bearer(tg.adminKey), bodies: params, expect: '"result"' },
+      { name: 'rpc', pid: tg.pid, url: tg.url, path: '/rpc', headers: bearer(tg.adminKey), bodies: new BodyLines({ lines: [JSON.stringify({ jsonrpc: '2.0', id: 1, method: '/domain/get', params: { id } })] }), expect: '"result"' },
     ]);
-    console.log(`gateway overhead, /domain/get, ${loadOptions.concurrency} connections, ${loadOptions.seconds} s per variant in ${loadOptions.sliceSeconds} s turns, synchronous_commit=${db.syncCommit}`);
+    console.log(`gateway overhead, /domain/get, wrk -t1 -c${wrkOptions.connections}, ${wrkOptions.seconds} s per variant in ${wrkOptions.turnSeconds} s turns, synchronous_commit=${db.syncCommit}`);
     printResult('/domain/get bare express, same SQL', bareResult, { baseline: true });
     printResult('/domain/get tokengate /rest', rest, { vs: bareResult, minRatio: 0.6 });
     printResult('/domain/get tokengate /rpc', rpc, { vs: bareResult, minRatio: 0.6 });

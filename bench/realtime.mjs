@@ -5,6 +5,8 @@
 // (once per call, sockets included), the INSERT … SELECT, the audit row. So the
 // difference is the transport's own cost, and the reference here is HTTP /rpc, not a
 // bare express route (ratioTo "HTTP /rpc" in the RESULT lines). No target in the issue.
+// Loaded by the node client (lib/load.mjs), not wrk: wrk speaks neither WebSocket nor Socket.IO,
+// and the HTTP reference row stays on the same client so that the three compare on one load.
 // Usage: npm run build && node bench/realtime.mjs     (BENCH_SECONDS per transport, in 1 s turns)
 import { io } from 'socket.io-client';
 import { WebSocket } from 'ws';

@@ -2,18 +2,19 @@
 // statements: the API-key lookup, VERIFY_USER_TOKEN_SQL (one UPDATE … RETURNING that
 // checks the token and slides its expiry; no transaction: the method is 'none') and the
 // audit row. Target (issue 5): ≥ 60% of the bare route's calls/s.
-// Each of the 64 workers verifies its own token, SlidingTtl by default, so every verify
-// writes. Two more bare variants leave statements out, one step at a time, to show where
+// The calls cycle through 256 tokens (4× wrk's 64 connections: no token is verified twice at
+// once), SlidingTtl by default, so every verify writes. Loaded by wrk (bench/lib/wrk.mjs). Two more bare variants leave statements out, one step at a time, to show where
 // the time goes; they are labelled as such and are not the baseline.
 // Usage: npm run build && node bench/user-verify.mjs   (BENCH_SECONDS per variant, BENCH_EXPIRY=SlidingTtl|FixedTtl|Infinite,
 //        BENCH_PROFILE=<dir> to also print where the server's CPU time goes)
 import { randomBytes } from 'node:crypto';
 import { isMain, withServers } from './lib/harness.mjs';
 import { bearer } from './lib/http-client.mjs';
-import { loadOptions, runInterleaved } from './lib/load.mjs';
 import { printResult } from './lib/report.mjs';
+import { BodyLines, runTurns, wrkOptions } from './lib/wrk.mjs';
 
 const EXPIRY = process.env.BENCH_EXPIRY ?? 'SlidingTtl';
+const TOKENS = 256;
 
 /** The baseline (?auth=1&audit=1) and its reduced variants; /setup makes the bare side's own tokens. */
 export async function bareRoutes(app, { pool, apiKeyCaller, audit, hash, importDist }) {
@@ -40,7 +41,7 @@ export async function bareRoutes(app, { pool, apiKeyCaller, audit, hash, importD
 }
 
 if (isMain(import.meta.url)) {
-  const { concurrency } = loadOptions;
+  const concurrency = TOKENS;
   await withServers({ bare: import.meta.url, profileFrom: 'verifyUserToken' }, async ({ db, tg, bare, gateway, baseline }) => {
     // The gateway issues its own tokens; the bare side stores its own under its pepper.
     const admin = bearer(tg.adminKey);
@@ -52,15 +53,16 @@ if (isMain(import.meta.url)) {
       gwTokens.push((await gateway.rest('/user/createToken', { ecosystemId: ecosystem.id, id: user.id, expiryType: EXPIRY }, bearer(key))).token);
     }
     const bareTokens = (await baseline.call('/setup', { n: concurrency, expiryType: EXPIRY })).tokens;
-    const active = (reply) => { if (reply.active !== true) throw new Error('answered active: false'); };
-    const bareVerify = (query) => (w) => baseline.call(`/verify${query}`, { token: bareTokens[w] }, bearer(bare.apiKey)).then(active);
-    const [gw, full, keyOnly, sqlOnly] = await runInterleaved([
-      { name: 'gateway', pid: tg.pid, call: (w) => gateway.rpc('/user/verifyToken', { token: gwTokens[w] }, bearer(key)).then(active) },
-      { name: 'bare', pid: bare.pid, call: bareVerify('?auth=1&audit=1') },
-      { name: 'bare, no audit', pid: bare.pid, call: bareVerify('?auth=1') },
-      { name: 'bare, method SQL only', pid: bare.pid, call: bareVerify('') },
+    const bareBodies = new BodyLines({ lines: bareTokens.map((token) => JSON.stringify({ token })) });
+    const bareVerify = (query) => ({ pid: bare.pid, url: bare.url, path: `/verify${query}`, headers: bearer(bare.apiKey), bodies: bareBodies, expect: '"active":true' });
+    const [gw, full, keyOnly, sqlOnly] = await runTurns([
+      { name: 'gateway', pid: tg.pid, url: tg.url, path: '/rpc', headers: bearer(key), expect: '"active":true',
+        bodies: new BodyLines({ lines: gwTokens.map((token) => JSON.stringify({ jsonrpc: '2.0', id: 1, method: '/user/verifyToken', params: { token } })) }) },
+      { name: 'bare', ...bareVerify('?auth=1&audit=1') },
+      { name: 'bare, no audit', ...bareVerify('?auth=1') },
+      { name: 'bare, method SQL only', ...bareVerify('') },
     ]);
-    console.log(`/user/verifyToken, ${EXPIRY} tokens, ${concurrency} connections (one token each), ${loadOptions.seconds} s per variant in ${loadOptions.sliceSeconds} s turns, synchronous_commit=${db.syncCommit}`);
+    console.log(`/user/verifyToken, ${EXPIRY} tokens, wrk -t1 -c${wrkOptions.connections} over ${TOKENS} tokens, ${wrkOptions.seconds} s per variant in ${wrkOptions.turnSeconds} s turns, synchronous_commit=${db.syncCommit}`);
     printResult('/user/verifyToken bare express, same SQL', full, { baseline: true });
     printResult('/user/verifyToken tokengate /rpc', gw, { vs: full, minRatio: 0.6 });
     printResult('/user/verifyToken bare, no audit row', keyOnly);

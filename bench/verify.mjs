@@ -8,13 +8,14 @@
 // Each of USERS users owns one HOTP token. Every variant draws from one sequence: call i
 // sends user i % USERS the code for counter i / USERS, so the counters only move forward
 // whichever variant serves the call, and every call should succeed.
-// Usage: npm run build && node bench/verify.mjs      (BENCH_SECONDS per variant, in 1 s turns)
+// Loaded by wrk (bench/lib/wrk.mjs), the variants in alternated turns.
+// Usage: npm run build && node bench/verify.mjs      (BENCH_SECONDS per variant, BENCH_TURN_SECONDS)
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { isMain, repoRoot, withServers } from './lib/harness.mjs';
 import { bearer } from './lib/http-client.mjs';
-import { loadOptions, runInterleaved } from './lib/load.mjs';
 import { printResult } from './lib/report.mjs';
+import { BodyLines, runTurns, wrkOptions } from './lib/wrk.mjs';
 
 const USERS = 1024;
 
@@ -66,18 +67,18 @@ if (isMain(import.meta.url)) {
     await pool.query(`INSERT INTO token_assignments (token_id, user_id) SELECT * FROM unnest($1::uuid[], $2::uuid[])`, [tokenIds, userIds]);
     await pool.end();
 
-    let sent = 0;
-    const nextParams = () => {
-      const i = sent++;
-      const u = i % USERS;
-      return { user: { id: userIds[u] }, credential: { otp: generateHotp(seeds[u], Math.floor(i / USERS), { algorithm: 'SHA1', digits: 6 }) } };
-    };
-    const [bareResult, rest, rpc] = await runInterleaved([
-      { name: 'bare', pid: bare.pid, call: () => baseline.call('/auth/verify', nextParams(), bearer(bare.apiKey)) },
-      { name: 'rest', pid: tg.pid, call: () => gateway.rest('/auth/verify', nextParams(), bearer(tg.adminKey)) },
-      { name: 'rpc', pid: tg.pid, call: () => gateway.rpc('/auth/verify', nextParams(), bearer(tg.adminKey)) },
-    ]);
-    console.log(`/auth/verify, HOTP, ${USERS} users, ${loadOptions.concurrency} connections, ${loadOptions.seconds} s per variant in ${loadOptions.sliceSeconds} s turns, synchronous_commit=${db.syncCommit}`);
+    // call i: user i % USERS with the code for counter i / USERS, never sent twice (one sequence
+    // for all three variants, which share the tokens); wrk reads line i as the body of call i
+    const params = (i) => ({ user: { id: userIds[i % USERS] }, credential: { otp: generateHotp(seeds[i % USERS], Math.floor(i / USERS), { algorithm: 'SHA1', digits: 6 }) } });
+    const plain = new BodyLines({ generate: (i) => JSON.stringify(params(i)) });
+    const rpcBodies = new BodyLines({ generate: (i) => JSON.stringify({ jsonrpc: '2.0', id: 1, method: '/auth/verify', params: params(i) }), sharesCursorWith: plain });
+    const variants = [
+      { name: 'bare', pid: bare.pid, url: bare.url, path: '/auth/verify', headers: bearer(bare.apiKey), bodies: plain, expect: '"verified":true' },
+      { name: 'rest', pid: tg.pid, url: tg.url, path: '/rest/auth/verify', headers: bearer(tg.adminKey), bodies: plain, expect: '"verified":true' },
+      { name: 'rpc', pid: tg.pid, url: tg.url, path: '/rpc', headers: bearer(tg.adminKey), bodies: rpcBodies, expect: '"verified":true' },
+    ];
+    const [bareResult, rest, rpc] = await runTurns(variants);
+    console.log(`/auth/verify, HOTP, ${USERS} users, wrk -t1 -c${wrkOptions.connections}, ${wrkOptions.seconds} s per variant in ${wrkOptions.turnSeconds} s turns, synchronous_commit=${db.syncCommit}`);
     printResult('/auth/verify bare express, same SQL and OTP work', bareResult, { baseline: true });
     printResult('/auth/verify tokengate /rest', rest, { vs: bareResult, minRatio: 0.5 });
     printResult('/auth/verify tokengate /rpc', rpc, { vs: bareResult, minRatio: 0.5 });

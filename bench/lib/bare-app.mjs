@@ -4,7 +4,7 @@
 //   ctx.pool       the main pool (POOL_SIZE connections)
 //   ctx.sidePool   4 connections, as the server's rate-limit pool (counters commit on their own)
 //   ctx.apiKeyCaller(req)  the gateway's API-key lookup: keyed hash of the bearer key, one SELECT
-//   ctx.audit(entry)       the audit row, through the server's own AuditWriter (group commit)
+//   ctx.audit(entry)       the audit row, group-committed as the server's AuditWriter does (below)
 //   ctx.hash(value)        HMAC-SHA-256 under this process's pepper (the server's keyedHash)
 //   ctx.apiKey             the key ctx.apiKeyCaller accepts (also given to the bench by startBare)
 //   ctx.importDist(path)   a module of the compiled server, e.g. 'services/devices/device-auth.js'
@@ -28,8 +28,46 @@ const pepper = randomBytes(32);
 const hash = (value) => createHmac('sha256', pepper).update(value, 'utf8').digest();
 await pool.query(`INSERT INTO api_keys (name, key_hash, scopes) VALUES ('bare baseline', $1, '{admin}')`, [hash(env.BENCH_API_KEY)]);
 
-const { AuditWriter } = await importDist('services/audit/audit-writer.js');
-const auditWriter = new AuditWriter(pool); // it needs only .query(text, values), which a pg Pool has
+/**
+ * The server's group commit (src/services/audit/audit-writer.ts), statement for statement: the
+ * rows that arrive while an INSERT is in flight go together in the next one, one prepared
+ * `INSERT … SELECT FROM unnest(…)` whatever the batch size. A copy, not an import: the server's
+ * writer takes its own database handle, which a bare pg Pool is not.
+ */
+const INSERT_ENTRIES = `
+  INSERT INTO audit_log (time, caller, method, target, outcome, error_name, duration_ms)
+  SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::real[])`;
+/** @type {{ entry: any, done: (err?: unknown) => void }[]} */
+const auditQueue = [];
+/** @type {Promise<void> | null} */
+let auditFlushing = null;
+const auditWriter = {
+  /** @param {any} entry */
+  write(entry) {
+    return new Promise((resolve, reject) => {
+      auditQueue.push({ entry, done: (err) => (err ? reject(err) : resolve(undefined)) });
+      if (!auditFlushing) auditFlushing = drainAudit();
+    });
+  },
+};
+async function drainAudit() {
+  while (auditQueue.length > 0) {
+    const batch = auditQueue.splice(0, 500);
+    /** @type {unknown[][]} */
+    const columns = [[], [], [], [], [], [], []];
+    for (const { entry: e } of batch) {
+      const caller = e.caller ? (e.caller.kind === 'device' ? `device:${e.caller.uuid}` : `apikey:${e.caller.id}`) : null;
+      [e.time, caller, e.method.slice(0, 200), e.target ?? null, e.outcome, e.errorName ?? null, e.durationMs].forEach((v, i) => columns[i].push(v));
+    }
+    try {
+      await pool.query({ name: 'bare-audit', text: INSERT_ENTRIES, values: columns });
+      batch.forEach((b) => b.done());
+    } catch (err) {
+      batch.forEach((b) => b.done(err));
+    }
+  }
+  auditFlushing = null;
+}
 
 const ctx = {
   pool, sidePool, hash, apiKey: env.BENCH_API_KEY, importDist,

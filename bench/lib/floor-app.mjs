@@ -8,17 +8,13 @@
 //                          check must make)
 //   POST /setup-b {n}      n user tokens of its own (its pepper), for floor B
 // No authentication, no audit row, no validation: every tokengate row is compared with these.
-//   POST /floor-a-pipelined, /floor-b-pipelined: the same statements over postgres.js with
-//                          as many connections as tokengate's pipelined pool, for context
-//                          only (the floors are the pg ones): what the driver alone changes
+// The same statements over other drivers and connection counts: bench/drivers.mjs.
 import { createHmac, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import pg from 'pg';
-import postgres from 'postgres';
 
 const env = process.env;
 const pool = new pg.Pool({ connectionString: env.BENCH_DATABASE_URL, max: Number(env.BENCH_POOL_SIZE) });
-const pipelined = postgres(env.BENCH_DATABASE_URL ?? '', { max: Number(env.BENCH_PIPELINED_POOL_SIZE), onnotice: () => {} });
 const pepper = randomBytes(32);
 const hash = (value) => createHmac('sha256', pepper).update(value, 'utf8').digest();
 
@@ -31,16 +27,6 @@ const routes = {
     const { rows: [row] } = await pool.query(
       'SELECT user_id AS "userId", domain_id AS "ecosystemId", expiry_type AS "expiryType", expires_at AS "expiresAt" FROM user_tokens WHERE token_hash = $1',
       [hash(token)]);
-    return row ? { active: true, ...row } : { active: false };
-  },
-  async '/floor-a-pipelined'({ id }) {
-    const [row] = await pipelined.unsafe('UPDATE tokens SET counter = counter + 1 WHERE id = $1 RETURNING counter', [id], { prepare: true });
-    return { counter: row?.counter ?? null };
-  },
-  async '/floor-b-pipelined'({ token }) {
-    const [row] = await pipelined.unsafe(
-      'SELECT user_id AS "userId", domain_id AS "ecosystemId", expiry_type AS "expiryType", expires_at AS "expiresAt" FROM user_tokens WHERE token_hash = $1',
-      [hash(token)], { prepare: true });
     return row ? { active: true, ...row } : { active: false };
   },
   async '/setup-b'({ n }) {
@@ -70,4 +56,4 @@ const server = http.createServer((req, res) => {
 });
 server.keepAliveTimeout = 65_000;
 server.listen(Number(env.BENCH_PORT), '127.0.0.1', () => console.log('floor ready'));
-process.once('SIGTERM', () => { server.close(); server.closeAllConnections(); Promise.all([pool.end(), pipelined.end()]).finally(() => process.exit(0)); });
+process.once('SIGTERM', () => { server.close(); server.closeAllConnections(); pool.end().finally(() => process.exit(0)); });

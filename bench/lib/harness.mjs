@@ -5,15 +5,16 @@
 //   The bare express route runs the same SQL statements the gateway path runs for that
 //   call: the caller's credential lookup (API key, or the device's token), the method's
 //   statements (side ones included, e.g. a rate-limit look-up on its own pool),
-//   BEGIN/COMMIT when the method runs in a transaction, and the audit INSERT (through the
-//   server's own AuditWriter, which groups the rows of concurrent calls into one INSERT,
-//   so both sides make the same round trips). It also does the CPU work the answer needs
+//   BEGIN/COMMIT when the method runs in a transaction, and the audit INSERT (grouped as the
+//   server's AuditWriter groups the rows of concurrent calls into one prepared INSERT, see
+//   bare-app.mjs, so both sides make the same round trips). It also does the CPU work the answer needs
 //   (keyed hashes, unsealing a seed, the HOTP window search). "ratio" = gateway calls/s ÷
 //   bare calls/s therefore measures the gateway's own overhead: dispatch, validation,
 //   envelopes, express / json-rpc-2.0, TypeORM. A bare variant that leaves statements out
 //   says so in its name ("method SQL only", "no audit row") and is never the baseline.
 //   The bare app runs in its own node process with a pg Pool as large as the server's
-//   (TOKENGATE_POOL_SIZE, 20), so it does not share an event loop with the load generator.
+//   (TOKENGATE_POOL_SIZE, 20). The load comes from wrk (lib/wrk.mjs), a C program, except
+//   where wrk cannot speak the transport (realtime's WebSocket and Socket.IO: lib/load.mjs).
 //   A bench that compares transports of the gateway itself (realtime) names its
 //   reference instead ("ratioTo": "HTTP /rpc").
 import { spawn } from 'node:child_process';
@@ -29,8 +30,6 @@ import { printProfile } from './profile.mjs';
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 /** The server's default TOKENGATE_POOL_SIZE; the bare app's pool has the same size. */
 export const POOL_SIZE = 20;
-/** tokengate's TOKENGATE_PIPELINED_POOL_SIZE default, for the pipelined floors */
-export const PIPELINED_POOL_SIZE = 4;
 // Off by default so the numbers measure the servers, not the disk's fsync; both sides share it.
 const SYNC_COMMIT = process.env.BENCH_SYNC_COMMIT ?? 'off';
 
@@ -151,8 +150,21 @@ export async function startBare(benchUrl, databaseUrl, env = {}) {
 export async function startFloor(databaseUrl) {
   const port = await freePort();
   const child = await startChild([join(import.meta.dirname, 'floor-app.mjs')], {
-    BENCH_DATABASE_URL: databaseUrl, BENCH_PORT: String(port), BENCH_POOL_SIZE: String(POOL_SIZE), BENCH_PIPELINED_POOL_SIZE: String(PIPELINED_POOL_SIZE),
+    BENCH_DATABASE_URL: databaseUrl, BENCH_PORT: String(port), BENCH_POOL_SIZE: String(POOL_SIZE),
   }, /floor ready/);
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => child.stop() };
+}
+
+/**
+ * The floor statements over one driver set-up (lib/driver-app.mjs: bare node:http) in a process
+ * of its own, for bench/drivers.mjs. `pepper` (hex) keys the token hashes of floor B.
+ * @param {string} databaseUrl @param {string} driver @param {number} connections @param {string} pepper
+ */
+export async function startDriverApp(databaseUrl, driver, connections, pepper) {
+  const port = await freePort();
+  const child = await startChild([join(import.meta.dirname, 'driver-app.mjs')], {
+    BENCH_DATABASE_URL: databaseUrl, BENCH_PORT: String(port), BENCH_DRIVER: driver, BENCH_CONNECTIONS: String(connections), BENCH_PEPPER: pepper,
+  }, /driver ready/);
   return { url: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => child.stop() };
 }
 

@@ -1,7 +1,10 @@
-// The one load generator: closed-loop workers (each sends a call, waits for its reply,
-// sends the next), over HTTP (lib/http-client.mjs) or any transport a bench supplies as
-// `call(worker)`. A call succeeds by resolving and fails by throwing; the message is the
-// reason counted.
+// The node load generator, kept only for what wrk (lib/wrk.mjs, every HTTP bench) cannot do:
+// realtime.mjs's WebSocket and Socket.IO (and its HTTP row, so its three transports share one
+// load generator), load.mjs's soak over a mix of methods, audit-write.mjs's in-process writer.
+// It runs on the cores it measures and takes CPU from the servers: its rates are not
+// comparable with wrk's (docs/benchmarks.md). Closed-loop workers (each sends a call, waits
+// for its reply, sends the next) over any transport a bench supplies as `call(worker)`. A call
+// succeeds by resolving and fails by throwing; the message is the reason counted.
 import { cpuMsOf, postgresCpuBetween, postgresCpuMs } from './harness.mjs';
 
 /** The knobs every throughput bench shares, from the environment. */

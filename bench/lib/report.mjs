@@ -16,7 +16,9 @@
  */
 export function printResult(name, r, { vs, ratioTo = 'bare', baseline = false, minRatio, target, extra = {} } = {}) {
   const ratio = vs ? r.rps / vs.rps : undefined;
-  const goal = minRatio === undefined ? {} : { targets: [{ target: target ?? `≥ ${Math.round(minRatio * 100)}% of ${ratioTo}`, met: ratio !== undefined && ratio >= minRatio }] };
+  // failed calls (here or in the reference) void a ratio target: the rate is not the rate of the work
+  const clean = !r.errors && !vs?.errors;
+  const goal = minRatio === undefined ? {} : { targets: [{ target: target ?? `≥ ${Math.round(minRatio * 100)}% of ${ratioTo}`, met: clean && ratio !== undefined && ratio >= minRatio }] };
   const fields = {
     name, rps: round(r.rps, 0), p50: round(r.p50, 2), p99: round(r.p99, 2), errors: r.errors,
     ...(r.cpuUsPerCall !== undefined ? { cpuUsPerCall: round(r.cpuUsPerCall, 0) } : {}),
