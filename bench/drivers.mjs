@@ -22,6 +22,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { repoRoot, startDriverApp, startPostgres, startTokengate } from './lib/harness.mjs';
+import { tmpdir } from 'node:os';
 import { printResult } from './lib/report.mjs';
 import { BodyLines, runTurns, textTable, wrkOptions } from './lib/wrk.mjs';
 
@@ -32,9 +33,17 @@ let setups = (process.env.BENCH_DRIVERS ?? DEFAULT).split(',').map((s) => {
   const [driver, n] = s.trim().split(':');
   return { driver, connections: Number(n ?? 4), key: `${driver}:${n ?? 4}` };
 });
+// postgres.js is not a dependency of tokengate (one driver: pg). For the comparison it is
+// installed into a folder of its own under the temp dir, once; the driver app loads it from there.
 if (setups.some((s) => s.driver === 'postgres')) {
-  try { await import('postgres'); } catch {
-    console.log('postgres.js is not installed: its variant is skipped');
+  const dir = join(tmpdir(), 'tokengate-bench-postgresjs');
+  if (!existsSync(join(dir, 'node_modules/postgres'))) {
+    console.log(`installing postgres.js into ${dir} for the comparison …`);
+    spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', dir, 'postgres@3.4'], { stdio: 'inherit' });
+  }
+  if (existsSync(join(dir, 'node_modules/postgres'))) process.env.BENCH_POSTGRES_JS = join(dir, 'node_modules/postgres/src/index.js');
+  else {
+    console.log('postgres.js could not be installed: its variant is skipped');
     setups = setups.filter((s) => s.driver !== 'postgres');
   }
 }

@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 // The floor statements of bench/hot-paths.mjs over one PostgreSQL driver set-up, for
 // bench/drivers.mjs (issue 25: one driver, chosen by measurement). A bare node:http server in
 // a process of its own (started by harness startDriverApp), no framework, one statement a call:
@@ -47,7 +48,8 @@ const driver = await (async () => {
       };
     }
     case 'postgres': {
-      const { default: postgres } = await import('postgres'); // gone once the lead keeps one driver: then this variant is skipped
+      // not a dependency of tokengate: bench/drivers.mjs installs it aside and names it
+      const { default: postgres } = await import(pathToFileURL(/** @type {string} */ (env.BENCH_POSTGRES_JS)).href);
       const sql = postgres(url, { max: n, onnotice: () => {} });
       return { query: (_name, text, values) => sql.unsafe(text, values, { prepare: true }), end: () => sql.end() };
     }
