@@ -73,7 +73,8 @@ export async function startServer(config: Config, say: (line: string) => void = 
     rpcBatchMax: config.rpcBatchMax,
   });
   const server: Server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, config.host, () => resolve(s));
+    // express 5 calls back on an error too (EADDRINUSE): only a listening server resolves
+    const s = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
     s.once('error', reject);
   }).catch(async (err: NodeJS.ErrnoException) => {
     await dataSource.close();
