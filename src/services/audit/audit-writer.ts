@@ -45,7 +45,7 @@ export class AuditWriter {
       const row = [e.time, callerLabel(e.caller), e.method.slice(0, 200), e.target ?? null, e.outcome, e.errorName ?? null, e.durationMs];
       row.forEach((value, i) => columns[i].push(value));
     }
-    await this.dataSource.hot(INSERT_ENTRIES, columns);
+    await this.dataSource.autonomous(INSERT_ENTRIES, columns);
   }
 }
 
