@@ -1,6 +1,8 @@
-import type { EntityManager, QueryRunner } from 'typeorm';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import { streamedList, type StreamedList } from '../../contract/streamed-list';
 import { ImportFileError, SkippedKeys, type ImportKeys } from '../../domain/import';
+import { sql } from '../../db';
 import { AppError, E } from '../../errors';
 import { findRepository, ProductRef, RepositoryRef } from '../directory/refs';
 import { readImportEntries, type ImportReader } from './import-entries';
@@ -26,26 +28,37 @@ const CHUNK = 5000;
  * /token/create's import form (and `tokengate import`): every token of a seed file, or
  * none, at any size. On a connection of its own, in one transaction: entries are
  * staged and their tokens written a chunk at a time as they are read (import-staging.ts),
- * then the whole file is checked with a few set-based statements and committed; the
- * reply's rows are read back from the staging table through a cursor while the caller
- * writes them (StreamedList), and the table is dropped. An error anywhere before the
- * commit rolls everything back, the tokens and the staging.
+ * then the whole file is checked with a few set-based statements, the reply's rows are
+ * kept in token_import_replies under this import's id, and it commits. The reply is
+ * read from there a page at a time while the caller writes it (StreamedList), each page
+ * one statement on any pooled connection: behind PgBouncer in transaction mode nothing
+ * may rely on a later transaction meeting this one's server connection. An error
+ * anywhere before the commit rolls everything back, the tokens and the staging.
  */
 export async function importTokenFile(db: EntityManager, masterKey: Buffer, request: ImportRequest): Promise<StreamedList<ImportedRow>> {
+  const importId = randomUUID();
   const runner = db.connection.createQueryRunner();
   await runner.connect();
+  let total: number;
   try {
     await runner.startTransaction();
-    const total = await importInTransaction(runner.manager, masterKey, request);
+    total = await importInTransaction(runner.manager, masterKey, request);
+    await sql(runner.manager, KEEP_REPLY, [importId]);
     await runner.commitTransaction();
-    return replyFrom(runner, total);
   } catch (err) {
     if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => {});
-    await runner.release();
     if (err instanceof ImportFileError) throw AppError.of(E.IMPORT_FILE_INVALID, { errors: err.reasons }, err.message);
     throw err;
+  } finally {
+    await runner.release();
   }
+  return replyOf(db.connection.manager, importId, total);
 }
+
+/** Every staged entry is a written token by now (a bad one refused the file): the reply is all of them. */
+const KEEP_REPLY = `
+  INSERT INTO token_import_replies (import_id, position, id, serial)
+  SELECT $1, position, id, serial FROM token_import_rows`;
 
 async function importInTransaction(tx: EntityManager, masterKey: Buffer, request: ImportRequest): Promise<number> {
   if (request.createRepository && request.repository?.name) {
@@ -84,29 +97,28 @@ async function importInTransaction(tx: EntityManager, masterKey: Buffer, request
   return total;
 }
 
-/** The committed tokens in file order, FETCHed a chunk at a time; close() drops the staging and frees the connection. */
-function replyFrom(runner: QueryRunner, total: number): StreamedList<ImportedRow> {
+/**
+ * The committed tokens in file order, a page at a time by position (keyset: each page
+ * one indexed range scan); close() deletes the kept reply, read or not. A reply left
+ * behind by a process that died while writing it goes with the expired-rows purge.
+ */
+function replyOf(db: EntityManager, importId: string, total: number): StreamedList<ImportedRow> {
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
-    try {
-      if (runner.isTransactionActive) await runner.rollbackTransaction();
-      await runner.query('DROP TABLE IF EXISTS token_import_rows');
-    } finally {
-      await runner.release();
-    }
+    await sql(db, 'DELETE FROM token_import_replies WHERE import_id = $1', [importId]);
   };
   async function* rows(): AsyncGenerator<ImportedRow> {
     try {
-      await runner.startTransaction();
-      await runner.query('DECLARE token_import_reply NO SCROLL CURSOR FOR SELECT id, serial FROM token_import_rows ORDER BY position');
-      for (;;) {
-        const batch: ImportedRow[] = await runner.query(`FETCH ${CHUNK} FROM token_import_reply`);
-        if (batch.length === 0) break;
-        yield* batch;
+      for (let after = -1; ;) {
+        const page = await sql<ImportedRow & { position: number }>(db, `
+          SELECT position, id, serial FROM token_import_replies
+           WHERE import_id = $1 AND position > $2 ORDER BY position LIMIT ${CHUNK}`, [importId, after]);
+        for (const { id, serial } of page) yield { id, serial };
+        if (page.length < CHUNK) break;
+        after = page[page.length - 1].position;
       }
-      await runner.commitTransaction();
     } finally {
       await close();
     }
