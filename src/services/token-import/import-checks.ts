@@ -1,5 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import { sql } from '../../db/sql';
+import { type Db, sql } from '../../db';
 import type { ImportProblem } from '../../domain/import';
 import { AppError, E } from '../../errors';
 
@@ -19,9 +18,9 @@ const MARK_REPEATED_SERIALS = `
   WHERE r.serial = d.serial AND r.problem IS NULL AND r.position <> d.first`;
 
 /** All-or-nothing: any bad entry → IMPORT_FILE_INVALID listing them by position; returns the number of tokens. */
-export async function refuseBadEntries(db: EntityManager): Promise<number> {
-  await db.query('ANALYZE token_import_rows'); // temporary tables are never auto-analyzed
-  await db.query(MARK_REPEATED_SERIALS);
+export async function refuseBadEntries(db: Db): Promise<number> {
+  await sql(db, 'ANALYZE token_import_rows'); // temporary tables are never auto-analyzed
+  await sql(db, MARK_REPEATED_SERIALS);
   const [{ total, failed }] = await sql<{ total: number; failed: number }>(db,
     `SELECT count(*)::int AS total, count(problem)::int AS failed FROM token_import_rows`);
   if (failed === 0) return total;
@@ -33,7 +32,7 @@ export async function refuseBadEntries(db: EntityManager): Promise<number> {
 }
 
 /** Serials the product already had (marked while staging) → SERIAL_DUPLICATE listing them (up to 1000). */
-export async function refuseExistingSerials(db: EntityManager): Promise<void> {
+export async function refuseExistingSerials(db: Db): Promise<void> {
   const existing = await sql<{ serial: string }>(db, `SELECT serial FROM token_import_rows WHERE conflict ORDER BY serial LIMIT 1000`);
   if (existing.length > 0) throw AppError.of(E.SERIAL_DUPLICATE, { serials: existing.map((r) => r.serial) });
 }

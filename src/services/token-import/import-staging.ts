@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import { type Db, sql } from '../../db';
 import { draftProblems } from '../../domain/import/token-checks';
 import { sealSeed } from '../tokens/token-seeds';
 import type { ImportEntry } from './import-entries';
@@ -17,9 +17,9 @@ import type { ProductChooser } from './product-chooser';
  * of the import may be left to read there. The reply's rows are copied into an ordinary
  * table, token_import_replies, keyed by the import, before the commit (token-import.ts).
  */
-export async function createImportTable(db: EntityManager): Promise<void> {
-  await db.query('DROP TABLE IF EXISTS token_import_rows'); // one a server of an older release left on this connection
-  await db.query(`
+export async function createImportTable(db: Db): Promise<void> {
+  await sql(db, 'DROP TABLE IF EXISTS token_import_rows'); // left on this connection by a release that kept it past the commit
+  await sql(db, `
     CREATE TEMPORARY TABLE token_import_rows (
       position int NOT NULL,
       serial text,
@@ -78,9 +78,9 @@ const STAGE_CHUNK = `
   SELECT e.position, e.serial, e.problem, e.id, $12::boolean AND e.problem IS NULL AND w.id IS NULL
   FROM entry e LEFT JOIN written w ON w.id = e.id`;
 
-export async function stageRows(db: EntityManager, rows: readonly StagedRow[], write: { repositoryId: string | null; tokens: boolean }): Promise<void> {
+export async function stageRows(db: Db, rows: readonly StagedRow[], write: { repositoryId: string | null; tokens: boolean }): Promise<void> {
   const column = <K extends keyof StagedRow>(k: K) => rows.map((r) => r[k]);
-  await db.query(STAGE_CHUNK, [
+  await sql(db, STAGE_CHUNK, [
     column('position'), column('serial'), column('problem'), column('id'), column('productId'), column('seed'),
     column('algorithm'), column('digits'), column('period'), column('counter'), write.repositoryId, write.tokens,
   ]);

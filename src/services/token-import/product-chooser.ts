@@ -1,5 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import { sql } from '../../db/sql';
+import { type Db, sql } from '../../db';
 import type { ImportedToken } from '../../domain/import';
 import { findProduct, PRODUCT_COLUMNS, ProductRef, ProductRow } from '../directory/refs';
 
@@ -13,7 +12,7 @@ export type ProductChooser = (token: ImportedToken) => ProductRow | string;
  * its file names (DualShield XML <manufacturer>/<product>) when that exists, else to the
  * generic OATH/HOTP or OATH/TOTP, so a vendor file mixing both types imports in one call.
  */
-export async function productChooser(db: EntityManager, ref: ProductRef | undefined): Promise<ProductChooser> {
+export async function productChooser(db: Db, ref: ProductRef | undefined): Promise<ProductChooser> {
   if (ref) {
     const product = await findProduct(db, ref);
     return (t) => (t.type === product.type ? product

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
 import { streamedList, type StreamedList } from '../../contract/streamed-list';
 import { ImportFileError, SkippedKeys, type ImportKeys } from '../../domain/import';
-import { sql } from '../../db';
+import { type Db, sql } from '../../db';
 import { AppError, E } from '../../errors';
 import { findRepository, ProductRef, RepositoryRef } from '../directory/refs';
 import { readImportEntries, type ImportReader } from './import-entries';
@@ -35,7 +34,7 @@ const CHUNK = 5000;
  * may rely on a later transaction meeting this one's server connection. An error
  * anywhere before the commit rolls everything back, the tokens and the staging.
  */
-export async function importTokenFile(db: EntityManager, masterKey: Buffer, request: ImportRequest): Promise<StreamedList<ImportedRow>> {
+export async function importTokenFile(db: Db, masterKey: Buffer, request: ImportRequest): Promise<StreamedList<ImportedRow>> {
   const importId = randomUUID();
   const runner = db.connection.createQueryRunner();
   await runner.connect();
@@ -60,9 +59,9 @@ const KEEP_REPLY = `
   INSERT INTO token_import_replies (import_id, position, id, serial)
   SELECT $1, position, id, serial FROM token_import_rows`;
 
-async function importInTransaction(tx: EntityManager, masterKey: Buffer, request: ImportRequest): Promise<number> {
+async function importInTransaction(tx: Db, masterKey: Buffer, request: ImportRequest): Promise<number> {
   if (request.createRepository && request.repository?.name) {
-    await tx.query('INSERT INTO repositories (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [request.repository.name]);
+    await sql(tx, 'INSERT INTO repositories (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [request.repository.name]);
   }
   const repositoryId = request.repository ? (await findRepository(tx, request.repository)).id : null;
   const productOf = await productChooser(tx, request.product);
@@ -102,7 +101,7 @@ async function importInTransaction(tx: EntityManager, masterKey: Buffer, request
  * one indexed range scan); close() deletes the kept reply, read or not. A reply left
  * behind by a process that died while writing it goes with the expired-rows purge.
  */
-function replyOf(db: EntityManager, importId: string, total: number): StreamedList<ImportedRow> {
+function replyOf(db: Db, importId: string, total: number): StreamedList<ImportedRow> {
   let closed = false;
   const close = async () => {
     if (closed) return;
