@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import type { Database } from './db';
 import type { Logger } from 'pino';
-import type { MethodModule, ServerKeys } from './contract/method';
+import { systemClock, type Clock, type MethodModule, type ServerKeys } from './contract/method';
 import type { CallerCache } from './gateway/caller-cache';
 import { callerResolver, credentialChecker, CredentialCheck } from './gateway/credentials';
 import { exposeError } from './gateway/error-out';
@@ -49,6 +49,8 @@ export interface AppDeps {
   /** express "trust proxy": which hops may set X-Forwarded-For (the client IP rate limits key on). */
   trustProxy?: Config['trustProxy'];
   userTokenMaxTtl?: Config['userTokenMaxTtl'];
+  /** Where methods read the time (OTP time steps); the system clock unless a test brings its own. */
+  clock?: Clock;
   /** Most calls in one JSON-RPC batch (POST /rpc and GET /ws). */
   rpcBatchMax?: Config['rpcBatchMax'];
   /**
@@ -73,7 +75,7 @@ export function createApp(deps: AppDeps): TokengateApp {
   const validator = createValidator(SCHEMA_DIR);
   const registry = createRegistry(deps.methods, (name) => validator.compile(name));
   const pipeline = createPipeline({
-    registry, dataSource, keys, log, rateLimits, userTokenMaxTtl: deps.userTokenMaxTtl ?? defaults.userTokenMaxTtl,
+    registry, dataSource, keys, log, rateLimits, userTokenMaxTtl: deps.userTokenMaxTtl ?? defaults.userTokenMaxTtl, clock: deps.clock ?? systemClock,
     onCallDone: async (record) => {
       // Committed by now: this process's own next call must not meet the old credential,
       // even before the database's notification arrives.

@@ -51,7 +51,7 @@ export function registerBatchCommands(program: Command): void {
           bar.stop();
           if (!isAppError(err) || !Array.isArray(err.data?.errors)) throw err;
           printErrors(err.data.errors as RowError[], (err.data.failed as number | undefined) ?? err.data.errors.length);
-          throw new Error(`${err.errorName}: ${err.message}${err.errorName === 'BATCH_REJECTED' ? '' : '; nothing was written'}`);
+          throw new Error(`${err.errorName}: ${err.message}${err.errorName === 'BATCH_REJECTED' ? '' : '; nothing was written'}`, { cause: err });
         }
       });
     });

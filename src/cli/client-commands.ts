@@ -89,7 +89,7 @@ function parseParams(text: string | undefined): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new Error(`params must be JSON: ${(err as Error).message}`);
+    throw new Error(`params must be JSON: ${(err as Error).message}`, { cause: err });
   }
 }
 

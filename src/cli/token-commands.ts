@@ -56,7 +56,7 @@ export function registerTokenCommands(program: Command): void {
         if (typeof err.data?.failed === 'number') console.error(`  (${err.data.failed} bad entries in all)`);
         const serials = err.data?.serials as string[] | undefined;
         if (serials?.length) console.error(`  already present: ${serials.join(', ')}`);
-        throw new Error(`${err.errorName}: ${err.message}; nothing was imported`);
+        throw new Error(`${err.errorName}: ${err.message}; nothing was imported`, { cause: err });
       }
     }));
 

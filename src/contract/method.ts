@@ -34,6 +34,11 @@ export interface ServerKeys {
   readonly masterKey: Buffer;
 }
 
+/** Where the server reads the time (milliseconds since the epoch): the system clock, or a test's. */
+export interface Clock { now(): number }
+
+export const systemClock: Clock = { now: () => Date.now() };
+
 export interface MethodSettings {
   /** Public base URL of this server as the client reached it (for links). */
   readonly baseUrl: string;
@@ -50,6 +55,8 @@ export interface MethodContext<P = any> {
   readonly rateLimits: RateLimitSettings;
   /** The longest user token ttl, seconds (TOKENGATE_USER_TOKEN_MAX_TTL). */
   readonly userTokenMaxTtl: number;
+  /** The time as this server reads it (OTP time steps); the database's now() is the other clock. */
+  readonly clock: Clock;
   /** A streamed request body (a file upload on the legacy route), when there is one. */
   readonly upload?: Upload;
 }

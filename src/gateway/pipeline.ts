@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../db';
 import type { Logger } from 'pino';
-import { callerLabel, type Caller, type MethodContext, type MethodSettings, type ServerKeys } from '../contract/method';
+import { callerLabel, type Caller, type Clock, type MethodContext, type MethodSettings, type ServerKeys } from '../contract/method';
 import type { RateLimitSettings } from '../services/rate-limit';
 import { collectList, isStreamedList } from '../contract/streamed-list';
 import { AppError, E, isDatabaseUnavailable } from '../errors';
@@ -31,6 +31,8 @@ export interface PipelineDeps {
   rateLimits: RateLimitSettings;
   /** Handed to every method (MethodContext.userTokenMaxTtl). */
   userTokenMaxTtl: number;
+  /** Handed to every method (MethodContext.clock). */
+  clock: Clock;
   /** Every finished call, success or failure: the audit log and metrics. */
   onCallDone: (record: CallRecord) => Promise<void> | void;
 }
@@ -76,7 +78,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       authorize(caller, entry.module);
       const { return: returnSpec, ...handlerParams } = params;
       const run = (db: MethodContext['db']) => entry.module.handler({
-        params: handlerParams, caller: caller!, db, keys, settings: call.settings, rateLimits: deps.rateLimits, userTokenMaxTtl: deps.userTokenMaxTtl, upload: call.upload,
+        params: handlerParams, caller: caller!, db, keys, settings: call.settings, rateLimits: deps.rateLimits, userTokenMaxTtl: deps.userTokenMaxTtl, clock: deps.clock, upload: call.upload,
       });
       result = (entry.module.transaction ?? 'call') === 'call' ? await dataSource.transaction(run) : await run(dataSource);
       if (isStreamedList(result) && !call.streamsLists) result = await collectList(result);

@@ -7,7 +7,8 @@ import type { Job } from './job';
  * Rows that can never be used again, kept a grace period for support questions
  * ("why did my link say expired?"), then deleted: used or expired download links,
  * expired share tokens (their password-attempt rows go with them), expired relationship
- * templates (with their allocations and share tokens), and attempt windows that ended long ago.
+ * templates (with their allocations and share tokens), attempt windows that ended long ago,
+ * and import replies a process died before writing out.
  */
 const GRACE_SECONDS = 7 * 24 * 3600;
 const BATCH = 10_000;
@@ -33,6 +34,10 @@ export const EXPIRED_ROWS: Readonly<Record<string, string>> = {
     DELETE FROM share_token_password_attempts WHERE (token_id, identity) IN (
       SELECT token_id, identity FROM share_token_password_attempts
        WHERE window_started_at < now() - $1 * interval '1 second'
+       LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+  importReplies: `
+    DELETE FROM token_import_replies WHERE (import_id, position) IN (
+      SELECT import_id, position FROM token_import_replies WHERE created_at < now() - $1 * interval '1 second'
        LIMIT $2 FOR UPDATE SKIP LOCKED)`,
 };
 

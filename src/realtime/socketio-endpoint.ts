@@ -126,7 +126,7 @@ export function createSocketIoEndpoint(server: HttpServer, app: TokengateApp, se
     async close() {
       closing = true;
       const sockets = [...io.of('/').sockets.values()];
-      await Promise.all(sockets.map((s) => (s.data.session as SocketSession | undefined)?.queue.idle()));
+      await Promise.all(sockets.map((s) => (s.data.session as SocketSession | undefined)?.queue.idle() ?? Promise.resolve()));
       io.disconnectSockets(true);
       io.engine.close(); // not io.close(): that would close the HTTP server, which server.ts drains itself
       // A peer that does not answer the close frame would hold server.close() for ws's 30 s close timeout.

@@ -12,6 +12,7 @@ import { createApiKey } from '../../src/services/apikeys/api-keys';
 import { CallerCache } from '../../src/gateway/caller-cache';
 import { followCallerChanges } from '../../src/services/callers/caller-changes';
 import { listenLocally } from './listen';
+import { installTestClock, type TestClock } from './test-clock';
 
 export interface RpcReply { jsonrpc: '2.0'; id: unknown; result?: any; error?: { code: number; message: string; data: any } }
 export interface RestReply { status: number; body: any; headers: Headers }
@@ -30,22 +31,27 @@ export interface TestServer {
   rest(method: string, params?: unknown, opts?: { key?: string | null; headers?: Record<string, string> }): Promise<RestReply>;
   /** A fresh API key with the given scopes (and identity). */
   keyWith(scopes: string[], identity?: string): Promise<string>;
+  /** The server's and the database's time, moved by the test (startTestServer({ clock: true })). */
+  clock: TestClock;
   close(): Promise<void>;
 }
 
 /**
  * The real server for one test file: its own database on the test PostgreSQL
- * (migrated from scratch), the real app on an ephemeral port.
+ * (migrated from scratch), the real app on an ephemeral port. With `clock: true`, time
+ * is the test's to move (s.clock, test/support/test-clock.ts) instead of waited for.
  */
 export async function startTestServer(
-  { realtime: realtimeLimits, callerCache: withCache, ...options }:
-    Partial<Pick<AppDeps, 'log' | 'rateLimits' | 'rpcBatchMax' | 'userTokenMaxTtl'>> & { realtime?: Partial<RealtimeSettings>; callerCache?: boolean } = {},
+  { realtime: realtimeLimits, callerCache: withCache, clock: withClock, ...options }:
+    Partial<Pick<AppDeps, 'log' | 'rateLimits' | 'rpcBatchMax' | 'userTokenMaxTtl'>>
+    & { realtime?: Partial<RealtimeSettings>; callerCache?: boolean; clock?: boolean } = {},
 ): Promise<TestServer> {
   const serverUrl = process.env.TOKENGATE_TEST_PG_URL;
   if (!serverUrl) throw new Error('TOKENGATE_TEST_PG_URL is not set (jest globalSetup starts PostgreSQL)');
   const dbName = `tg_test_${randomBytes(6).toString('hex')}`;
   await withAdminClient(serverUrl, (c) => c.query(`CREATE DATABASE ${dbName}`));
   const databaseUrl = withDatabaseName(serverUrl, dbName);
+  const clock = withClock ? await installTestClock(databaseUrl) : wallClock;
   const db = await openTestDb(databaseUrl, { poolSize: 10 });
   const keys = await loadServerKeys(db, randomBytes(32));
   const { key: adminKey } = await createApiKey(db, keys.pepper, { name: 'test admin', scopes: ['admin'] });
@@ -57,7 +63,7 @@ export async function startTestServer(
     if (i > 200) throw new Error('the credential cache did not start hearing revocations');
     await new Promise((r) => setTimeout(r, 25));
   }
-  const app = createApp({ dataSource: db, keys, log, methods: allMethods, callerCache, ...options });
+  const app = createApp({ dataSource: db, keys, log, methods: allMethods, callerCache, clock, ...options });
   const { server, url, close: closeHttp } = await listenLocally(app);
   const realtime = attachRealtime(server, app, { ...defaultConfig().realtime, ...realtimeLimits });
 
@@ -70,7 +76,7 @@ export async function startTestServer(
     return res.json() as Promise<RpcReply>;
   };
   return {
-    url, adminKey, db, keys, databaseUrl, rpc,
+    url, adminKey, db, keys, databaseUrl, rpc, clock,
     async call(method, params, key) {
       const reply = await rpc(method, params, key);
       if (reply.error) throw new Error(`${method} failed: ${JSON.stringify(reply.error)}`);
@@ -100,6 +106,13 @@ export async function startTestServer(
     },
   };
 }
+
+/** A server started without `clock: true` lives on the wall clock; moving it is a mistake in the test. */
+const wallClock: TestClock = {
+  now: () => Date.now(),
+  advance: () => Promise.reject(new Error('this test server has no test clock: startTestServer({ clock: true })')),
+  reset: async () => {},
+};
 
 function withDatabaseName(url: string, name: string): string {
   const u = new URL(url);

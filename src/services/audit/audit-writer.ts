@@ -9,14 +9,14 @@ import type { AuditEntry } from './audit-log';
  * one round trip per batch instead of one per call.
  */
 export class AuditWriter {
-  private queue: { entry: AuditEntry; done: (err?: unknown) => void }[] = [];
+  private queue: { entry: AuditEntry; resolve: () => void; reject: (err: unknown) => void }[] = [];
   private flushing: Promise<void> | null = null;
 
   constructor(private readonly dataSource: Database, private readonly maxBatch = 500) {}
 
   write(entry: AuditEntry): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ entry, done: (err) => (err ? reject(err) : resolve()) });
+      this.queue.push({ entry, resolve, reject }); // reject on any failure, even a falsy thrown value
       if (!this.flushing) this.flushing = this.drain();
     });
   }
@@ -31,9 +31,9 @@ export class AuditWriter {
       const batch = this.queue.splice(0, this.maxBatch);
       try {
         await this.insert(batch.map((b) => b.entry));
-        batch.forEach((b) => b.done());
+        batch.forEach((b) => b.resolve());
       } catch (err) {
-        batch.forEach((b) => b.done(err));
+        batch.forEach((b) => b.reject(err));
       }
     }
     this.flushing = null;

@@ -22,7 +22,7 @@ export async function* readCsvRecords(text: AsyncIterable<string>, opts: { quoti
   const quoteChar = opts.quoting ? '"' : NO_QUOTE;
   const pending: string[][][] = [];
   let finished = false;
-  let failure: unknown;
+  let failure: { error: unknown } | undefined; // boxed: whatever the parser reports, even a falsy value, ends the read
   let parser: Papa.Parser | undefined;
   let wake = () => {};
   const config: Papa.ParseLocalConfig<string[], Papa.LocalFile> = {
@@ -35,7 +35,7 @@ export async function* readCsvRecords(text: AsyncIterable<string>, opts: { quoti
       wake();
     },
     complete() { finished = true; wake(); },
-    error(err: unknown) { failure = err; wake(); },
+    error(err: unknown) { failure = { error: err }; wake(); },
   };
   Papa.parse(source, config);
 
@@ -54,7 +54,7 @@ export async function* readCsvRecords(text: AsyncIterable<string>, opts: { quoti
         source.resume();
         continue;
       }
-      if (failure) throw failure;
+      if (failure) throw failure.error;
       if (finished) return;
       await new Promise<void>((resolve) => { wake = resolve; });
     }

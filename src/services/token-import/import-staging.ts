@@ -11,12 +11,14 @@ import type { ProductChooser } from './product-chooser';
  * file, and the checks that need every entry (a serial used twice) are joins. The good
  * entries' tokens are written as their chunk is staged, in the same statement, inside
  * the call's transaction: an error at any point rolls them back, and a file of a million
- * tokens is written once, not staged and then copied. The table outlives the commit
- * (ON COMMIT PRESERVE ROWS) because the reply's rows are read from it afterwards;
- * token-import.ts drops it.
+ * tokens is written once, not staged and then copied. The table lives and dies with
+ * the transaction (ON COMMIT DROP; a rollback undoes its creation): behind PgBouncer in
+ * transaction mode the next transaction may run on another server connection, so nothing
+ * of the import may be left to read there. The reply's rows are copied into an ordinary
+ * table, token_import_replies, keyed by the import, before the commit (token-import.ts).
  */
 export async function createImportTable(db: Db): Promise<void> {
-  await db.rows('DROP TABLE IF EXISTS token_import_rows');
+  await db.rows('DROP TABLE IF EXISTS token_import_rows'); // left on this connection by a release that kept it past the commit
   await db.rows(`
     CREATE TEMPORARY TABLE token_import_rows (
       position int NOT NULL,
@@ -24,7 +26,7 @@ export async function createImportTable(db: Db): Promise<void> {
       problem text,            -- why the entry cannot be imported; null for a good one
       id uuid,                 -- the token's id, for a good entry
       conflict boolean NOT NULL DEFAULT false  -- the product already had this serial
-    ) ON COMMIT PRESERVE ROWS`);
+    ) ON COMMIT DROP`);
 }
 interface StagedRow {
   position: number; serial: string | null; problem: string | null; id: string | null; productId: string | null;

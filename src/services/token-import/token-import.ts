@@ -1,6 +1,7 @@
-import type { Db, OpenTransaction } from '../../db';
+import { randomUUID } from 'node:crypto';
 import { streamedList, type StreamedList } from '../../contract/streamed-list';
 import { ImportFileError, SkippedKeys, type ImportKeys } from '../../domain/import';
+import type { Db } from '../../db';
 import { AppError, E } from '../../errors';
 import { findRepository, ProductRef, RepositoryRef } from '../directory/refs';
 import { readImportEntries, type ImportReader } from './import-entries';
@@ -26,25 +27,34 @@ const CHUNK = 5000;
  * /token/create's import form (and `tokengate import`): every token of a seed file, or
  * none, at any size. On a connection of its own, in one transaction: entries are
  * staged and their tokens written a chunk at a time as they are read (import-staging.ts),
- * then the whole file is checked with a few set-based statements and committed; the
- * reply's rows are read back from the staging table through a cursor while the caller
- * writes them (StreamedList), and the table is dropped. An error anywhere before the
- * commit rolls everything back, the tokens and the staging.
+ * then the whole file is checked with a few set-based statements, the reply's rows are
+ * kept in token_import_replies under this import's id, and it commits. The reply is
+ * read from there a page at a time while the caller writes it (StreamedList), each page
+ * one statement on any pooled connection: behind PgBouncer in transaction mode nothing
+ * may rely on a later transaction meeting this one's server connection. An error
+ * anywhere before the commit rolls everything back, the tokens and the staging.
  */
 export async function importTokenFile(db: Db, masterKey: Buffer, request: ImportRequest): Promise<StreamedList<ImportedRow>> {
-  const open = await db.database.begin();
-  let committed = false;
+  const importId = randomUUID();
+  let total: number;
   try {
-    const total = await importInTransaction(open.tx, masterKey, request);
-    await open.commit();
-    committed = true;
-    return replyFrom(open, total);
+    // Its own transaction, whatever the call holds: the reply is read after it commits.
+    total = await db.database.transaction(async (tx) => {
+      const written = await importInTransaction(tx, masterKey, request);
+      await tx.rows(KEEP_REPLY, [importId]);
+      return written;
+    });
   } catch (err) {
-    if (!committed) await open.rollback();
     if (err instanceof ImportFileError) throw AppError.of(E.IMPORT_FILE_INVALID, { errors: err.reasons }, err.message);
     throw err;
   }
+  return replyOf(db.database, importId, total);
 }
+
+/** Every staged entry is a written token by now (a bad one refused the file): the reply is all of them. */
+const KEEP_REPLY = `
+  INSERT INTO token_import_replies (import_id, position, id, serial)
+  SELECT $1, position, id, serial FROM token_import_rows`;
 
 async function importInTransaction(tx: Db, masterKey: Buffer, request: ImportRequest): Promise<number> {
   if (request.createRepository && request.repository?.name) {
@@ -83,33 +93,28 @@ async function importInTransaction(tx: Db, masterKey: Buffer, request: ImportReq
   return total;
 }
 
-/** The committed tokens in file order, FETCHed a chunk at a time; close() drops the staging and frees the connection. */
-function replyFrom(open: OpenTransaction, total: number): StreamedList<ImportedRow> {
-  const connection = open.tx;
+/**
+ * The committed tokens in file order, a page at a time by position (keyset: each page
+ * one indexed range scan); close() deletes the kept reply, read or not. A reply left
+ * behind by a process that died while writing it goes with the expired-rows purge.
+ */
+function replyOf(db: Db, importId: string, total: number): StreamedList<ImportedRow> {
   let closed = false;
-  let reading = false;
   const close = async () => {
     if (closed) return;
     closed = true;
-    try {
-      if (reading) await connection.rows('ROLLBACK');
-      await connection.rows('DROP TABLE IF EXISTS token_import_rows');
-    } finally {
-      open.release();
-    }
+    await db.rows('DELETE FROM token_import_replies WHERE import_id = $1', [importId]);
   };
   async function* rows(): AsyncGenerator<ImportedRow> {
     try {
-      await connection.rows('BEGIN');
-      reading = true;
-      await connection.rows('DECLARE token_import_reply NO SCROLL CURSOR FOR SELECT id, serial FROM token_import_rows ORDER BY position');
-      for (;;) {
-        const batch = await connection.rows<ImportedRow>(`FETCH ${CHUNK} FROM token_import_reply`);
-        if (batch.length === 0) break;
-        yield* batch;
+      for (let after = -1; ;) {
+        const page = await db.rows<ImportedRow & { position: number }>(`
+          SELECT position, id, serial FROM token_import_replies
+           WHERE import_id = $1 AND position > $2 ORDER BY position LIMIT ${CHUNK}`, [importId, after]);
+        for (const { id, serial } of page) yield { id, serial };
+        if (page.length < CHUNK) break;
+        after = page[page.length - 1].position;
       }
-      await connection.rows('COMMIT');
-      reading = false;
     } finally {
       await close();
     }

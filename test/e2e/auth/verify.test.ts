@@ -10,17 +10,18 @@ import { bulkPinMatches } from '../token/batch-fixtures';
 import { importCsv, makeUser, RFC4226_CODES, RFC4226_SEED_HEX, setProductPolicy, softwareTokenWithSeed, tokenRow } from '../token/fixtures';
 
 let s: TestServer;
-beforeAll(async () => { s = await startTestServer(); });
+beforeAll(async () => { s = await startTestServer({ clock: true }); }); // TOTP steps by the server's clock: set, not waited for
+afterEach(() => s.clock.reset());
 afterAll(() => s.close());
 
 const verify = (user: { id: string }, credential: { otp: string; pin?: string }, key?: string) =>
   s.rpc('/auth/verify', { user: { id: user.id }, credential }, key);
 const errorName = (reply: { error?: { data: { name: string } } }) => reply.error?.data.name;
 
-/** Waits out the last 3 s of a 30 s step, so a code and its check fall in the same step. */
-async function awayFromStepEdge() {
-  const intoStep = (Date.now() / 1000) % 30;
-  if (intoStep > 27) await new Promise((r) => setTimeout(r, (30 - intoStep + 0.1) * 1000));
+/** Moves the server's clock to 1 s into the next 30 s step, so a code and its check fall in the same step. */
+async function atStepStart() {
+  const now = s.clock.now();
+  await s.clock.advance(((Math.floor(now / 30_000) + 1) * 30_000 + 1_000 - now) / 1000);
 }
 
 /** A hardware HOTP token with the RFC 4226 seed, assigned to a new user. */
@@ -47,7 +48,7 @@ describe('/auth/verify', () => {
     expect(Object.fromEntries(uri.searchParams)).toEqual({ secret: expect.stringMatching(/^[A-Z2-7]{32}$/), issuer: user.domain.name, algorithm: 'SHA1', digits: '6', period: '30' });
 
     const { generateTotp, base32Decode } = await import('../../../src/domain/otp');
-    const otp = generateTotp(base32Decode(uri.searchParams.get('secret')!), Date.now() / 1000, { algorithm: 'SHA1', digits: 6, period: 30 });
+    const otp = generateTotp(base32Decode(uri.searchParams.get('secret')!), s.clock.now() / 1000, { algorithm: 'SHA1', digits: 6, period: 30 });
     expect((await verify(user, { otp })).result).toEqual({ verified: true, serial: token.serial });
 
     const second = await fetch(url);
@@ -96,7 +97,7 @@ describe('/auth/verify', () => {
 
   it('when a TOTP code is verified twice then the second is refused (a step is never reused)', async () => {
     const t = await softwareTokenWithSeed(s);
-    const now = Date.now() / 1000;
+    const now = s.clock.now() / 1000;
     const otp = t.totp(now);
     expect((await verify(t.user, { otp })).result).toEqual({ verified: true, serial: t.token.serial });
     expect(errorName(await verify(t.user, { otp }))).toBe('AUTH_FAILED');
@@ -105,11 +106,11 @@ describe('/auth/verify', () => {
 
   it('when the previous or next TOTP step is given then it is accepted (±1 step)', async () => {
     const t = await softwareTokenWithSeed(s);
-    await awayFromStepEdge();
-    expect((await verify(t.user, { otp: t.totp(Date.now() / 1000 + 30) })).result?.verified).toBe(true);
+    await atStepStart();
+    expect((await verify(t.user, { otp: t.totp(s.clock.now() / 1000 + 30) })).result?.verified).toBe(true);
     expect(await tokenRow(s, t.token.serial)).toMatchObject({ drift: 1 });
     const u = await softwareTokenWithSeed(s);
-    expect(errorName(await verify(u.user, { otp: u.totp(Date.now() / 1000 - 90) }))).toBe('AUTH_FAILED');
+    expect(errorName(await verify(u.user, { otp: u.totp(s.clock.now() / 1000 - 90) }))).toBe('AUTH_FAILED');
   });
 
   it('when the assignment has a PIN then the PIN is required, and a wrong or missing PIN is just AUTH_FAILED', async () => {

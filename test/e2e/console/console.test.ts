@@ -41,6 +41,18 @@ async function signedIn(key = s.adminKey) {
   return tab;
 }
 
+/**
+ * Opens a section from the navigation and waits for its page. The link only changes the
+ * hash; the page follows a task later. Acting at once could act on the page before it:
+ * on a busy machine, "Name" once filled the Users page's "Login name contains" (labels
+ * match by substring), the API keys form stayed empty, its required Name refused the
+ * submit, and the test waited 30 s for the new key.
+ */
+async function openSection(page: Page, link: string, heading = link) {
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: link, exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
+}
+
 async function newUser(domain: string, loginName: string) {
   const existing = await s.call('/domain/search', { match: [['name', '=', domain]] });
   const domainId = existing.rows[0]?.id ?? (await s.call('/domain/create', { attrs: { name: domain } })).id;
@@ -92,7 +104,7 @@ describeInBrowser('the console', () => {
     await s.call('/user/createToken', { ecosystemId: user.domainId, id: user.id, expiryType: 'Infinite' });
     const { page, problems } = await signedIn();
 
-    await page.getByRole('link', { name: 'Users' }).click();
+    await openSection(page, 'Users');
     await page.getByLabel('Login name contains').fill('search');
     await page.getByLabel('Login name contains').press('Enter');
     await page.getByRole('link', { name: 'bob.search' }).click();
@@ -115,7 +127,7 @@ describeInBrowser('the console', () => {
     expect((await s.call('/token/get', { id: token.id })).locked).toBe(true);
     const { page, problems } = await signedIn();
 
-    await page.getByRole('link', { name: 'Tokens' }).click();
+    await openSection(page, 'Tokens');
     await page.getByLabel('Locked only').check();
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByRole('link', { name: token.serial }).click();
@@ -183,7 +195,7 @@ describeInBrowser('the console', () => {
 
   it('when an OATH CSV file is imported then its tokens are listed; a bad file lists each bad entry by position and imports nothing', async () => {
     const { page, problems } = await signedIn();
-    await page.getByRole('link', { name: 'Import' }).click();
+    await openSection(page, 'Import', 'Import tokens');
     // dropped onto the zone, as a person drags it from the file manager
     const dropped = await page.evaluateHandle(`(() => {
       const transfer = new DataTransfer();
@@ -213,7 +225,7 @@ describeInBrowser('the console', () => {
     await newUser('batch', 'alice');
     await s.call('/token/create', { attrs: { data: `BAT-1,${seedHex('56')},hotp,6,0`, product: { manufacturerCode: 'OATH', productCode: 'HOTP' } } });
     const { page, problems } = await signedIn();
-    await page.getByRole('link', { name: 'Batch assignment' }).click();
+    await openSection(page, 'Batch assignment');
     const header = 'domain,loginName,manufacturerCode,productCode,serial';
     await page.getByLabel('CSV file').setInputFiles(fileOf('batch-bad.csv', `${header}\nbatch,alice,OATH,HOTP,BAT-1\nbatch,alice,OATH,HOTP,NO-SUCH\n`));
     await page.getByRole('button', { name: 'Dry run', exact: true }).click();
@@ -235,8 +247,8 @@ describeInBrowser('the console', () => {
 
   it('when an API key is created then it is shown once, works, is gone after a reload, and stops working when revoked', async () => {
     const { page, problems } = await signedIn();
-    await page.getByRole('link', { name: 'API keys' }).click();
-    await page.getByLabel('Name').fill('reporting');
+    await openSection(page, 'API keys');
+    await page.getByLabel('Name', { exact: true }).fill('reporting');
     await page.getByLabel('audit:read').check();
     await page.getByRole('button', { name: 'Create key' }).click();
     const key = await page.getByLabel('New API key').inputValue();
@@ -278,7 +290,7 @@ describeInBrowser('the console', () => {
     await s.call('/device/createSessionToken', { uuid: device.uuid, tag: 'mobile-app' });
     await s.rpc('/token/get', { id: '00000000-0000-4000-8000-000000000000' }); // one failure to chart
     const { page, problems } = await signedIn();
-    await page.getByRole('link', { name: 'Audit log' }).click();
+    await openSection(page, 'Audit log');
     await page.getByRole('img', { name: /Calls and failures per minute: \d+ calls, [1-9]\d* failures/ }).waitFor();
     await screenshots(page, 'audit', { phoneInDocs: true });
     await page.getByLabel('Method').fill('/token/get');
@@ -288,7 +300,7 @@ describeInBrowser('the console', () => {
     expect(await page.locator('tbody tr td:nth-child(2)').allTextContents()).toEqual(expect.arrayContaining(['/token/get']));
     expect(new Set(await page.locator('tbody tr td:nth-child(2)').allTextContents())).toEqual(new Set(['/token/get']));
 
-    await page.getByRole('link', { name: 'Devices' }).click();
+    await openSection(page, 'Devices');
     await page.getByRole('link', { name: 'door-sensor' }).click();
     await page.getByRole('cell', { name: 'mobile-app' }).waitFor();
     await screenshots(page, 'device');

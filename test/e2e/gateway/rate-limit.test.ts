@@ -18,7 +18,7 @@ let s: TestServer;
 /** A second app on the same database: what another server process would be. */
 let other: Listening;
 beforeAll(async () => {
-  s = await startTestServer({ rateLimits });
+  s = await startTestServer({ rateLimits, clock: true }); // windows end by the database's now(): moved, not waited for
   other = await listenLocally(createApp({ dataSource: s.db, keys: s.keys, log: createLogger('silent'), methods: allMethods, rateLimits }));
 });
 afterAll(async () => {
@@ -126,12 +126,18 @@ describe('consumeRateLimit / checkRateLimit', () => {
 
   it('when the window has passed then counting starts again', async () => {
     const bucket = `test:${randomUUID()}`;
-    const short = { limit: 1, windowSeconds: 1 };
+    const short = { limit: 1, windowSeconds: 60 };
     await consumeRateLimit(s.db, bucket, short);
+    await expect(consumeRateLimit(s.db, bucket, short)).rejects.toMatchObject({ errorName: 'RATE_LIMITED', data: { retryAfter: 60 } });
+    await s.clock.advance(59);
     await expect(consumeRateLimit(s.db, bucket, short)).rejects.toMatchObject({ errorName: 'RATE_LIMITED', data: { retryAfter: 1 } });
-    await new Promise((r) => setTimeout(r, 1100));
-    await consumeRateLimit(s.db, bucket, short);
-    expect(await hitsOf(bucket)).toBe(1);
+    await s.clock.advance(1.5);
+    try {
+      await consumeRateLimit(s.db, bucket, short);
+      expect(await hitsOf(bucket)).toBe(1);
+    } finally {
+      await s.clock.reset();
+    }
   });
 
   it('when many attempts race then none is lost', async () => {

@@ -27,7 +27,7 @@ describe('expired relationship templates purge', () => {
     await s.db.query(`UPDATE relationship_templates SET expires_at = now() - interval '6 days' WHERE id = $1`, [recent.id]);
     const all = [old.id, recent.id, live.id];
 
-    expect(await purgeExpiredRows(s.db)).toEqual({ downloadLinks: 0, shareTokens: 0, relationshipTemplates: 1, passwordAttempts: 0 });
+    expect(await purgeExpiredRows(s.db)).toEqual({ downloadLinks: 0, shareTokens: 0, relationshipTemplates: 1, passwordAttempts: 0, importReplies: 0 });
 
     const kept = [recent.id, live.id].sort();
     expect((await s.db.query('SELECT id FROM relationship_templates WHERE id = ANY($1) ORDER BY 1', [all])).map((r: { id: string }) => r.id)).toEqual(kept);

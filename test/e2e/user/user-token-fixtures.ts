@@ -28,4 +28,3 @@ export async function expectErrorOnBothEnvelopes(s: TestServer, method: string, 
   return { rpc: rpc.error!, rest: rest.body };
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,14 +1,15 @@
 import { keyedHash } from '../../../src/domain/crypto/secrets';
 import { VERIFY_USER_TOKEN_SQL } from '../../../src/services/user-tokens/user-tokens';
 import { startTestServer, TestServer } from '../../support/server';
-import { expectErrorOnBothEnvelopes, makeUser, sleep, tombstoneDomain, tombstoneUser } from './user-token-fixtures';
+import { expectErrorOnBothEnvelopes, makeUser, tombstoneDomain, tombstoneUser } from './user-token-fixtures';
 
 let s: TestServer;
 let owner: { ecosystemId: string; id: string };
 beforeAll(async () => {
-  s = await startTestServer();
+  s = await startTestServer({ clock: true }); // expiry is the database's now(): moved, not waited for
   owner = await makeUser(s);
 });
+afterEach(() => s.clock.reset());
 afterAll(() => s.close());
 
 const issue = async (extra: Record<string, unknown> = {}, who = owner) => (await s.call('/user/createToken', { ...who, ...extra })).token as string;
@@ -32,9 +33,11 @@ describe('/user/verifyToken', () => {
   });
 
   it('when a FixedTtl token outlives its ttl then inactive, used or not', async () => {
-    const token = await issue({ ttl: 1 });
+    const token = await issue({ ttl: 60 });
     expect((await verify(token)).active).toBe(true);
-    await sleep(1100);
+    await s.clock.advance(59);
+    expect((await verify(token)).active).toBe(true);
+    await s.clock.advance(2);
     expect(await verify(token)).toEqual({ active: false });
   });
 
@@ -45,23 +48,26 @@ describe('/user/verifyToken', () => {
 
   it('when a SlidingTtl token is used then its expiry moves to now + ttl', async () => {
     const token = await issue({ expiryType: 'SlidingTtl', ttl: 600 });
+    await s.clock.advance(3_600); // an hour on: the expiry follows the clock, wherever it is
     await setExpiry(token, "now() + interval '5 seconds'");
-    const t0 = Date.now();
+    const t0 = s.clock.now();
     const reply = await verify(token);
     expect(reply).toMatchObject({ active: true, expiryType: 'SlidingTtl' });
     const expiresAt = new Date(reply.expiresAt).getTime();
     expect(expiresAt).toBeGreaterThanOrEqual(t0 + 600_000 - 1000);
-    expect(expiresAt).toBeLessThanOrEqual(Date.now() + 600_000 + 1000);
+    expect(expiresAt).toBeLessThanOrEqual(s.clock.now() + 600_000 + 1000);
     expect((await stored(token)).expires_at.toISOString()).toBe(reply.expiresAt);
   });
 
   it('when a SlidingTtl token is used within its ttl it keeps working past the first ttl, and expires ttl after the last use', async () => {
-    const token = await issue({ expiryType: 'SlidingTtl', ttl: 1 });
-    await sleep(600);
+    const token = await issue({ expiryType: 'SlidingTtl', ttl: 60 });
+    await s.clock.advance(40);
     expect((await verify(token)).active).toBe(true);
-    await sleep(600); // 1.2 s after creation: alive only because the last use slid it
+    await s.clock.advance(40); // 80 s after creation: alive only because the last use slid it
     expect((await verify(token)).active).toBe(true);
-    await sleep(1100);
+    await s.clock.advance(59);
+    expect((await verify(token)).active).toBe(true);
+    await s.clock.advance(61); // 61 s after the last use
     expect(await verify(token)).toEqual({ active: false });
   });
 
@@ -88,8 +94,7 @@ describe('/user/verifyToken', () => {
     const early = await s.db.begin();
     try {
       await early.tx.rows('SELECT now()'); // its now() is fixed from here
-      await sleep(50);
-      const later = await verify(token);
+      const later = await verify(token); // a round trip later: its now() is later
       const [row] = await early.tx.rows(VERIFY_USER_TOKEN_SQL, [keyedHash(s.keys.pepper, token)]);
       await early.commit();
       expect(row.expiresAt.toISOString()).toBe(later.expiresAt);

@@ -1,5 +1,5 @@
 import express from 'express';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONSOLE_CSP, createConsoleRouter, findConsoleDir } from '../../../src/http/console-route';
@@ -12,14 +12,19 @@ async function serve(findDir: () => string | null, run: (url: string) => Promise
   try { await run(listening.url); } finally { await listening.close(); }
 }
 
+/** A fresh temporary directory, removed after the file's tests. */
+const made: string[] = [];
+const tempDir = (prefix: string) => { const dir = mkdtempSync(join(tmpdir(), prefix)); made.push(dir); return dir; };
+afterAll(() => { for (const dir of made) rmSync(dir, { recursive: true, force: true }); });
+
 describe('/console (static files)', () => {
   it('when dist/console is above the given directory then it is found, and not otherwise', () => {
-    const root = mkdtempSync(join(tmpdir(), 'tg-console-'));
+    const root = tempDir('tg-console-');
     mkdirSync(join(root, 'dist', 'console'), { recursive: true });
     writeFileSync(join(root, 'dist', 'console', 'index.html'), '<!doctype html>');
     mkdirSync(join(root, 'dist', 'src', 'http'), { recursive: true });
     expect(findConsoleDir(join(root, 'dist', 'src', 'http'))).toBe(join(root, 'dist', 'console'));
-    expect(findConsoleDir(mkdtempSync(join(tmpdir(), 'tg-no-console-')))).toBeNull();
+    expect(findConsoleDir(tempDir('tg-no-console-'))).toBeNull();
   });
 
   it('when the console is not built then 503 says how to build it, still under the policy', () => serve(() => null, async (url) => {
@@ -29,7 +34,7 @@ describe('/console (static files)', () => {
   }));
 
   it('when it is built then index.html is re-read on every visit and hashed assets are cached for good', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tg-console-dist-'));
+    const dir = tempDir('tg-console-dist-');
     mkdirSync(join(dir, 'assets'));
     writeFileSync(join(dir, 'index.html'), '<!doctype html><title>console</title>');
     writeFileSync(join(dir, 'assets', 'index-abc123.js'), 'export {};');

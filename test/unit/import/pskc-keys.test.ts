@@ -81,7 +81,7 @@ describe('every cipher and MAC variant of the corpus', () => {
     ['kw-camellia128.pskcxml', 'e35b135a09bfff8b314a5a0c32193c38'],
     ['kw-tripledes.pskcxml', '355e0d1c07b646dfb3134cc843ba8aa71f025b7c0838251f'], // not the last byte: DES ignores parity bits
   ])('encryption/%s with a wrong key fails its integrity check', async (file, psk) => {
-    (await expect(readSecrets(`encryption/${file}`, { psk }))).rejects.toThrow(/wrong pre-shared key|MAC key cannot be decrypted/);
+    await expect(readSecrets(`encryption/${file}`, { psk })).rejects.toThrow(/wrong pre-shared key|MAC key cannot be decrypted/);
   });
 
   it('encryption/aes128-cbc-noiv: refused, its IV is not in the file so its MAC cannot match', async () => {
