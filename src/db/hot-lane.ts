@@ -50,8 +50,8 @@ export class HotLane {
 
   async close(): Promise<void> {
     this.closed = true;
-    const open = this.lanes.splice(0);
-    await Promise.all(open.map((lane) => lane?.then((c) => c.end(), () => {}).catch(() => {})));
+    const open = this.lanes.splice(0).filter((lane): lane is Promise<pg.Client> => lane !== null);
+    await Promise.all(open.map((lane) => lane.then((c) => c.end(), () => {}).catch(() => {})));
   }
 
   private laneAt(slot: number): Promise<pg.Client> {
