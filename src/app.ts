@@ -1,6 +1,6 @@
 import express, { Express } from 'express';
 import { existsSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
@@ -12,9 +12,8 @@ import { createPipeline, Pipeline } from './gateway/pipeline';
 import { retryAfterOf } from './gateway/retry-after';
 import { createRegistry } from './gateway/registry';
 import { createRpcHandler, RpcLimits } from './gateway/rpc-handler';
-import { fastRpcPath } from './gateway/rpc-fast-path';
 import { restRouter } from './gateway/rest-route';
-import { rpcRouter } from './gateway/rpc-route';
+import { isRpcRequest, rpcRoute } from './gateway/rpc-route';
 import { createValidator } from './gateway/validation';
 import { assignRequestId } from './gateway/request-id';
 import { extraRouters } from './http';
@@ -59,12 +58,20 @@ export interface AppDeps {
   callerCache?: CallerCache;
 }
 
-/** The app, and what transports outside express (src/realtime) need to reach the same pipeline. */
-export type TokengateApp = Express & {
-  readonly gateway: { pipeline: Pipeline; checkCredential: CredentialCheck; log: Logger; rpcLimits: RpcLimits };
+/**
+ * The server's one request listener (give it to http.createServer, or call listen), and
+ * what transports outside it (src/realtime) need to reach the same pipeline.
+ */
+export type TokengateApp = ((req: IncomingMessage, res: ServerResponse) => void) & {
+  listen(port: number, host: string, ready?: () => void): Server;
+  readonly gateway: {
+    pipeline: Pipeline; checkCredential: CredentialCheck; log: Logger; rpcLimits: RpcLimits;
+    /** The express app behind the listener, whose "trust proxy" reads a socket's client IP. */
+    express: Express;
+  };
 };
 
-/** The express app: routes and the method pipeline, no listening. */
+/** Every route and the method pipeline, composed once; no listening. */
 export function createApp(deps: AppDeps): TokengateApp {
   const { dataSource, keys, log, callerCache } = deps;
   const audit = deps.audit ?? new AuditWriter(dataSource);
@@ -96,7 +103,6 @@ export function createApp(deps: AppDeps): TokengateApp {
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy ?? defaults.trustProxy);
   app.use(assignRequestId);
-  app.use(rpcRouter(pipeline, { bodyLimit, resolveCaller, rpcLimits }));
   app.use(restRouter(pipeline, registry, { bodyLimit, resolveCaller, log }));
   app.use(operationsRouter({ dataSource, registry, schemaDir: SCHEMA_DIR }));
   for (const factory of extraRouters) app.use(factory({ dataSource, keys, log, pipeline, registry, resolveCaller, audit }));
@@ -108,14 +114,13 @@ export function createApp(deps: AppDeps): TokengateApp {
     if (retryAfter) res.setHeader('Retry-After', retryAfter);
     res.status(exposed.status).json({ error: exposed.code, name: exposed.errorName, message: exposed.message, data: exposed.data ?? {} });
   });
-  // POST /rpc is answered before express routes anything (rpc-fast-path.ts says why).
-  // Wrapping handle() rather than listen() covers every server the app is given to.
-  const fastRpc = fastRpcPath({ app, handle: createRpcHandler(pipeline, rpcLimits), bodyLimit, resolveCaller });
-  // express's app function calls app.handle(), which its typings leave out.
-  const routed = app as unknown as { handle: (req: IncomingMessage, res: ServerResponse, next?: unknown) => void };
-  const routeWithExpress = routed.handle.bind(app);
-  routed.handle = (req, res, next) => {
-    if (!fastRpc(req, res)) routeWithExpress(req, res, next);
-  };
-  return Object.assign(app, { gateway: { pipeline, checkCredential, log, rpcLimits } });
+  // The one entry point. POST /rpc is answered straight from node:http and everything else
+  // by express: /rpc carries the verify hot paths, and express's per-request work (router,
+  // prototype swaps, ETag) cost them about a tenth of their throughput (rpc-route.ts).
+  const serveRpc = rpcRoute({ app, handle: createRpcHandler(pipeline, rpcLimits), bodyLimit, resolveCaller });
+  const listener = (req: IncomingMessage, res: ServerResponse) => (isRpcRequest(req) ? serveRpc(req, res) : app(req, res));
+  return Object.assign(listener, {
+    listen: (port: number, host: string, ready?: () => void) => createServer(listener).listen(port, host, ready),
+    gateway: { pipeline, checkCredential, log, rpcLimits, express: app },
+  });
 }
