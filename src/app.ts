@@ -42,14 +42,13 @@ export interface AppDeps {
   methods: readonly MethodModule[];
   /** The audit writer; pass one to flush it at shutdown. */
   audit?: AuditWriter;
-  /** From loadConfig(); each one left out takes its documented default (tests set only what they test). */
-  bodyLimit?: Config['bodyLimit'];
-  rateLimits?: Config['rateLimits'];
-  /** express "trust proxy": which hops may set X-Forwarded-For (the client IP rate limits key on). */
-  trustProxy?: Config['trustProxy'];
-  userTokenMaxTtl?: Config['userTokenMaxTtl'];
-  /** Most calls in one JSON-RPC batch (POST /rpc and GET /ws). */
-  rpcBatchMax?: Config['rpcBatchMax'];
+  /**
+   * From loadConfig(); each setting left out takes its documented default (tests set only
+   * what they test). The app reads bodyLimit, trustProxy (express "trust proxy": which hops
+   * may set X-Forwarded-For, the client IP rate limits key on), rpcBatchMax and rateLimits;
+   * methods get theirs as ctx.config.
+   */
+  config?: Partial<Config>;
   /**
    * Remembers callers between calls (SPEC §9). Whoever passes one keeps it told of
    * revocations (services/callers followCallerChanges) and closes that at shutdown.
@@ -75,12 +74,12 @@ export type TokengateApp = ((req: IncomingMessage, res: ServerResponse) => void)
 export function createApp(deps: AppDeps): TokengateApp {
   const { dataSource, keys, log, callerCache } = deps;
   const audit = deps.audit ?? new AuditWriter(dataSource);
-  const defaults = defaultConfig();
-  const rateLimits = deps.rateLimits ?? defaults.rateLimits;
+  const config: Config = { ...defaultConfig(), ...deps.config };
+  const { rateLimits, bodyLimit } = config;
   const validator = createValidator(SCHEMA_DIR);
   const registry = createRegistry(deps.methods, (name) => validator.compile(name));
   const pipeline = createPipeline({
-    registry, dataSource, keys, log, rateLimits, userTokenMaxTtl: deps.userTokenMaxTtl ?? defaults.userTokenMaxTtl,
+    registry, dataSource, keys, log, config: { rateLimits, userTokenMaxTtl: config.userTokenMaxTtl },
     onCallDone: async (record) => {
       // Committed by now: this process's own next call must not meet the old credential,
       // even before the database's notification arrives.
@@ -96,12 +95,11 @@ export function createApp(deps: AppDeps): TokengateApp {
     perClientIp: rateLimits.authFailuresPerIp, perDevice: rateLimits.authFailuresPerDevice,
   }), callerCache);
   const resolveCaller = callerResolver(checkCredential);
-  const bodyLimit = deps.bodyLimit ?? defaults.bodyLimit;
-  const rpcLimits: RpcLimits = { batchMax: deps.rpcBatchMax ?? defaults.rpcBatchMax };
+  const rpcLimits: RpcLimits = { batchMax: config.rpcBatchMax };
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', deps.trustProxy ?? defaults.trustProxy);
+  app.set('trust proxy', config.trustProxy);
   app.use(assignRequestId);
   app.use(restRouter(pipeline, registry, { bodyLimit, resolveCaller, log }));
   app.use(operationsRouter({ dataSource, registry, schemaDir: SCHEMA_DIR }));

@@ -1,16 +1,18 @@
 import type { EntityManager } from 'typeorm';
 import type { Readable } from 'node:stream';
-import type { RateLimitSettings } from '../services/rate-limit';
+import type { Config } from '../config';
 
 /** Who is calling: an API key (maybe bound to an identity) or a device. */
 export type Caller =
   | { kind: 'apikey'; id: string; name: string; scopes: readonly string[]; identity: string | null }
-  | { kind: 'device'; uuid: string };
+  | { kind: 'device'; uuid: string }
+  /** Whoever runs the CLI on the server's host with its database credentials: every scope, no identity. */
+  | { kind: 'operator'; name: string };
 
-/** A caller by its public id only (`apikey:<id>`, `device:<uuid>`): what logs and the audit log record. */
+/** A caller by its public id only (`apikey:<id>`, `device:<uuid>`, `operator:<name>`): what logs and the audit log record. */
 export function callerLabel(caller: Caller | null): string | null {
   if (!caller) return null;
-  return caller.kind === 'device' ? `device:${caller.uuid}` : `apikey:${caller.id}`;
+  return caller.kind === 'device' ? `device:${caller.uuid}` : caller.kind === 'operator' ? `operator:${caller.name}` : `apikey:${caller.id}`;
 }
 
 /** A caller found by its credential, and until when that credential holds (null: until it is revoked). */
@@ -39,6 +41,9 @@ export interface MethodSettings {
   readonly baseUrl: string;
 }
 
+/** The settings methods read, from loadConfig() (secrets and transport settings stay out). */
+export type MethodConfig = Pick<Config, 'rateLimits' | 'userTokenMaxTtl'>;
+
 export interface MethodContext<P = any> {
   readonly params: P;
   readonly caller: Caller;
@@ -46,10 +51,8 @@ export interface MethodContext<P = any> {
   readonly db: EntityManager;
   readonly keys: ServerKeys;
   readonly settings: MethodSettings;
-  /** The operator's limits on failed credential checks (TOKENGATE_RATE_LIMIT_*), for methods that check one. */
-  readonly rateLimits: RateLimitSettings;
-  /** The longest user token ttl, seconds (TOKENGATE_USER_TOKEN_MAX_TTL). */
-  readonly userTokenMaxTtl: number;
+  /** The operator's settings: limits on failed credential checks (TOKENGATE_RATE_LIMIT_*), the longest user token ttl, … */
+  readonly config: MethodConfig;
   /** A streamed request body (a file upload on the legacy route), when there is one. */
   readonly upload?: Upload;
 }

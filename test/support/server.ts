@@ -7,7 +7,7 @@ import { openDatabase } from '../../src/db/data-source';
 import { loadServerKeys } from '../../src/db/server-keys';
 import { createLogger } from '../../src/log';
 import { allMethods } from '../../src/methods';
-import { defaultConfig, type RealtimeSettings } from '../../src/config';
+import { defaultConfig, type Config, type RealtimeSettings } from '../../src/config';
 import { attachRealtime } from '../../src/realtime';
 import { createApiKey } from '../../src/services/apikeys/api-keys';
 import { closeRateLimitPool } from '../../src/services/rate-limit';
@@ -40,8 +40,9 @@ export interface TestServer {
  * (migrated from scratch), the real app on an ephemeral port.
  */
 export async function startTestServer(
-  { realtime: realtimeLimits, callerCache: withCache, ...options }:
-    Partial<Pick<AppDeps, 'log' | 'rateLimits' | 'rpcBatchMax' | 'userTokenMaxTtl'>> & { realtime?: Partial<RealtimeSettings>; callerCache?: boolean } = {},
+  { realtime: realtimeLimits, callerCache: withCache, log: givenLog, ...config }:
+    Partial<Pick<AppDeps, 'log'>> & Partial<Pick<Config, 'rateLimits' | 'rpcBatchMax' | 'userTokenMaxTtl'>>
+    & { realtime?: Partial<RealtimeSettings>; callerCache?: boolean } = {},
 ): Promise<TestServer> {
   const serverUrl = process.env.TOKENGATE_TEST_PG_URL;
   if (!serverUrl) throw new Error('TOKENGATE_TEST_PG_URL is not set (jest globalSetup starts PostgreSQL)');
@@ -59,7 +60,7 @@ export async function startTestServer(
     if (i > 200) throw new Error('the credential cache did not start hearing revocations');
     await new Promise((r) => setTimeout(r, 25));
   }
-  const app = createApp({ dataSource: db, keys, log, methods: allMethods, callerCache, ...options });
+  const app = createApp({ dataSource: db, keys, log: givenLog ?? log, methods: allMethods, callerCache, config });
   const { server, url, close: closeHttp } = await listenLocally(app);
   const realtime = attachRealtime(server, app, { ...defaultConfig().realtime, ...realtimeLimits });
 

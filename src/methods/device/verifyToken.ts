@@ -6,6 +6,6 @@ export default defineMethod<{ uuid: string; token: string }>({
   scope: 'device',
   allowDevices: true,
   transaction: 'none',
-  handler: ({ db, keys, caller, params, rateLimits }) =>
-    verifyDeviceToken(db, keys.pepper, caller, params.uuid, params.token, rateLimits.authFailuresPerDevice),
+  handler: ({ db, keys, caller, params, config }) =>
+    verifyDeviceToken(db, keys.pepper, caller, params.uuid, params.token, config.rateLimits.authFailuresPerDevice),
 });

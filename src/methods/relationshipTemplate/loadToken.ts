@@ -11,6 +11,6 @@ export default defineMethod<{ reference: string; password?: string }>({
   transaction: 'handler',
   // The token id, never the reference: the reference is the bearer secret.
   auditTarget: (params) => tokenIdOf(params.reference),
-  handler: async ({ db, caller, keys, params, rateLimits }) => loadShareToken(
-    db, keys.pepper, await requireCallerIdentity(db, caller), params.reference, params.password, rateLimits.passwordFailuresPerToken),
+  handler: async ({ db, caller, keys, params, config }) => loadShareToken(
+    db, keys.pepper, await requireCallerIdentity(db, caller), params.reference, params.password, config.rateLimits.passwordFailuresPerToken),
 });

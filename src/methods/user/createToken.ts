@@ -4,5 +4,5 @@ import { createUserToken, NewUserToken } from '../../services/user-tokens/user-t
 export default defineMethod<NewUserToken>({
   name: '/user/createToken',
   scope: 'user:token',
-  handler: ({ db, keys, params, userTokenMaxTtl }) => createUserToken(db, keys.pepper, params, userTokenMaxTtl),
+  handler: ({ db, keys, params, config }) => createUserToken(db, keys.pepper, params, config.userTokenMaxTtl),
 });

@@ -26,7 +26,7 @@ let strict: Listening;
 beforeAll(async () => {
   s = await startTestServer({ rateLimits });
   strict = await listenLocally(createApp({
-    dataSource: s.db, keys: s.keys, log: createLogger('silent'), methods: allMethods, rateLimits, bodyLimit: '1kb', trustProxy: false,
+    dataSource: s.db, keys: s.keys, log: createLogger('silent'), methods: allMethods, config: { rateLimits, bodyLimit: '1kb', trustProxy: false },
   }));
 });
 afterAll(async () => {
