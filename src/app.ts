@@ -9,7 +9,7 @@ import type { CallerCache } from './gateway/caller-cache';
 import { callerResolver, credentialChecker, CredentialCheck } from './gateway/credentials';
 import { exposeError } from './gateway/error-out';
 import { createPipeline, Pipeline } from './gateway/pipeline';
-import { retryAfterOf } from './gateway/retry-after';
+import { legacyNotFoundBody, sendLegacyError } from './gateway/legacy-envelope';
 import { createRegistry } from './gateway/registry';
 import { createRpcHandler, RpcLimits } from './gateway/rpc-handler';
 import { restRouter } from './gateway/rest-route';
@@ -103,14 +103,11 @@ export function createApp(deps: AppDeps): TokengateApp {
   app.use(assignRequestId);
   app.use(restRouter(pipeline, registry, { bodyLimit, resolveCaller, log }));
   app.use(operationsRouter({ dataSource, registry, schemaDir: SCHEMA_DIR }));
-  for (const factory of extraRouters) app.use(factory({ dataSource, keys, log, pipeline, registry, resolveCaller, audit }));
-  app.use((_req, res) => res.status(404).json({ error: 404, name: 'NOT_FOUND', message: 'No such route' }));
+  for (const factory of extraRouters) app.use(factory({ dataSource, keys, log, pipeline, registry, resolveCaller }));
+  app.use((_req, res) => res.status(404).json(legacyNotFoundBody('No such route')));
   app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const exposed = exposeError(err, log, { route: 'unhandled route error' }, res.locals.requestId);
-    if (res.headersSent) return;
-    const retryAfter = retryAfterOf(exposed);
-    if (retryAfter) res.setHeader('Retry-After', retryAfter);
-    res.status(exposed.status).json({ error: exposed.code, name: exposed.errorName, message: exposed.message, data: exposed.data ?? {} });
+    if (!res.headersSent) sendLegacyError(res, exposed);
   });
   // The one entry point. POST /rpc is answered straight from node:http and everything else
   // by express: /rpc carries the verify hot paths, and express's per-request work (router,
