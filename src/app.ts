@@ -1,7 +1,5 @@
 import express, { Express } from 'express';
-import { existsSync } from 'node:fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { dirname, join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { MethodModule, ServerKeys } from './contract/method';
@@ -15,6 +13,9 @@ import { createRpcHandler, RpcLimits } from './gateway/rpc-handler';
 import { restRouter } from './gateway/rest-route';
 import { isRpcRequest, rpcRoute } from './gateway/rpc-route';
 import { createValidator } from './gateway/validation';
+import { SCHEMA_DIR } from './gateway/schema-dir';
+
+export { SCHEMA_DIR } from './gateway/schema-dir';
 import { assignRequestId } from './gateway/request-id';
 import { extraRouters } from './http';
 import { observeCall } from './http/metrics';
@@ -24,16 +25,6 @@ import { AuditWriter } from './services/audit/audit-writer';
 import { deviceTokenLookup } from './services/devices/device-auth';
 import { createCredentialGuard } from './services/rate-limit';
 import { Config, defaultConfig } from './config';
-
-/** schemas/ at the repository root, from src/ (ts-jest) or dist/src/ (compiled). */
-export const SCHEMA_DIR = findUp(__dirname, join('schemas', 'common.json'));
-
-function findUp(from: string, relative: string): string {
-  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
-    if (existsSync(join(dir, relative))) return join(dir, dirname(relative));
-  }
-  throw new Error(`${relative} not found above ${from}`);
-}
 
 export interface AppDeps {
   dataSource: DataSource;
