@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Readable } from 'node:stream';
 import type { Config } from '../config';
+import type { MethodName, ParamsOf } from '../client/generated/params';
 
 /** Who is calling: an API key (maybe bound to an identity) or a device. */
 export type Caller =
@@ -98,7 +99,18 @@ export interface MethodModule<P = any, R = any> {
   readonly handler: (ctx: MethodContext<P>) => Promise<R>;
 }
 
-/** Helper so a method module is typed without ceremony. */
-export function defineMethod<P = any, R = any>(m: MethodModule<P, R>): MethodModule<P, R> {
+/**
+ * A method's params as its handler gets them: the type generated from its schema
+ * (src/client/generated/params.ts, `npm run generate:client`), without `return`, which the
+ * gateway strips and applies. Distributes over a schema's alternatives (oneOf, if/then/else).
+ */
+export type HandlerParams<M extends MethodName> = ParamsOf<M> extends infer P ? P extends unknown ? Omit<P, 'return'> : never : never;
+
+/**
+ * A method module typed from its contract: `defineMethod<'/token/create'>({ name: '/token/create', … })`.
+ * The handler's params are HandlerParams of that name, so a schema change that breaks a
+ * handler fails `npm run typecheck`; the name must match the type argument.
+ */
+export function defineMethod<M extends MethodName, R = any>(m: MethodModule<HandlerParams<M>, R> & { readonly name: M }): MethodModule<HandlerParams<M>, R> {
   return m;
 }

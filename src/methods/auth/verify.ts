@@ -1,8 +1,8 @@
 import { defineMethod } from '../../contract/method';
-import { verifyUserOtp, VerifyInput } from '../../services/auth/verify-otp';
+import { verifyUserOtp } from '../../services/auth/verify-otp';
 
 /** No transaction: one snapshot SELECT, then a compare-and-set or the failure counts, each atomic on its own (see verify-otp.ts). */
-export default defineMethod<VerifyInput>({
+export default defineMethod<'/auth/verify'>({
   name: '/auth/verify',
   scope: 'auth:verify',
   transaction: 'none',

@@ -1,7 +1,7 @@
 import { defineMethod } from '../../contract/method';
 import { verifyDeviceToken } from '../../services/devices/session-tokens';
 
-export default defineMethod<{ uuid: string; token: string }>({
+export default defineMethod<'/device/verifyToken'>({
   name: '/device/verifyToken',
   scope: 'device',
   allowDevices: true,

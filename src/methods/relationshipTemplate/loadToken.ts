@@ -3,7 +3,7 @@ import { requireCallerIdentity } from '../../services/templates/identities';
 import { loadShareToken } from '../../services/templates/load-token';
 import { tokenIdOf } from '../../services/templates/reference';
 
-export default defineMethod<{ reference: string; password?: string }>({
+export default defineMethod<'/relationshipTemplate/loadToken'>({
   name: '/relationshipTemplate/loadToken',
   scope: 'template',
   // No gateway transaction: failed password guesses must stay counted although the
