@@ -102,7 +102,7 @@ export function createApp(deps: AppDeps): TokengateApp {
   });
   // The one entry point. POST /rpc is answered straight from node:http and everything else
   // by express: /rpc carries the verify hot paths, and express's per-request work (router,
-  // prototype swaps, ETag) cost them about a tenth of their throughput (rpc-route.ts).
+  // prototype swaps, ETag) was about a tenth of the server's CPU on them (rpc-route.ts).
   const serveRpc = rpcRoute({ app, handle: createRpcHandler(pipeline, rpcLimits), bodyLimit, resolveCaller });
   const listener = (req: IncomingMessage, res: ServerResponse) => (isRpcRequest(req) ? serveRpc(req, res) : app(req, res));
   return Object.assign(listener, {
