@@ -1,7 +1,5 @@
 import express, { Express } from 'express';
-import { existsSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { dirname, join } from 'node:path';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Database } from './db';
 import type { Logger } from 'pino';
 import { systemClock, type Clock, type MethodModule, type ServerKeys } from './contract/method';
@@ -9,13 +7,15 @@ import type { CallerCache } from './gateway/caller-cache';
 import { callerResolver, credentialChecker, CredentialCheck } from './gateway/credentials';
 import { exposeError } from './gateway/error-out';
 import { createPipeline, Pipeline } from './gateway/pipeline';
-import { retryAfterOf } from './gateway/retry-after';
+import { legacyNotFoundBody, sendLegacyError } from './gateway/legacy-envelope';
 import { createRegistry } from './gateway/registry';
 import { createRpcHandler, RpcLimits } from './gateway/rpc-handler';
-import { fastRpcPath } from './gateway/rpc-fast-path';
 import { restRouter } from './gateway/rest-route';
-import { rpcRouter } from './gateway/rpc-route';
+import { isRpcRequest, rpcRoute } from './gateway/rpc-route';
 import { createValidator } from './gateway/validation';
+import { SCHEMA_DIR } from './gateway/schema-dir';
+
+export { SCHEMA_DIR } from './gateway/schema-dir';
 import { assignRequestId } from './gateway/request-id';
 import { extraRouters } from './http';
 import { observeCall } from './http/metrics';
@@ -26,16 +26,6 @@ import { deviceTokenLookup } from './services/devices/device-auth';
 import { createCredentialGuard } from './services/rate-limit';
 import { Config, defaultConfig } from './config';
 
-/** schemas/ at the repository root, from src/ (ts-jest) or dist/src/ (compiled). */
-export const SCHEMA_DIR = findUp(__dirname, join('schemas', 'common.json'));
-
-function findUp(from: string, relative: string): string {
-  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
-    if (existsSync(join(dir, relative))) return join(dir, dirname(relative));
-  }
-  throw new Error(`${relative} not found above ${from}`);
-}
-
 export interface AppDeps {
   dataSource: Database;
   keys: ServerKeys;
@@ -43,16 +33,15 @@ export interface AppDeps {
   methods: readonly MethodModule[];
   /** The audit writer; pass one to flush it at shutdown. */
   audit?: AuditWriter;
-  /** From loadConfig(); each one left out takes its documented default (tests set only what they test). */
-  bodyLimit?: Config['bodyLimit'];
-  rateLimits?: Config['rateLimits'];
-  /** express "trust proxy": which hops may set X-Forwarded-For (the client IP rate limits key on). */
-  trustProxy?: Config['trustProxy'];
-  userTokenMaxTtl?: Config['userTokenMaxTtl'];
+  /**
+   * From loadConfig(); each setting left out takes its documented default (tests set only
+   * what they test). The app reads bodyLimit, trustProxy (express "trust proxy": which hops
+   * may set X-Forwarded-For, the client IP rate limits key on), rpcBatchMax and rateLimits;
+   * methods get theirs as ctx.config.
+   */
+  config?: Partial<Config>;
   /** Where methods read the time (OTP time steps); the system clock unless a test brings its own. */
   clock?: Clock;
-  /** Most calls in one JSON-RPC batch (POST /rpc and GET /ws). */
-  rpcBatchMax?: Config['rpcBatchMax'];
   /**
    * Remembers callers between calls (SPEC §9). Whoever passes one keeps it told of
    * revocations (services/callers followCallerChanges) and closes that at shutdown.
@@ -61,21 +50,29 @@ export interface AppDeps {
   callerCache?: CallerCache;
 }
 
-/** The app, and what transports outside express (src/realtime) need to reach the same pipeline. */
-export type TokengateApp = Express & {
-  readonly gateway: { pipeline: Pipeline; checkCredential: CredentialCheck; log: Logger; rpcLimits: RpcLimits };
+/**
+ * The server's one request listener (give it to http.createServer, or call listen), and
+ * what transports outside it (src/realtime) need to reach the same pipeline.
+ */
+export type TokengateApp = ((req: IncomingMessage, res: ServerResponse) => void) & {
+  listen(port: number, host: string, ready?: () => void): Server;
+  readonly gateway: {
+    pipeline: Pipeline; checkCredential: CredentialCheck; log: Logger; rpcLimits: RpcLimits;
+    /** The express app behind the listener, whose "trust proxy" reads a socket's client IP. */
+    express: Express;
+  };
 };
 
-/** The express app: routes and the method pipeline, no listening. */
+/** Every route and the method pipeline, composed once; no listening. */
 export function createApp(deps: AppDeps): TokengateApp {
   const { dataSource, keys, log, callerCache } = deps;
   const audit = deps.audit ?? new AuditWriter(dataSource);
-  const defaults = defaultConfig();
-  const rateLimits = deps.rateLimits ?? defaults.rateLimits;
+  const config: Config = { ...defaultConfig(), ...deps.config };
+  const { rateLimits, bodyLimit } = config;
   const validator = createValidator(SCHEMA_DIR);
   const registry = createRegistry(deps.methods, (name) => validator.compile(name));
   const pipeline = createPipeline({
-    registry, dataSource, keys, log, rateLimits, userTokenMaxTtl: deps.userTokenMaxTtl ?? defaults.userTokenMaxTtl, clock: deps.clock ?? systemClock,
+    registry, dataSource, keys, log, config: { rateLimits, userTokenMaxTtl: config.userTokenMaxTtl }, clock: deps.clock ?? systemClock,
     onCallDone: async (record) => {
       // Committed by now: this process's own next call must not meet the old credential,
       // even before the database's notification arrives.
@@ -91,33 +88,27 @@ export function createApp(deps: AppDeps): TokengateApp {
     perClientIp: rateLimits.authFailuresPerIp, perDevice: rateLimits.authFailuresPerDevice,
   }), callerCache);
   const resolveCaller = callerResolver(checkCredential);
-  const bodyLimit = deps.bodyLimit ?? defaults.bodyLimit;
-  const rpcLimits: RpcLimits = { batchMax: deps.rpcBatchMax ?? defaults.rpcBatchMax };
+  const rpcLimits: RpcLimits = { batchMax: config.rpcBatchMax };
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', deps.trustProxy ?? defaults.trustProxy);
+  app.set('trust proxy', config.trustProxy);
   app.use(assignRequestId);
-  app.use(rpcRouter(pipeline, { bodyLimit, resolveCaller, rpcLimits }));
   app.use(restRouter(pipeline, registry, { bodyLimit, resolveCaller, log }));
   app.use(operationsRouter({ dataSource, registry, schemaDir: SCHEMA_DIR }));
-  for (const factory of extraRouters) app.use(factory({ dataSource, keys, log, pipeline, registry, resolveCaller, audit }));
-  app.use((_req, res) => res.status(404).json({ error: 404, name: 'NOT_FOUND', message: 'No such route' }));
+  for (const factory of extraRouters) app.use(factory({ dataSource, keys, log, pipeline, registry, resolveCaller }));
+  app.use((_req, res) => res.status(404).json(legacyNotFoundBody('No such route')));
   app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const exposed = exposeError(err, log, { route: 'unhandled route error' }, res.locals.requestId);
-    if (res.headersSent) return;
-    const retryAfter = retryAfterOf(exposed);
-    if (retryAfter) res.setHeader('Retry-After', retryAfter);
-    res.status(exposed.status).json({ error: exposed.code, name: exposed.errorName, message: exposed.message, data: exposed.data ?? {} });
+    if (!res.headersSent) sendLegacyError(res, exposed);
   });
-  // POST /rpc is answered before express routes anything (rpc-fast-path.ts says why).
-  // Wrapping handle() rather than listen() covers every server the app is given to.
-  const fastRpc = fastRpcPath({ app, handle: createRpcHandler(pipeline, rpcLimits), bodyLimit, resolveCaller });
-  // express's app function calls app.handle(), which its typings leave out.
-  const routed = app as unknown as { handle: (req: IncomingMessage, res: ServerResponse, next?: unknown) => void };
-  const routeWithExpress = routed.handle.bind(app);
-  routed.handle = (req, res, next) => {
-    if (!fastRpc(req, res)) routeWithExpress(req, res, next);
-  };
-  return Object.assign(app, { gateway: { pipeline, checkCredential, log, rpcLimits } });
+  // The one entry point. POST /rpc is answered straight from node:http and everything else
+  // by express: /rpc carries the verify hot paths, and express's per-request work (router,
+  // prototype swaps, ETag) was about a tenth of the server's CPU on them (rpc-route.ts).
+  const serveRpc = rpcRoute({ app, handle: createRpcHandler(pipeline, rpcLimits), bodyLimit, resolveCaller });
+  const listener = (req: IncomingMessage, res: ServerResponse) => (isRpcRequest(req) ? serveRpc(req, res) : app(req, res));
+  return Object.assign(listener, {
+    listen: (port: number, host: string, ready?: () => void) => createServer(listener).listen(port, host, ready),
+    gateway: { pipeline, checkCredential, log, rpcLimits, express: app },
+  });
 }

@@ -68,9 +68,7 @@ export async function startServer(config: Config, say: (line: string) => void = 
   const audit = new AuditWriter(dataSource);
   const { callerCache, stopCallerCache } = startCallerCache(config, databaseUrl, dataSource, log);
   const app = createApp({
-    dataSource, keys, log, audit, methods: allMethods, callerCache,
-    bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, rateLimits: config.rateLimits, userTokenMaxTtl: config.userTokenMaxTtl,
-    rpcBatchMax: config.rpcBatchMax,
+    dataSource, keys, log, audit, methods: allMethods, callerCache, config,
   });
   const server: Server = await new Promise<Server>((resolve, reject) => {
     // express 5 calls back on an error too (EADDRINUSE): only a listening server resolves

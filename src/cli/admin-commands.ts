@@ -5,7 +5,14 @@ import { openDatabase } from '../db';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { loadServerKeys, resolveMasterKey } from '../db/server-keys';
 import type { ServerKeys } from '../contract/method';
-import { createApiKey, revokeApiKey, SCOPES, searchApiKeys } from '../services/apikeys/api-keys';
+import apikeyCreate from '../methods/apikey/create';
+import apikeyRevoke from '../methods/apikey/revoke';
+import apikeySearch from '../methods/apikey/search';
+import { SCOPES } from '../services/apikeys/api-keys';
+import { operatorCalls } from './operator-calls';
+
+/** What `tokengate apikey …` may run: the same methods as over HTTP, audited as `operator:cli`. */
+const APIKEY_METHODS = [apikeyCreate, apikeyRevoke, apikeySearch];
 
 /** Runs `work` against the configured database (embedded when DATABASE_URL is unset). */
 export async function withDatabase<T>(work: (ds: Database, keys: ServerKeys) => Promise<T>): Promise<T> {
@@ -35,13 +42,14 @@ export function registerAdminCommands(program: Command): void {
     .action((o) => withDatabase(async (ds, keys) => {
       const bad = (o.scope as string[]).filter((s) => !SCOPES.includes(s as never));
       if (bad.length) throw new Error(`unknown scope(s): ${bad.join(', ')}`);
-      const created = await createApiKey(ds, keys.pepper, { name: o.name, scopes: o.scope, identity: o.identity, expiresAt: o.expiresAt });
-      console.log(JSON.stringify(created));
+      const attrs = { name: o.name, scopes: o.scope, ...(o.identity ? { identity: o.identity } : {}), ...(o.expiresAt ? { expiresAt: o.expiresAt } : {}) };
+      console.log(JSON.stringify(await operatorCalls(ds, keys, APIKEY_METHODS)('/apikey/create', { attrs })));
     }));
-  apikey.command('list').action(() => withDatabase(async (ds) => {
-    console.log(JSON.stringify((await searchApiKeys(ds, { limit: 1000 })).rows, null, 2));
+  apikey.command('list').action(() => withDatabase(async (ds, keys) => {
+    const found = await operatorCalls(ds, keys, APIKEY_METHODS)('/apikey/search', { limit: 1000 }) as { rows: unknown[] };
+    console.log(JSON.stringify(found.rows, null, 2));
   }));
-  apikey.command('revoke <id>').action((id: string) => withDatabase(async (ds) => {
-    console.log(JSON.stringify(await revokeApiKey(ds, id)));
+  apikey.command('revoke <id>').action((id: string) => withDatabase(async (ds, keys) => {
+    console.log(JSON.stringify(await operatorCalls(ds, keys, APIKEY_METHODS)('/apikey/revoke', { id })));
   }));
 }

@@ -1,16 +1,19 @@
 import type { Db } from '../db';
 import type { Readable } from 'node:stream';
-import type { RateLimitSettings } from '../services/rate-limit';
+import type { Config } from '../config';
+import type { MethodName, ParamsOf } from '../client/generated/params';
 
 /** Who is calling: an API key (maybe bound to an identity) or a device. */
 export type Caller =
   | { kind: 'apikey'; id: string; name: string; scopes: readonly string[]; identity: string | null }
-  | { kind: 'device'; uuid: string };
+  | { kind: 'device'; uuid: string }
+  /** Whoever runs the CLI on the server's host with its database credentials: every scope, no identity. */
+  | { kind: 'operator'; name: string };
 
-/** A caller by its public id only (`apikey:<id>`, `device:<uuid>`): what logs and the audit log record. */
+/** A caller by its public id only (`apikey:<id>`, `device:<uuid>`, `operator:<name>`): what logs and the audit log record. */
 export function callerLabel(caller: Caller | null): string | null {
   if (!caller) return null;
-  return caller.kind === 'device' ? `device:${caller.uuid}` : `apikey:${caller.id}`;
+  return caller.kind === 'device' ? `device:${caller.uuid}` : caller.kind === 'operator' ? `operator:${caller.name}` : `apikey:${caller.id}`;
 }
 
 /** A caller found by its credential, and until when that credential holds (null: until it is revoked). */
@@ -44,6 +47,9 @@ export interface MethodSettings {
   readonly baseUrl: string;
 }
 
+/** The settings methods read, from loadConfig() (secrets and transport settings stay out). */
+export type MethodConfig = Pick<Config, 'rateLimits' | 'userTokenMaxTtl'>;
+
 export interface MethodContext<P = any> {
   readonly params: P;
   readonly caller: Caller;
@@ -51,10 +57,8 @@ export interface MethodContext<P = any> {
   readonly db: Db;
   readonly keys: ServerKeys;
   readonly settings: MethodSettings;
-  /** The operator's limits on failed credential checks (TOKENGATE_RATE_LIMIT_*), for methods that check one. */
-  readonly rateLimits: RateLimitSettings;
-  /** The longest user token ttl, seconds (TOKENGATE_USER_TOKEN_MAX_TTL). */
-  readonly userTokenMaxTtl: number;
+  /** The operator's settings: limits on failed credential checks (TOKENGATE_RATE_LIMIT_*), the longest user token ttl, … */
+  readonly config: MethodConfig;
   /** The time as this server reads it (OTP time steps); the database's now() is the other clock. */
   readonly clock: Clock;
   /** A streamed request body (a file upload on the legacy route), when there is one. */
@@ -102,7 +106,18 @@ export interface MethodModule<P = any, R = any> {
   readonly handler: (ctx: MethodContext<P>) => Promise<R>;
 }
 
-/** Helper so a method module is typed without ceremony. */
-export function defineMethod<P = any, R = any>(m: MethodModule<P, R>): MethodModule<P, R> {
+/**
+ * A method's params as its handler gets them: the type generated from its schema
+ * (src/client/generated/params.ts, `npm run generate:client`), without `return`, which the
+ * gateway strips and applies. Distributes over a schema's alternatives (oneOf, if/then/else).
+ */
+export type HandlerParams<M extends MethodName> = ParamsOf<M> extends infer P ? P extends unknown ? Omit<P, 'return'> : never : never;
+
+/**
+ * A method module typed from its contract: `defineMethod<'/token/create'>({ name: '/token/create', … })`.
+ * The handler's params are HandlerParams of that name, so a schema change that breaks a
+ * handler fails `npm run typecheck`; the name must match the type argument.
+ */
+export function defineMethod<M extends MethodName, R = any>(m: MethodModule<HandlerParams<M>, R> & { readonly name: M }): MethodModule<HandlerParams<M>, R> {
   return m;
 }

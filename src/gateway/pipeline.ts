@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../db';
 import type { Logger } from 'pino';
-import { callerLabel, type Caller, type Clock, type MethodContext, type MethodSettings, type ServerKeys } from '../contract/method';
-import type { RateLimitSettings } from '../services/rate-limit';
+import { callerLabel, type Caller, type Clock, type MethodConfig, type MethodContext, type MethodSettings, type ServerKeys } from '../contract/method';
 import { collectList, isStreamedList } from '../contract/streamed-list';
 import { AppError, E, isDatabaseUnavailable } from '../errors';
 import { authorize } from './authorize';
@@ -27,10 +26,8 @@ export interface PipelineDeps {
   dataSource: Database;
   keys: ServerKeys;
   log: Logger;
-  /** Handed to every method (MethodContext.rateLimits). */
-  rateLimits: RateLimitSettings;
-  /** Handed to every method (MethodContext.userTokenMaxTtl). */
-  userTokenMaxTtl: number;
+  /** The settings every method is handed as ctx.config. */
+  config: MethodConfig;
   /** Handed to every method (MethodContext.clock). */
   clock: Clock;
   /** Every finished call, success or failure: the audit log and metrics. */
@@ -49,7 +46,27 @@ export interface Call {
   correlationId?: string;
 }
 
-export type Pipeline = (call: Call) => Promise<unknown>;
+/**
+ * A request that is not a method but is a security event all the same (GET /download
+ * handing out a seed): it runs the pipeline's tail — its work in one transaction, errors
+ * exposed as for methods, then the audit row and metrics, before the reply goes out.
+ */
+export interface RouteCall<R> {
+  /** The audit log's method column, e.g. "/download". */
+  name: string;
+  /** null: the request itself is the credential (a download link's code). */
+  caller: Caller | null;
+  correlationId?: string;
+  /** The work, in one transaction; `target` names what the audit row is about once it is known. */
+  run: (db: MethodContext['db'], audit: { target(value: string): void }) => Promise<R>;
+}
+
+export interface Pipeline {
+  /** One method call, whatever transport carried it. */
+  (call: Call): Promise<unknown>;
+  /** One request of a route that is not a method (RouteCall). */
+  route<R>(call: RouteCall<R>): Promise<R>;
+}
 
 /**
  * authenticate → find the method → bound the depth → expand dotted keys → validate → authorise →
@@ -57,9 +74,9 @@ export type Pipeline = (call: Call) => Promise<unknown>;
  * success or failure, is recorded; only AppErrors leave.
  */
 export function createPipeline(deps: PipelineDeps): Pipeline {
-  const { registry, dataSource, keys } = deps;
+  const { registry, dataSource, keys, config } = deps;
 
-  return async function invoke(call) {
+  const invoke = async function invoke(call: Call): Promise<unknown> {
     const started = performance.now();
     const correlationId = call.correlationId ?? randomUUID();
     // A child logger costs a redaction setup per call: made only when something is logged.
@@ -78,7 +95,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       authorize(caller, entry.module);
       const { return: returnSpec, ...handlerParams } = params;
       const run = (db: MethodContext['db']) => entry.module.handler({
-        params: handlerParams, caller: caller!, db, keys, settings: call.settings, rateLimits: deps.rateLimits, userTokenMaxTtl: deps.userTokenMaxTtl, clock: deps.clock, upload: call.upload,
+        params: handlerParams, caller: caller!, db, keys, config, settings: call.settings, clock: deps.clock, upload: call.upload,
       });
       result = (entry.module.transaction ?? 'call') === 'call' ? await dataSource.transaction(run) : await run(dataSource);
       if (isStreamedList(result) && !call.streamsLists) result = await collectList(result);
@@ -92,23 +109,51 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       throw exposed;
     }
 
-    async function record(outcome: 'ok' | 'error', errorName?: string) {
+    function record(outcome: 'ok' | 'error', errorName?: string) {
       const module = registry.get(call.methodName)?.module;
       const target = module?.auditTarget?.(params, result) ?? defaultTarget(params, result);
-      const durationMs = performance.now() - started;
-      // Never the params: they may hold secrets the redaction rules do not know by name.
-      if (deps.log.isLevelEnabled('debug')) log().debug({ method: call.methodName, outcome, errorName, durationMs, caller: callerLabel(caller) }, 'call');
-      try {
-        await deps.onCallDone({
-          time: new Date(), caller, method: call.methodName, target, outcome, errorName, durationMs,
-        });
-      } catch (err) {
-        // During an outage the call itself already answered SERVICE_UNAVAILABLE and said so.
-        if (isDatabaseUnavailable(err)) log().warn({ method: call.methodName }, 'could not record the call: database unavailable');
-        else log().error({ err, method: call.methodName }, 'could not record the call');
-      }
+      return recordCall(deps, log, { started, caller, method: call.methodName, target, outcome, errorName });
     }
   };
+
+  async function route<R>(call: RouteCall<R>): Promise<R> {
+    const started = performance.now();
+    const correlationId = call.correlationId ?? randomUUID();
+    let callLog: Logger | undefined;
+    const log = () => (callLog ??= deps.log.child({ correlationId }));
+    let target: string | undefined;
+    const done = (outcome: 'ok' | 'error', errorName?: string) =>
+      recordCall(deps, log, { started, caller: call.caller, method: call.name, target, outcome, errorName });
+    try {
+      const result = await dataSource.transaction((db) => call.run(db, { target: (value) => { target = value.slice(0, 200); } }));
+      await done('ok');
+      return result;
+    } catch (err) {
+      const exposed = exposeError(err, log, { route: call.name }, correlationId);
+      await done('error', exposed.errorName);
+      throw exposed;
+    }
+  }
+
+  return Object.assign(invoke, { route });
+}
+
+/** The one place a finished call (method or route) is logged and handed to the audit log and metrics. */
+async function recordCall(
+  deps: PipelineDeps, log: () => Logger,
+  done: { started: number; caller: Caller | null; method: string; target: string | undefined; outcome: 'ok' | 'error'; errorName?: string },
+): Promise<void> {
+  const { started, caller, method, target, outcome, errorName } = done;
+  const durationMs = performance.now() - started;
+  // Never the params: they may hold secrets the redaction rules do not know by name.
+  if (deps.log.isLevelEnabled('debug')) log().debug({ method, outcome, errorName, durationMs, caller: callerLabel(caller) }, 'call');
+  try {
+    await deps.onCallDone({ time: new Date(), caller, method, target, outcome, errorName, durationMs });
+  } catch (err) {
+    // During an outage the call itself already answered SERVICE_UNAVAILABLE and said so.
+    if (isDatabaseUnavailable(err)) log().warn({ method }, 'could not record the call: database unavailable');
+    else log().error({ err, method }, 'could not record the call');
+  }
 }
 
 function normalizeParams(raw: unknown): Record<string, unknown> {

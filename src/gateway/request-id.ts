@@ -15,7 +15,7 @@ export function assignRequestId(req: Request, res: Response, next: NextFunction)
   next();
 }
 
-/** The client's or proxy's id when it is sane, a fresh one otherwise (POST /rpc's fast path too). */
+/** The client's or proxy's id when it is sane, a fresh one otherwise (POST /rpc's node:http route too). */
 export function newRequestId(given: string | string[] | undefined): string {
   return typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : randomUUID();
 }

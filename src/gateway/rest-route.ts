@@ -7,8 +7,7 @@ import type { Registry } from './registry';
 import { baseUrlOf, bodyParserError, parseJsonBody } from './http-body';
 import type { Pipeline } from './pipeline';
 import { requestIdOf } from './request-id';
-import { retryAfterOf } from './retry-after';
-import { writeStreamedList } from './streamed-reply';
+import { sendLegacyError, sendLegacyResult, writeStreamedList } from './legacy-envelope';
 
 /** Bodies that are files, streamed to the method as they arrive (no size limit); query parameters become attrs. */
 const STREAMED_MEDIA_TYPES = ['text/csv', 'application/pskc+xml', 'application/xml', 'text/xml'];
@@ -46,22 +45,15 @@ export function restRouter(pipeline: Pipeline, registry: Registry, opts: {
       if (render && typeof accepted === 'string' && render[accepted]) {
         return void res.type(accepted).send(await render[accepted](result as never, { settings: { baseUrl: baseUrlOf(req) } }));
       }
-      res.json({ error: 0, result: result ?? null });
+      sendLegacyResult(res, result);
     } catch (err) {
-      sendError(res, err as AppError);
+      sendLegacyError(res, err as AppError);
     }
   });
   router.use(['/rest', '/das5/rest'], (err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    sendError(res, bodyParserError(err));
+    sendLegacyError(res, bodyParserError(err));
   });
   return router;
-}
-
-function sendError(res: Response, err: AppError) {
-  if (res.headersSent) return void res.end();
-  const retryAfter = retryAfterOf(err);
-  if (retryAfter) res.setHeader('Retry-After', retryAfter);
-  res.status(err.status).json({ error: err.code, message: err.message, name: err.errorName, data: err.data ?? {} });
 }
 
 function streamedMediaType(req: Request): string | undefined {

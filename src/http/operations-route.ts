@@ -2,6 +2,7 @@ import express, { Router } from 'express';
 import { existsSync } from 'node:fs';
 import type { Database } from '../db';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../gateway/error-out';
+import { legacyNotFoundBody } from '../gateway/legacy-envelope';
 import type { Registry } from '../gateway/registry';
 import { metricsRegistry } from './metrics';
 import { buildOpenApi } from './openapi';
@@ -29,7 +30,7 @@ export function operationsRouter(deps: { dataSource: Database; registry: Registr
     const name = `/${req.params.object}/${req.params.method}`;
     const file = `${deps.schemaDir}${name}.json`;
     if (!/^\/[a-zA-Z]+\/[a-zA-Z]+$/.test(name) || !(deps.registry.has(name) || name === '/common/common') || !existsSync(file)) {
-      return void res.status(404).json({ error: 404, name: 'NOT_FOUND', message: 'No such schema' });
+      return void res.status(404).json(legacyNotFoundBody('No such schema'));
     }
     res.type('application/schema+json').sendFile(file);
   });

@@ -3,6 +3,7 @@ import type { TokengateApp } from '../app';
 import type { RealtimeSettings } from '../config';
 import { ConnectionSlots } from './socket-session';
 import { createSocketIoEndpoint, SOCKET_IO_PATH } from './socketio-endpoint';
+import { legacyNotFoundBody } from '../gateway/legacy-envelope';
 import { pathOf } from '../gateway/request-view';
 import { refuseUpgrade } from './upgrade-request';
 import { createWsEndpoint } from './ws-endpoint';
@@ -29,7 +30,7 @@ export function attachRealtime(server: Server, app: TokengateApp, settings: Real
     const path = pathOf(req);
     if (path === WS_PATH) return ws.handleUpgrade(req, socket, head);
     if (path.startsWith(`${SOCKET_IO_PATH}/`)) return socketIo.trackUpgrade(socket); // its engine answers these itself
-    refuseUpgrade(socket, 404, { error: 404, name: 'NOT_FOUND', message: 'No such route' });
+    refuseUpgrade(socket, 404, legacyNotFoundBody('No such route'));
   });
   return {
     async close() {

@@ -1,4 +1,4 @@
-import type { Caller } from '../contract/method';
+import { callerLabel, type Caller } from '../contract/method';
 import type { Credential, CredentialCheck } from '../gateway/credentials';
 import { CallQueue } from './call-queue';
 import type { RealtimeSettings } from '../config';
@@ -39,8 +39,7 @@ export class SocketSession {
 
   /** Who, by public id only, for log lines. */
   get who(): string | null {
-    if (!this.caller) return null;
-    return this.caller.kind === 'device' ? `device:${this.caller.uuid}` : `apikey:${this.caller.id}`;
+    return callerLabel(this.caller);
   }
 
   /** The pipeline's `authenticate` for a call on this socket. */

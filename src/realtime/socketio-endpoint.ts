@@ -47,7 +47,7 @@ export function createSocketIoEndpoint(server: HttpServer, app: TokengateApp, se
   });
 
   io.use((socket, next) => {
-    const request = expressView(socket.request, app);
+    const request = expressView(socket.request, app.gateway.express);
     const session = new SocketSession(checkCredential, request.ip ?? 'unknown', baseUrlOf(request), settings);
     socket.data.session = session;
     const credential = readCredential(request) ?? deviceCredential(socket.handshake.auth) ?? deviceCredential(socket.handshake.query);

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
 import type { Credential } from '../gateway/credentials';
 import type { AppError } from '../errors';
+import { legacyErrorBody } from '../gateway/legacy-envelope';
 import { retryAfterOf } from '../gateway/retry-after';
 
 /**
@@ -30,6 +31,6 @@ export function refuseUpgrade(socket: Duplex, status: number, body: Record<strin
 /** The legacy REST error envelope, the body of a refused upgrade; Retry-After when the error carries one. */
 export function refuseWithError(socket: Duplex, err: AppError): void {
   const retryAfter = retryAfterOf(err);
-  refuseUpgrade(socket, err.status, { error: err.code, message: err.message, name: err.errorName, data: err.data ?? {} },
+  refuseUpgrade(socket, err.status, legacyErrorBody(err),
     retryAfter ? { 'Retry-After': retryAfter } : {});
 }

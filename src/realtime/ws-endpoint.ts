@@ -54,7 +54,7 @@ export function createWsEndpoint(app: TokengateApp, settings: RealtimeSettings, 
     if (closing || slots.full) return refuseWithError(socket, unavailable(closing ? 'SHUTTING_DOWN' : 'NO_FREE_CONNECTION'));
     slots.take();
     socket.once('close', () => slots.release());
-    const request = expressView(req, app);
+    const request = expressView(req, app.gateway.express);
     const session = Object.assign(new SocketSession(checkCredential, request.ip ?? 'unknown', baseUrlOf(request), settings), { alive: true });
     try {
       const credential = readCredential(request) ?? accessTokenOf(req);

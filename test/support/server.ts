@@ -6,7 +6,7 @@ import { openTestDb, type TestDb } from './test-db';
 import { loadServerKeys } from '../../src/db/server-keys';
 import { createLogger } from '../../src/log';
 import { allMethods } from '../../src/methods';
-import { defaultConfig, type RealtimeSettings } from '../../src/config';
+import { defaultConfig, type Config, type RealtimeSettings } from '../../src/config';
 import { attachRealtime } from '../../src/realtime';
 import { createApiKey } from '../../src/services/apikeys/api-keys';
 import { CallerCache } from '../../src/gateway/caller-cache';
@@ -42,8 +42,8 @@ export interface TestServer {
  * is the test's to move (s.clock, test/support/test-clock.ts) instead of waited for.
  */
 export async function startTestServer(
-  { realtime: realtimeLimits, callerCache: withCache, clock: withClock, ...options }:
-    Partial<Pick<AppDeps, 'log' | 'rateLimits' | 'rpcBatchMax' | 'userTokenMaxTtl'>>
+  { realtime: realtimeLimits, callerCache: withCache, clock: withClock, log: givenLog, ...config }:
+    Partial<Pick<AppDeps, 'log'>> & Partial<Pick<Config, 'rateLimits' | 'rpcBatchMax' | 'userTokenMaxTtl'>>
     & { realtime?: Partial<RealtimeSettings>; callerCache?: boolean; clock?: boolean } = {},
 ): Promise<TestServer> {
   const serverUrl = process.env.TOKENGATE_TEST_PG_URL;
@@ -63,7 +63,7 @@ export async function startTestServer(
     if (i > 200) throw new Error('the credential cache did not start hearing revocations');
     await new Promise((r) => setTimeout(r, 25));
   }
-  const app = createApp({ dataSource: db, keys, log, methods: allMethods, callerCache, clock, ...options });
+  const app = createApp({ dataSource: db, keys, log: givenLog ?? log, methods: allMethods, callerCache, clock, config });
   const { server, url, close: closeHttp } = await listenLocally(app);
   const realtime = attachRealtime(server, app, { ...defaultConfig().realtime, ...realtimeLimits });
 

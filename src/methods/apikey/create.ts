@@ -1,7 +1,7 @@
 import { defineMethod } from '../../contract/method';
-import { createApiKey, NewApiKey } from '../../services/apikeys/api-keys';
+import { createApiKey } from '../../services/apikeys/api-keys';
 
-export default defineMethod<{ attrs: NewApiKey }>({
+export default defineMethod<'/apikey/create'>({
   name: '/apikey/create',
   scope: 'admin',
   auditTarget: (_params, result) => result?.id,

@@ -1,7 +1,7 @@
 import { defineMethod } from '../../contract/method';
 import { revokeApiKey } from '../../services/apikeys/api-keys';
 
-export default defineMethod<{ id: string }>({
+export default defineMethod<'/apikey/revoke'>({
   name: '/apikey/revoke',
   revokesCredentials: true,
   scope: 'admin',

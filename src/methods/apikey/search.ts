@@ -1,7 +1,7 @@
 import { defineMethod } from '../../contract/method';
 import { searchApiKeys } from '../../services/apikeys/api-keys';
 
-export default defineMethod({
+export default defineMethod<'/apikey/search'>({
   name: '/apikey/search',
   scope: 'admin',
   transaction: 'none',

@@ -2,7 +2,7 @@ import { defineMethod } from '../../contract/method';
 import { AppError, E } from '../../errors';
 
 /** The calling key as the server sees it, so a client (the console) can show only what its scopes allow. */
-export default defineMethod<Record<string, never>>({
+export default defineMethod<'/apikey/whoami'>({
   name: '/apikey/whoami',
   scope: 'any-api-key',
   transaction: 'none',

@@ -1,7 +1,7 @@
 import { defineMethod } from '../../contract/method';
 import { searchAuditLog } from '../../services/audit/audit-log';
 
-export default defineMethod({
+export default defineMethod<'/audit/search'>({
   name: '/audit/search',
   scope: 'audit:read',
   transaction: 'none',

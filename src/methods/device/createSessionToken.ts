@@ -1,7 +1,7 @@
 import { defineMethod } from '../../contract/method';
 import { dropExpiredTokens, expiryFrom, issueSessionToken } from '../../services/devices/session-tokens';
 
-export default defineMethod<{ uuid: string; tag?: string; expiresOn?: string | number | null }>({
+export default defineMethod<'/device/createSessionToken'>({
   name: '/device/createSessionToken',
   scope: 'device',
   allowDevices: true,

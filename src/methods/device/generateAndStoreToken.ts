@@ -2,7 +2,7 @@ import { defineMethod } from '../../contract/method';
 import { issueSessionToken } from '../../services/devices/session-tokens';
 
 /** Meshblu's generateAndStoreToken: the reply is {uuid, token, createdAt} and nothing else. */
-export default defineMethod<{ uuid: string }>({
+export default defineMethod<'/device/generateAndStoreToken'>({
   name: '/device/generateAndStoreToken',
   scope: 'device',
   allowDevices: true,

@@ -1,7 +1,7 @@
 import { defineMethod } from '../../contract/method';
 import { loadDevice } from '../../services/devices/device-registry';
 
-export default defineMethod<{ uuid: string }>({
+export default defineMethod<'/device/get'>({
   name: '/device/get',
   scope: 'device',
   allowDevices: true,

@@ -1,8 +1,8 @@
 import { defineMethod } from '../../contract/method';
-import { DeviceAttrs, registerDevice } from '../../services/devices/device-registry';
+import { registerDevice } from '../../services/devices/device-registry';
 
 /** API keys (scope device) and devices may register devices; see the schema for ownership. */
-export default defineMethod<{ attrs?: DeviceAttrs }>({
+export default defineMethod<'/device/register'>({
   name: '/device/register',
   scope: 'device',
   allowDevices: true,

@@ -2,7 +2,7 @@ import { defineMethod } from '../../contract/method';
 import { resetRootToken } from '../../services/devices/root-token';
 
 /** Meshblu's resetToken: a new root token for the device, the old one revoked (and the session tokens, when asked) → {uuid, token}. */
-export default defineMethod<{ uuid: string; revokeSessionTokens?: boolean }>({
+export default defineMethod<'/device/resetToken'>({
   name: '/device/resetToken',
   revokesCredentials: true,
   scope: 'device',

@@ -1,7 +1,7 @@
 import { defineMethod } from '../../contract/method';
 import { revokeSessionToken } from '../../services/devices/session-tokens';
 
-export default defineMethod<{ uuid: string; token: string }>({
+export default defineMethod<'/device/revokeToken'>({
   name: '/device/revokeToken',
   revokesCredentials: true,
   scope: 'device',

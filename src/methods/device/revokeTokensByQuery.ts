@@ -1,7 +1,7 @@
 import { defineMethod } from '../../contract/method';
 import { revokeSessionTokens } from '../../services/devices/session-tokens';
 
-export default defineMethod<{ uuid: string; tag?: string; id?: string }>({
+export default defineMethod<'/device/revokeTokensByQuery'>({
   name: '/device/revokeTokensByQuery',
   revokesCredentials: true,
   scope: 'device',

@@ -1,8 +1,7 @@
 import { defineMethod } from '../../contract/method';
 import { searchDevices } from '../../services/devices/device-search';
-import type { SearchParams } from '../../services/query/search-query';
 
-export default defineMethod<SearchParams>({
+export default defineMethod<'/device/search'>({
   name: '/device/search',
   scope: 'device',
   transaction: 'none',

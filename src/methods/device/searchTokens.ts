@@ -1,7 +1,7 @@
 import { defineMethod } from '../../contract/method';
 import { searchSessionTokens } from '../../services/devices/session-tokens';
 
-export default defineMethod<{ uuid: string; tag?: string; offset?: number; limit?: number }>({
+export default defineMethod<'/device/searchTokens'>({
   name: '/device/searchTokens',
   scope: 'device',
   allowDevices: true,

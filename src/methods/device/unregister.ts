@@ -1,7 +1,7 @@
 import { defineMethod } from '../../contract/method';
 import { unregisterDevice } from '../../services/devices/device-registry';
 
-export default defineMethod<{ uuid: string }>({
+export default defineMethod<'/device/unregister'>({
   name: '/device/unregister',
   revokesCredentials: true,
   scope: 'device',

@@ -1,7 +1,7 @@
 import { defineMethod } from '../../contract/method';
-import { DeviceAttrs, updateDevice } from '../../services/devices/device-registry';
+import { updateDevice } from '../../services/devices/device-registry';
 
-export default defineMethod<{ uuid: string; attrs: DeviceAttrs }>({
+export default defineMethod<'/device/update'>({
   name: '/device/update',
   scope: 'device',
   allowDevices: true,

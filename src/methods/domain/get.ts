@@ -1,8 +1,8 @@
 import { defineMethod } from '../../contract/method';
-import { getRecord, GetParams } from '../../services/directory/resource';
+import { getRecord } from '../../services/directory/resource';
 import { DOMAINS } from '../../services/directory/domains';
 
-export default defineMethod<GetParams>({
+export default defineMethod<'/domain/get'>({
   name: '/domain/get',
   scope: 'directory',
   transaction: 'none',

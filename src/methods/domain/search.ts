@@ -1,9 +1,8 @@
 import { defineMethod } from '../../contract/method';
-import type { SearchParams } from '../../services/query/search-query';
 import { searchRecords } from '../../services/directory/resource';
 import { DOMAINS } from '../../services/directory/domains';
 
-export default defineMethod<SearchParams>({
+export default defineMethod<'/domain/search'>({
   name: '/domain/search',
   scope: 'directory',
   transaction: 'none',

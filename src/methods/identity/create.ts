@@ -1,7 +1,7 @@
 import { defineMethod } from '../../contract/method';
 import { createIdentity } from '../../services/templates/identities';
 
-export default defineMethod<{ attrs?: { name?: string } }>({
+export default defineMethod<'/identity/create'>({
   name: '/identity/create',
   scope: 'admin',
   auditTarget: (_params, result) => result?.address,

@@ -1,7 +1,7 @@
 import { defineMethod } from '../../contract/method';
-import { createProduct, ProductAttrs } from '../../services/directory/products';
+import { createProduct } from '../../services/directory/products';
 
-export default defineMethod<{ attrs: ProductAttrs & { type: 'HOTP' | 'TOTP' } }>({
+export default defineMethod<'/product/create'>({
   name: '/product/create',
   scope: 'directory',
   handler: ({ db, params }) => createProduct(db, params.attrs),

@@ -1,8 +1,8 @@
 import { defineMethod } from '../../contract/method';
-import { getRecord, GetParams } from '../../services/directory/resource';
+import { getRecord } from '../../services/directory/resource';
 import { PRODUCTS } from '../../services/directory/products';
 
-export default defineMethod<GetParams>({
+export default defineMethod<'/product/get'>({
   name: '/product/get',
   scope: 'directory',
   transaction: 'none',

@@ -1,9 +1,8 @@
 import { defineMethod } from '../../contract/method';
-import type { SearchParams } from '../../services/query/search-query';
 import { searchRecords } from '../../services/directory/resource';
 import { PRODUCTS } from '../../services/directory/products';
 
-export default defineMethod<SearchParams>({
+export default defineMethod<'/product/search'>({
   name: '/product/search',
   scope: 'directory',
   transaction: 'none',

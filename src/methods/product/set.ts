@@ -1,7 +1,7 @@
 import { defineMethod } from '../../contract/method';
-import { ProductAttrs, setProduct } from '../../services/directory/products';
+import { setProduct } from '../../services/directory/products';
 
-export default defineMethod<{ id: string; attrs: ProductAttrs }>({
+export default defineMethod<'/product/set'>({
   name: '/product/set',
   scope: 'directory',
   handler: ({ db, params }) => setProduct(db, params.id, params.attrs),

@@ -1,11 +1,9 @@
 import { defineMethod } from '../../contract/method';
 import { requireCallerIdentity } from '../../services/templates/identities';
 import { referenceQrPng } from '../../services/templates/reference';
-import { createShareToken, NewShareToken } from '../../services/templates/share-tokens';
+import { createShareToken } from '../../services/templates/share-tokens';
 
-type Created = Awaited<ReturnType<typeof createShareToken>>;
-
-export default defineMethod<NewShareToken, Created>({
+export default defineMethod<'/relationshipTemplate/createToken'>({
   name: '/relationshipTemplate/createToken',
   scope: 'template',
   auditTarget: (params, result) => result?.id ?? params.templateId,

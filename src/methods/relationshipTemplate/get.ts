@@ -2,7 +2,7 @@ import { defineMethod } from '../../contract/method';
 import { requireCallerIdentity } from '../../services/templates/identities';
 import { findKnownTemplate, templateView } from '../../services/templates/templates';
 
-export default defineMethod<{ id: string }>({
+export default defineMethod<'/relationshipTemplate/get'>({
   name: '/relationshipTemplate/get',
   scope: 'template',
   transaction: 'none',

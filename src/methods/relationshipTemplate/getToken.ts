@@ -2,7 +2,7 @@ import { defineMethod } from '../../contract/method';
 import { requireCallerIdentity } from '../../services/templates/identities';
 import { findOwnShareToken } from '../../services/templates/template-search';
 
-export default defineMethod<{ id: string }>({
+export default defineMethod<'/relationshipTemplate/getToken'>({
   name: '/relationshipTemplate/getToken',
   scope: 'template',
   transaction: 'none',

@@ -2,7 +2,7 @@ import { defineMethod } from '../../contract/method';
 import { requireCallerIdentity } from '../../services/templates/identities';
 import { listShareTokens } from '../../services/templates/share-tokens';
 
-export default defineMethod<{ templateId: string }>({
+export default defineMethod<'/relationshipTemplate/listTokens'>({
   name: '/relationshipTemplate/listTokens',
   scope: 'template',
   auditTarget: (params) => params.templateId,

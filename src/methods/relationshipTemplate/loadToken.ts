@@ -3,7 +3,7 @@ import { requireCallerIdentity } from '../../services/templates/identities';
 import { loadShareToken } from '../../services/templates/load-token';
 import { tokenIdOf } from '../../services/templates/reference';
 
-export default defineMethod<{ reference: string; password?: string }>({
+export default defineMethod<'/relationshipTemplate/loadToken'>({
   name: '/relationshipTemplate/loadToken',
   scope: 'template',
   // No gateway transaction: failed password guesses must stay counted although the
@@ -11,6 +11,6 @@ export default defineMethod<{ reference: string; password?: string }>({
   transaction: 'handler',
   // The token id, never the reference: the reference is the bearer secret.
   auditTarget: (params) => tokenIdOf(params.reference),
-  handler: async ({ db, caller, keys, params, rateLimits }) => loadShareToken(
-    db, keys.pepper, await requireCallerIdentity(db, caller), params.reference, params.password, rateLimits.passwordFailuresPerToken),
+  handler: async ({ db, caller, keys, params, config }) => loadShareToken(
+    db, keys.pepper, await requireCallerIdentity(db, caller), params.reference, params.password, config.rateLimits.passwordFailuresPerToken),
 });

@@ -1,9 +1,8 @@
 import { defineMethod } from '../../contract/method';
-import type { SearchParams } from '../../services/query/search-query';
 import { requireCallerIdentity } from '../../services/templates/identities';
 import { searchTemplates } from '../../services/templates/template-search';
 
-export default defineMethod<SearchParams & { isOwn?: boolean }>({
+export default defineMethod<'/relationshipTemplate/search'>({
   name: '/relationshipTemplate/search',
   scope: 'template',
   transaction: 'none',

@@ -1,9 +1,8 @@
 import { defineMethod } from '../../contract/method';
-import type { SearchParams } from '../../services/query/search-query';
 import { requireCallerIdentity } from '../../services/templates/identities';
 import { searchShareTokens } from '../../services/templates/template-search';
 
-export default defineMethod<SearchParams>({
+export default defineMethod<'/relationshipTemplate/searchTokens'>({
   name: '/relationshipTemplate/searchTokens',
   scope: 'template',
   transaction: 'none',

@@ -2,7 +2,7 @@ import { defineMethod } from '../../contract/method';
 import { createRecord } from '../../services/directory/resource';
 import { REPOSITORIES } from '../../services/directory/repositories';
 
-export default defineMethod<{ attrs: { name: string; description?: string | null } }>({
+export default defineMethod<'/repository/create'>({
   name: '/repository/create',
   scope: 'directory',
   handler: ({ db, params }) => createRecord(db, REPOSITORIES, params.attrs),

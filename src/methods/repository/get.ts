@@ -1,8 +1,8 @@
 import { defineMethod } from '../../contract/method';
-import { getRecord, GetParams } from '../../services/directory/resource';
+import { getRecord } from '../../services/directory/resource';
 import { REPOSITORIES } from '../../services/directory/repositories';
 
-export default defineMethod<GetParams>({
+export default defineMethod<'/repository/get'>({
   name: '/repository/get',
   scope: 'directory',
   transaction: 'none',

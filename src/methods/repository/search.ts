@@ -1,9 +1,8 @@
 import { defineMethod } from '../../contract/method';
-import type { SearchParams } from '../../services/query/search-query';
 import { searchRecords } from '../../services/directory/resource';
 import { REPOSITORIES } from '../../services/directory/repositories';
 
-export default defineMethod<SearchParams>({
+export default defineMethod<'/repository/search'>({
   name: '/repository/search',
   scope: 'directory',
   transaction: 'none',

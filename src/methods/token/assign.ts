@@ -1,10 +1,10 @@
 import { defineMethod } from '../../contract/method';
 import { AppError, E } from '../../errors';
-import { findUser, UserRef } from '../../services/directory/refs';
+import { findUser } from '../../services/directory/refs';
 import { assignToken } from '../../services/tokens/assignments';
-import { findToken, TokenSerialRef, tokenAuditTarget } from '../../services/tokens/token-refs';
+import { findToken, tokenAuditTarget } from '../../services/tokens/token-refs';
 
-export default defineMethod<{ id?: string; token?: TokenSerialRef; user: UserRef; pin?: string; shared?: boolean }>({
+export default defineMethod<'/token/assign'>({
   name: '/token/assign',
   scope: 'token:write',
   auditTarget: tokenAuditTarget,

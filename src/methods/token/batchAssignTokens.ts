@@ -1,17 +1,14 @@
 import { defineMethod } from '../../contract/method';
-import { batchAssignTokens, BatchAssignOptions, BatchAssignResult } from '../../services/batch-assign/batch-assign';
+import { batchAssignTokens } from '../../services/batch-assign/batch-assign';
 import { openBatchText } from '../../services/batch-assign/batch-input';
 
-interface Params {
-  attrs: Omit<BatchAssignOptions, 'onProgress'> & { csv?: string; charset?: string };
-}
-
-export default defineMethod<Params, BatchAssignResult>({
+export default defineMethod<'/token/batchAssignTokens'>({
   name: '/token/batchAssignTokens',
   scope: 'token:write',
   auditTarget: (_params, result) => (result ? `${result.assigned} of ${result.total} rows` : undefined),
   async handler({ db, keys, params, upload }) {
-    const { csv, charset, ...options } = params.attrs;
-    return batchAssignTokens(db, keys.pepper, openBatchText(csv, charset, upload), options);
+    // mode, dryRun and createUsers have schema defaults, filled in by validation before the handler runs.
+    const { csv, charset, mode, dryRun, createUsers } = params.attrs;
+    return batchAssignTokens(db, keys.pepper, openBatchText(csv, charset, upload), { mode: mode!, dryRun: dryRun!, createUsers: createUsers! });
   },
 });

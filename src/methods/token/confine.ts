@@ -1,8 +1,8 @@
 import { defineMethod } from '../../contract/method';
 import { confineToken } from '../../services/tokens/token-admin';
-import { tokenAuditTarget, type TokenSerialRef } from '../../services/tokens/token-refs';
+import { tokenAuditTarget } from '../../services/tokens/token-refs';
 
-export default defineMethod<{ id?: string; token?: TokenSerialRef }>({
+export default defineMethod<'/token/confine'>({
   name: '/token/confine',
   scope: 'token:write',
   auditTarget: tokenAuditTarget,

@@ -1,18 +1,16 @@
 import { defineMethod } from '../../contract/method';
 import { AppError, E } from '../../errors';
-import { createSoftwareToken, NewSoftwareToken } from '../../services/tokens/software-token';
+import { createSoftwareToken } from '../../services/tokens/software-token';
 import { getTokenView } from '../../services/tokens/token-view';
-import { ImportAttrs, openImportFile } from '../../services/token-import/import-input';
-import { importTokenFile, ImportRequest } from '../../services/token-import/token-import';
-
-type CreateAttrs = NewSoftwareToken & ImportAttrs & Pick<ImportRequest, 'repository'>;
+import { openImportFile } from '../../services/token-import/import-input';
+import { importTokenFile } from '../../services/token-import/token-import';
 
 /**
  * Two forms (SPEC): `attrs.data` or a streamed file body imports a seed file; otherwise a
  * software token is made for `attrs.user`. transaction 'handler': the import holds its
  * own connection, because its reply is read from the database after the commit.
  */
-export default defineMethod<{ attrs: CreateAttrs }>({
+export default defineMethod<'/token/create'>({
   name: '/token/create',
   scope: 'token:write',
   transaction: 'handler',

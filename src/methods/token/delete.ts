@@ -1,9 +1,8 @@
 import { defineMethod } from '../../contract/method';
-import type { UserRef } from '../../services/directory/refs';
 import { deleteToken } from '../../services/tokens/token-admin';
-import { tokenAuditTarget, type TokenSerialRef } from '../../services/tokens/token-refs';
+import { tokenAuditTarget } from '../../services/tokens/token-refs';
 
-export default defineMethod<{ id?: string; token?: TokenSerialRef; user?: UserRef }>({
+export default defineMethod<'/token/delete'>({
   name: '/token/delete',
   scope: 'token:write',
   auditTarget: tokenAuditTarget,

@@ -1,7 +1,7 @@
 import { defineMethod } from '../../contract/method';
 import { getToken } from '../../services/tokens/token-view';
 
-export default defineMethod({
+export default defineMethod<'/token/get'>({
   name: '/token/get',
   scope: 'token:read',
   transaction: 'none',

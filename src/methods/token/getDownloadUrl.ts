@@ -1,8 +1,8 @@
 import { defineMethod } from '../../contract/method';
 import { createDownloadLink } from '../../services/tokens/download-links';
-import { tokenAuditTarget, type TokenSerialRef } from '../../services/tokens/token-refs';
+import { tokenAuditTarget } from '../../services/tokens/token-refs';
 
-export default defineMethod<{ id?: string; token?: TokenSerialRef; ttl?: number }>({
+export default defineMethod<'/token/getDownloadUrl'>({
   name: '/token/getDownloadUrl',
   scope: 'token:write',
   auditTarget: tokenAuditTarget,

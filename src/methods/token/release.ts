@@ -1,8 +1,8 @@
 import { defineMethod } from '../../contract/method';
 import { releaseToken } from '../../services/tokens/token-admin';
-import { tokenAuditTarget, type TokenSerialRef } from '../../services/tokens/token-refs';
+import { tokenAuditTarget } from '../../services/tokens/token-refs';
 
-export default defineMethod<{ id?: string; token?: TokenSerialRef }>({
+export default defineMethod<'/token/release'>({
   name: '/token/release',
   scope: 'token:write',
   auditTarget: tokenAuditTarget,

@@ -1,8 +1,8 @@
 import { defineMethod } from '../../contract/method';
 import { resetToken } from '../../services/tokens/token-admin';
-import { tokenAuditTarget, type TokenSerialRef } from '../../services/tokens/token-refs';
+import { tokenAuditTarget } from '../../services/tokens/token-refs';
 
-export default defineMethod<{ id?: string; token?: TokenSerialRef; attrs?: { counter?: number | string } }>({
+export default defineMethod<'/token/reset'>({
   name: '/token/reset',
   scope: 'token:write',
   auditTarget: tokenAuditTarget,

@@ -1,8 +1,8 @@
 import { defineMethod } from '../../contract/method';
 import { retrieveCredential } from '../../services/tokens/token-credentials';
-import { tokenAuditTarget, type TokenSerialRef } from '../../services/tokens/token-refs';
+import { tokenAuditTarget } from '../../services/tokens/token-refs';
 
-export default defineMethod<{ id?: string; token?: TokenSerialRef; count?: number }>({
+export default defineMethod<'/token/retrieveCredential'>({
   name: '/token/retrieveCredential',
   scope: 'token:credential',
   auditTarget: tokenAuditTarget,

@@ -1,7 +1,7 @@
 import { defineMethod } from '../../contract/method';
 import { searchTokens } from '../../services/tokens/token-view';
 
-export default defineMethod({
+export default defineMethod<'/token/search'>({
   name: '/token/search',
   scope: 'token:read',
   transaction: 'none',

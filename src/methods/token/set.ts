@@ -1,8 +1,8 @@
 import { defineMethod } from '../../contract/method';
-import { setToken, TokenAttrs } from '../../services/tokens/token-admin';
+import { setToken } from '../../services/tokens/token-admin';
 import { getTokenView } from '../../services/tokens/token-view';
 
-export default defineMethod<{ id: string; attrs: TokenAttrs }>({
+export default defineMethod<'/token/set'>({
   name: '/token/set',
   scope: 'token:write',
   async handler({ db, params }) {

@@ -1,9 +1,8 @@
 import { defineMethod } from '../../contract/method';
-import type { UserRef } from '../../services/directory/refs';
-import { tokenAuditTarget, type TokenSerialRef } from '../../services/tokens/token-refs';
+import { tokenAuditTarget } from '../../services/tokens/token-refs';
 import { syncToken } from '../../services/tokens/token-sync';
 
-export default defineMethod<{ id?: string; token?: TokenSerialRef; user?: UserRef; credential: string }>({
+export default defineMethod<'/token/syncToken'>({
   name: '/token/syncToken',
   scope: 'token:write',
   auditTarget: tokenAuditTarget,

@@ -1,8 +1,7 @@
 import { defineMethod } from '../../contract/method';
-import type { DomainRef } from '../../services/directory/refs';
-import { createUser, UserAttrs } from '../../services/directory/users';
+import { createUser } from '../../services/directory/users';
 
-export default defineMethod<{ attrs: UserAttrs & { domain: DomainRef } }>({
+export default defineMethod<'/user/create'>({
   name: '/user/create',
   scope: 'directory',
   handler: ({ db, params }) => createUser(db, params.attrs),

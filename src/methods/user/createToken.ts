@@ -1,8 +1,10 @@
 import { defineMethod } from '../../contract/method';
-import { createUserToken, NewUserToken } from '../../services/user-tokens/user-tokens';
+import { createUserToken } from '../../services/user-tokens/user-tokens';
 
-export default defineMethod<NewUserToken>({
+export default defineMethod<'/user/createToken'>({
   name: '/user/createToken',
   scope: 'user:token',
-  handler: ({ db, keys, params, userTokenMaxTtl }) => createUserToken(db, keys.pepper, params, userTokenMaxTtl),
+  // expiryType and ttl have schema defaults, filled in by validation before the handler runs.
+  handler: ({ db, keys, params: { expiryType, ttl, ...owner }, config }) =>
+    createUserToken(db, keys.pepper, { ...owner, expiryType: expiryType!, ttl: ttl! }, config.userTokenMaxTtl),
 });

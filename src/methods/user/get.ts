@@ -1,7 +1,7 @@
 import { defineMethod } from '../../contract/method';
-import { getUser, UserGetParams } from '../../services/directory/users';
+import { getUser } from '../../services/directory/users';
 
-export default defineMethod<UserGetParams>({
+export default defineMethod<'/user/get'>({
   name: '/user/get',
   scope: 'directory',
   transaction: 'none',

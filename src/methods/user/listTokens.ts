@@ -1,7 +1,7 @@
 import { defineMethod } from '../../contract/method';
-import { listUserTokens, OwnerParams } from '../../services/user-tokens/user-tokens';
+import { listUserTokens } from '../../services/user-tokens/user-tokens';
 
-export default defineMethod<OwnerParams>({
+export default defineMethod<'/user/listTokens'>({
   name: '/user/listTokens',
   scope: 'user:token',
   transaction: 'none',

@@ -1,7 +1,7 @@
 import { defineMethod } from '../../contract/method';
 import { revokeUserToken } from '../../services/user-tokens/user-tokens';
 
-export default defineMethod<{ tokenId: string }>({
+export default defineMethod<'/user/revokeToken'>({
   name: '/user/revokeToken',
   scope: 'user:token',
   auditTarget: (params) => params.tokenId,

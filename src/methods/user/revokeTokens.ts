@@ -1,7 +1,7 @@
 import { defineMethod } from '../../contract/method';
-import { OwnerParams, revokeUserTokens } from '../../services/user-tokens/user-tokens';
+import { revokeUserTokens } from '../../services/user-tokens/user-tokens';
 
-export default defineMethod<OwnerParams>({
+export default defineMethod<'/user/revokeTokens'>({
   name: '/user/revokeTokens',
   scope: 'user:token',
   handler: ({ db, params }) => revokeUserTokens(db, params),

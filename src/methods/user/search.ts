@@ -1,9 +1,8 @@
 import { defineMethod } from '../../contract/method';
-import type { SearchParams } from '../../services/query/search-query';
 import { searchRecords } from '../../services/directory/resource';
 import { USERS } from '../../services/directory/users';
 
-export default defineMethod<SearchParams>({
+export default defineMethod<'/user/search'>({
   name: '/user/search',
   scope: 'directory',
   transaction: 'none',

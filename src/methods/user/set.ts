@@ -1,7 +1,7 @@
 import { defineMethod } from '../../contract/method';
-import { setUser, UserAttrs } from '../../services/directory/users';
+import { setUser } from '../../services/directory/users';
 
-export default defineMethod<{ id: string; attrs: UserAttrs }>({
+export default defineMethod<'/user/set'>({
   name: '/user/set',
   scope: 'directory',
   handler: ({ db, params }) => setUser(db, params.id, params.attrs),

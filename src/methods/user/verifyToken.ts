@@ -1,7 +1,7 @@
 import { defineMethod } from '../../contract/method';
 import { verifyUserToken } from '../../services/user-tokens/user-tokens';
 
-export default defineMethod<{ token: string }>({
+export default defineMethod<'/user/verifyToken'>({
   name: '/user/verifyToken',
   scope: 'user:token',
   // One UPDATE … RETURNING is atomic on its own (it also slides the expiry), so the

@@ -39,7 +39,7 @@ describe('/auth/verify', () => {
     const { url, expiresAt } = await s.call('/token/getDownloadUrl', { token: { serial: token.serial } });
     expect(Date.parse(expiresAt) - Date.now()).toBeGreaterThan(14 * 60 * 1000);
 
-    const first = await fetch(url);
+    const first = await fetch(url, { headers: { accept: 'application/json' } });
     expect(first.status).toBe(200);
     const payload: any = await first.json();
     expect(payload).toEqual({ serial: token.serial, otpauthUri: expect.stringMatching(/^otpauth:\/\/totp\//), qrCode: expect.stringMatching(/^data:image\/png;base64,/) });
@@ -51,7 +51,7 @@ describe('/auth/verify', () => {
     const otp = generateTotp(base32Decode(uri.searchParams.get('secret')!), s.clock.now() / 1000, { algorithm: 'SHA1', digits: 6, period: 30 });
     expect((await verify(user, { otp })).result).toEqual({ verified: true, serial: token.serial });
 
-    const second = await fetch(url);
+    const second = await fetch(url, { headers: { accept: 'application/json' } });
     expect(second.status).toBe(410);
     expect(await second.json()).toEqual({ error: 6001, name: 'DOWNLOAD_LINK_EXPIRED', message: expect.any(String), data: {} });
   });

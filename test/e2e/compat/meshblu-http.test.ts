@@ -37,6 +37,14 @@ describe('Meshblu HTTP with meshblu-http', () => {
     expect(row.hash).toEqual(keyedHash(s.keys.pepper, `${device.uuid}:${device.token}`));
   });
 
+  it('when an API key registers a device then the audit log records /device/register by that key against the new uuid', async () => {
+    const device = await registered({ name: 'audited' });
+    const { id: keyId } = await s.call('/apikey/whoami', {});
+    const rows = await s.db.query(
+      'SELECT caller, method, target, outcome, error_name AS "errorName" FROM audit_log WHERE method = $1 AND target = $2', ['/device/register', device.uuid]);
+    expect(rows).toEqual([{ caller: `apikey:${keyId}`, method: '/device/register', target: device.uuid, outcome: 'ok', errorName: null }]);
+  });
+
   it('when nobody is signed in then register is refused with 401 and no device is made', async () => {
     const [{ n: before }] = await s.db.query('SELECT count(*)::int AS n FROM devices');
     const refused = await failureOf(meshblu(s, null).register({ name: 'anonymous' }));

@@ -19,7 +19,7 @@ let s: TestServer;
 let other: Listening;
 beforeAll(async () => {
   s = await startTestServer({ rateLimits, clock: true }); // windows end by the database's now(): moved, not waited for
-  other = await listenLocally(createApp({ dataSource: s.db, keys: s.keys, log: createLogger('silent'), methods: allMethods, rateLimits }));
+  other = await listenLocally(createApp({ dataSource: s.db, keys: s.keys, log: createLogger('silent'), methods: allMethods, config: { rateLimits } }));
 });
 afterAll(async () => {
   await other.close();

@@ -40,8 +40,8 @@ describe('SDK: OTP tokens and auth (tg.token, tg.auth)', () => {
 
     const link = await tg.token.getDownloadUrl({ token: { serial: token.serial }, ttl: 60 });
     expect(link).toEqual({ url: expect.stringMatching(`^${s.url}/download/`), expiresAt: expect.any(String) });
-    expect((await fetch(link.url)).status).toBe(200);
-    expect((await fetch(link.url)).status).toBe(410);
+    expect((await fetch(link.url, { headers: { accept: 'application/json' } })).status).toBe(200);
+    expect((await fetch(link.url, { headers: { accept: 'application/json' } })).status).toBe(410);
   });
 
   it('when a hardware token is imported, assigned and used then verify answers as over raw HTTP', async () => {

@@ -17,7 +17,7 @@ describe('/token/confine and /token/release', () => {
     expect(await s.call('/token/confine', { token: { serial: token.serial } })).toEqual({ id: token.id, serial: token.serial, confined: true, linksRevoked: 1 });
     expect(await tokenRow(s, token.serial)).toMatchObject({ confined: true });
 
-    const atDownload = await fetch(url);
+    const atDownload = await fetch(url, { headers: { accept: 'application/json' } });
     expect(atDownload.status).toBe(403);
     expect(await atDownload.json()).toMatchObject({ error: 3002, name: 'TOKEN_CONFINED' });
     const { status, body } = await s.rest('/token/getDownloadUrl', { token: { serial: token.serial } });
@@ -25,9 +25,9 @@ describe('/token/confine and /token/release', () => {
     expect(body.name).toBe('TOKEN_CONFINED');
 
     expect(await s.call('/token/release', { token: { serial: token.serial } })).toEqual({ id: token.id, serial: token.serial, confined: false });
-    expect((await fetch(url)).status).toBe(410);
+    expect((await fetch(url, { headers: { accept: 'application/json' } })).status).toBe(410);
     const fresh = await s.call('/token/getDownloadUrl', { token: { serial: token.serial } });
-    expect((await fetch(fresh.url)).status).toBe(200);
+    expect((await fetch(fresh.url, { headers: { accept: 'application/json' } })).status).toBe(200);
   });
 
   it('when the token does not exist then TOKEN_NOT_FOUND', async () => {

@@ -1,6 +1,9 @@
 import { startTestServer, TestServer } from '../../support/server';
 import { makeUser } from './fixtures';
 
+/** Only a request that asks for the payload by name spends a link (SPEC §1). */
+const ASK_JSON = { headers: { accept: 'application/json' } };
+
 let s: TestServer;
 beforeAll(async () => { s = await startTestServer(); });
 afterAll(() => s.close());
@@ -19,10 +22,10 @@ async function newLink() {
 describe('GET /download/<code> in the audit log', () => {
   it('when a link is used and then tried again then /audit/search shows the download and the 410, against the serial', async () => {
     const { token, url, code } = await newLink();
-    const first = await fetch(url);
+    const first = await fetch(url, ASK_JSON);
     expect(first.status).toBe(200);
     const { otpauthUri } = await first.json() as { otpauthUri: string };
-    expect((await fetch(url)).status).toBe(410);
+    expect((await fetch(url, ASK_JSON)).status).toBe(410);
 
     const rows = await downloadsAudited(token.serial);
     expect(rows).toEqual([
@@ -43,14 +46,14 @@ describe('GET /download/<code> in the audit log', () => {
   it('when the token was confined after the link was made then the refusal is audited against it', async () => {
     const { token, url } = await newLink();
     await s.call('/token/confine', { token: { serial: token.serial } });
-    expect((await fetch(url)).status).toBe(403);
+    expect((await fetch(url, ASK_JSON)).status).toBe(403);
     expect(await downloadsAudited(token.serial)).toEqual([expect.objectContaining({ outcome: 'error', errorName: 'TOKEN_CONFINED' })]);
   });
 
   it('when the code names no link then the 404 is audited with no target and never the code', async () => {
     const code = `tgd_${'x'.repeat(43)}`;
     const before = (await downloadsAudited()).length;
-    const res = await fetch(`${s.url}/download/${code}`);
+    const res = await fetch(`${s.url}/download/${code}`, ASK_JSON);
     expect(res.status).toBe(404);
     const rows = await downloadsAudited();
     expect(rows).toHaveLength(before + 1);

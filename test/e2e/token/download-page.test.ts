@@ -1,3 +1,4 @@
+import { get } from 'node:http';
 import { base32Decode, generateTotp } from '../../../src/domain/otp';
 import { startTestServer, TestServer } from '../../support/server';
 import { makeUser } from './fixtures';
@@ -44,10 +45,43 @@ describe('GET /download/<code> from a browser', () => {
     expect(await res.text()).not.toContain('<script');
   });
 
-  it('when a link scanner sends HEAD then nothing is spent', async () => {
-    const { url, usedAt } = await linkForNewUser();
-    expect((await fetch(url, { method: 'HEAD' })).status).toBe(200);
+  it.each([
+    ['a link scanner\'s Accept: */*', { accept: '*/*' }],
+    ['Accept: application/* (a wildcard, not the name)', { accept: 'application/*' }],
+    ['Accept: application/json;q=0 (refused by name)', { accept: 'application/json;q=0, */*' }],
+  ])('when a GET sends %s then it gets the page, nothing is spent, and the link still works after', async (_what, headers) => {
+    const { token, url, usedAt } = await linkForNewUser();
+    const res = await fetch(url, { headers });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await res.text()).toContain('<h1>Set up your authenticator</h1>');
     expect(await usedAt()).toBeNull();
+    expect(await (await fetch(url, { headers: { accept: 'application/json' } })).json()).toMatchObject({ serial: token.serial });
+  });
+
+  it('when a GET sends no Accept header at all then it gets the page, nothing is spent, and the link still works after', async () => {
+    const { token, url, usedAt } = await linkForNewUser();
+    // fetch always adds Accept: */*; node:http sends only what it is given.
+    const reply = await new Promise<{ status: number; type: string | undefined; body: string }>((resolve, reject) => {
+      get(url, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => { body += chunk; }).on('end', () => resolve({ status: res.statusCode!, type: res.headers['content-type'], body }));
+      }).on('error', reject);
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.type).toBe('text/html; charset=utf-8');
+    expect(reply.body).toContain('<h1>Set up your authenticator</h1>');
+    expect(await usedAt()).toBeNull();
+    expect(await (await fetch(url, { headers: { accept: 'application/json' } })).json()).toMatchObject({ serial: token.serial });
+  });
+
+  it('when a link scanner sends HEAD then nothing is spent, and the link still works after', async () => {
+    const { token, url, usedAt } = await linkForNewUser();
+    const res = await fetch(url, { method: 'HEAD' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await usedAt()).toBeNull();
+    expect(await (await fetch(url, { headers: { accept: 'application/json' } })).json()).toMatchObject({ serial: token.serial });
   });
 });
 
@@ -90,10 +124,17 @@ describe('POST /download/<code> (the page\'s button)', () => {
     expect(await res.text()).toContain('<h1>This link is not valid</h1>');
   });
 
-  it('when a JSON client GETs the link then it still gets today\'s JSON payload, once', async () => {
-    const { token, url } = await linkForNewUser();
-    const res = await fetch(url, { headers: { accept: '*/*' } });
+  it.each([
+    ['application/json', 'application/json'],
+    ['application/json among wildcards, as HTTP libraries send it', 'application/json, text/plain, */*'],
+  ])('when a client asks for %s then it gets the JSON payload, once', async (_what, accept) => {
+    const { token, url, usedAt } = await linkForNewUser();
+    const res = await fetch(url, { headers: { accept } });
+    expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ serial: token.serial, otpauthUri: expect.stringMatching(/^otpauth:\/\/totp\//), qrCode: expect.stringMatching(/^data:image\/png;base64,/) });
-    expect((await fetch(url, { headers: { accept: BROWSER_ACCEPT } })).status).toBe(410);
+    expect(await usedAt()).not.toBeNull();
+    const again = await fetch(url, { headers: { accept } });
+    expect(again.status).toBe(410);
+    expect(await again.json()).toEqual({ error: 6001, name: 'DOWNLOAD_LINK_EXPIRED', message: 'The download link was used or has expired', data: {} });
   });
 });

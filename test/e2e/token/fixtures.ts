@@ -45,7 +45,7 @@ export async function softwareTokenWithSeed(s: TestServer, opts: { product?: str
     attrs: { product: { manufacturerCode, productCode }, user: { id: user.id }, ...(opts.pin ? { pin: opts.pin } : {}) },
   });
   const { url } = await s.call('/token/getDownloadUrl', { token: { serial: token.serial } });
-  const payload: any = await (await fetch(url)).json();
+  const payload: any = await (await fetch(url, { headers: { accept: 'application/json' } })).json();
   const uri = new URL(payload.otpauthUri);
   const seed = base32Decode(uri.searchParams.get('secret')!);
   const algorithm = uri.searchParams.get('algorithm') as OtpAlgorithm;

@@ -1,6 +1,9 @@
 import { startTestServer, TestServer } from '../../support/server';
 import { importCsv, makeUser } from './fixtures';
 
+/** Only a request that asks for the payload by name spends a link (SPEC §1). */
+const ASK_JSON = { headers: { accept: 'application/json' } };
+
 let s: TestServer;
 beforeAll(async () => { s = await startTestServer(); });
 afterAll(() => s.close());
@@ -22,10 +25,10 @@ describe('/token/getDownloadUrl and GET /download/<code>', () => {
     expect(links).toEqual([{ code_hash: expect.any(Buffer), used_at: null }]);
     expect(links[0].code_hash.toString('latin1')).not.toContain(code);
 
-    const first = await fetch(url);
+    const first = await fetch(url, ASK_JSON);
     expect(first.headers.get('cache-control')).toBe('no-store');
     expect(((await first.json()) as any).serial).toBe(token.serial);
-    const second = await fetch(url);
+    const second = await fetch(url, ASK_JSON);
     expect(second.status).toBe(410);
     expect(await second.json()).toEqual({ error: 6001, name: 'DOWNLOAD_LINK_EXPIRED', message: 'The download link was used or has expired', data: {} });
   });
@@ -42,7 +45,7 @@ describe('/token/getDownloadUrl and GET /download/<code>', () => {
   it('when ten clients race for one link then exactly one gets the payload', async () => {
     const { token } = await newSoftwareToken();
     const { url } = await s.call('/token/getDownloadUrl', { id: token.id });
-    const statuses = await Promise.all(Array.from({ length: 10 }, async () => (await fetch(url)).status));
+    const statuses = await Promise.all(Array.from({ length: 10 }, async () => (await fetch(url, ASK_JSON)).status));
     expect(statuses.filter((st) => st === 200)).toHaveLength(1);
     expect(statuses.filter((st) => st === 410)).toHaveLength(9);
   });
@@ -51,11 +54,11 @@ describe('/token/getDownloadUrl and GET /download/<code>', () => {
     const { token } = await newSoftwareToken();
     const { url } = await s.call('/token/getDownloadUrl', { id: token.id });
     await s.db.query(`UPDATE token_download_links SET expires_at = now() - interval '1 second' WHERE token_id = $1`, [token.id]);
-    expect((await fetch(url)).status).toBe(410);
+    expect((await fetch(url, ASK_JSON)).status).toBe(410);
   });
 
   it('when the code was never issued then 404', async () => {
-    const res = await fetch(`${s.url}/download/tgd_${'A'.repeat(43)}`);
+    const res = await fetch(`${s.url}/download/tgd_${'A'.repeat(43)}`, ASK_JSON);
     expect(res.status).toBe(404);
     expect(((await res.json()) as any).name).toBe('NOT_FOUND');
   });

@@ -8,10 +8,10 @@ import { startTestServer, TestServer } from '../../support/server';
 import { makeUser } from '../token/fixtures';
 
 /**
- * POST /rpc is answered by a node:http handler in front of express (rpc-fast-path.ts).
- * Expected values are SPEC §1's JSON-RPC envelope and the error catalog's codes; a
- * gzip-compressed body still goes through the express route, so each edge case is also
- * compared with that route's answer, byte for byte.
+ * POST /rpc is answered by one node:http handler beside express (rpc-route.ts).
+ * Expected values are SPEC §1's JSON-RPC envelope and the error catalog's codes; each
+ * edge case is also sent gzip-compressed, which the route inflates, and must answer the
+ * same, byte for byte.
  */
 const rateLimits: RateLimitSettings = {
   authFailuresPerIp: { limit: 2, windowSeconds: 60 },
@@ -26,7 +26,7 @@ let strict: Listening;
 beforeAll(async () => {
   s = await startTestServer({ rateLimits });
   strict = await listenLocally(createApp({
-    dataSource: s.db, keys: s.keys, log: createLogger('silent'), methods: allMethods, rateLimits, bodyLimit: '1kb', trustProxy: false,
+    dataSource: s.db, keys: s.keys, log: createLogger('silent'), methods: allMethods, config: { rateLimits, bodyLimit: '1kb', trustProxy: false },
   }));
 });
 afterAll(async () => {
@@ -46,25 +46,25 @@ async function post(url: string, body: string | Buffer, headers: Record<string, 
   };
 }
 
-/** The same request through the express route (it alone inflates a compressed body). */
-const viaExpress = (url: string, body: string, headers: Record<string, string> = {}) =>
+/** The same request with its body gzip-compressed. */
+const compressed = (url: string, body: string, headers: Record<string, string> = {}) =>
   post(url, gzipSync(body), { ...headers, 'content-encoding': 'gzip' });
 
-/** Everything but the ETag, which only express adds and no client can use on a POST. */
+/** Everything but the ETag, which no client can use on a POST. */
 const comparable = ({ etag: _etag, ...rest }: Answer) => rest;
 
 const JSON_UTF8 = 'application/json; charset=utf-8';
 const call = (method: string, id: number | string = 1) => ({ jsonrpc: '2.0', id, method, params: {} });
 
-describe('POST /rpc fast path', () => {
-  it('when the body is not JSON then -32700 PARSE_ERROR with HTTP 200, as the express route answers', async () => {
+describe('POST /rpc', () => {
+  it('when the body is not JSON then -32700 PARSE_ERROR with HTTP 200; compressed, the same', async () => {
     const headers = { 'x-request-id': 'parse-1' };
     const fast = await post(s.url, '{"jsonrpc":', headers);
     expect(fast).toEqual({
       status: 200, contentType: JSON_UTF8, requestId: 'parse-1', retryAfter: null, etag: null,
       text: '{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"The body is not valid JSON","data":{"name":"PARSE_ERROR"}}}',
     });
-    expect(comparable(await viaExpress(s.url, '{"jsonrpc":', headers))).toEqual(comparable(fast));
+    expect(comparable(await compressed(s.url, '{"jsonrpc":', headers))).toEqual(comparable(fast));
   });
 
   it('when the body is larger than the limit then BODY_TOO_LARGE (1014), and the connection still serves the next call', async () => {
@@ -86,30 +86,30 @@ describe('POST /rpc fast path', () => {
     const body = JSON.stringify({ ...call('/apikey/search', 5), params: { match: [['name', '=', 'test admin']] } });
     const fast = await post(s.url, body, { 'content-type': 'text/plain', 'x-request-id': 'ct-1' });
     expect(JSON.parse(fast.text)).toMatchObject({ jsonrpc: '2.0', id: 5, result: { total: 1 } });
-    expect(comparable(await viaExpress(s.url, body, { 'content-type': 'text/plain', 'x-request-id': 'ct-1' }))).toEqual(comparable(fast));
+    expect(comparable(await compressed(s.url, body, { 'content-type': 'text/plain', 'x-request-id': 'ct-1' }))).toEqual(comparable(fast));
   });
 
-  it('when the body is empty then -32700 PARSE_ERROR (no JSON text at all), as the express route answers', async () => {
+  it('when the body is empty then -32700 PARSE_ERROR (no JSON text at all); compressed, the same', async () => {
     const fast = await post(s.url, '', { 'x-request-id': 'empty-1' });
     expect(JSON.parse(fast.text)).toMatchObject({ id: null, error: { code: -32700, data: { name: 'PARSE_ERROR' } } });
     expect(fast.contentType).toBe(JSON_UTF8);
-    expect(comparable(await viaExpress(s.url, '', { 'x-request-id': 'empty-1' }))).toEqual(comparable(fast));
+    expect(comparable(await compressed(s.url, '', { 'x-request-id': 'empty-1' }))).toEqual(comparable(fast));
   });
 
-  it('when a batch mixes calls and a notification then it answers an array of the calls, as the express route does', async () => {
+  it('when a batch mixes calls and a notification then it answers an array of the calls; compressed, the same', async () => {
     const batch = JSON.stringify([call('/apikey/search', 'a'), { jsonrpc: '2.0', method: '/apikey/search', params: {} }, call('/nothing/here', 'b')]);
     const fast = await post(s.url, batch, { 'x-request-id': 'batch-1' });
     const replies = JSON.parse(fast.text) as Array<{ id: string; error?: { code: number } }>;
     expect(replies.map((r) => r.id)).toEqual(['a', 'b']);
     expect(replies[1].error?.code).toBe(-32601);
-    expect(comparable(await viaExpress(s.url, batch, { 'x-request-id': 'batch-1' }))).toEqual(comparable(fast));
+    expect(comparable(await compressed(s.url, batch, { 'x-request-id': 'batch-1' }))).toEqual(comparable(fast));
   });
 
   it('when a batch holds only notifications then HTTP 204 with no body and no content type', async () => {
     const batch = JSON.stringify([{ jsonrpc: '2.0', method: '/apikey/search', params: {} }]);
     const fast = await post(s.url, batch, { 'x-request-id': 'note-1' });
     expect(fast).toEqual({ status: 204, text: '', contentType: null, requestId: 'note-1', retryAfter: null, etag: null });
-    expect(comparable(await viaExpress(s.url, batch, { 'x-request-id': 'note-1' }))).toEqual(comparable(fast));
+    expect(comparable(await compressed(s.url, batch, { 'x-request-id': 'note-1' }))).toEqual(comparable(fast));
   });
 
   it('when x-request-id is sane it is echoed; when it is not, a fresh UUID replaces it', async () => {
