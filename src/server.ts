@@ -46,7 +46,7 @@ export async function prepareDatabase(config: Config, say: (line: string) => voi
   if (embedded) say(`embedded PostgreSQL in ${config.dataDir} on 127.0.0.1:${config.embeddedPgPort}`);
   const url = config.databaseUrl ?? embedded!.url;
   try {
-    const dataSource = await openDatabase(url, config.poolSize);
+    const dataSource = await openDatabase(url, config.poolSize, config.dbConnectTimeoutMs);
     setPreparedStatements(dataSource, config.preparedStatements);
     const keys = await loadServerKeys(dataSource, resolveMasterKey(config.masterKey, config.dataDir, say));
     // Today's partition and the days ahead exist before the first call; expired days go.
@@ -124,6 +124,8 @@ function startCallerCache(config: Config, databaseUrl: string, dataSource: DataS
     maxEntries: config.credentialCacheSize, ttlMs: config.credentialCacheTtlSeconds * 1000, onLookup: countCredentialLookup,
   });
   observeCredentialCache(callerCache);
-  const listener = followCallerChanges(callerCache, { listenUrl: config.listenUrl ?? databaseUrl, dataSource, log });
+  const listener = followCallerChanges(callerCache, {
+    listenUrl: config.listenUrl ?? databaseUrl, connectTimeoutMs: config.dbConnectTimeoutMs, dataSource, log,
+  });
   return { callerCache, stopCallerCache: () => listener.close() };
 }

@@ -12,7 +12,7 @@ export async function withDatabase<T>(work: (ds: DataSource, keys: ServerKeys) =
   const config = loadConfig();
   const embedded = config.databaseUrl
     ? undefined : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, say: (l) => console.error(l) });
-  const ds = await openDatabase(config.databaseUrl ?? embedded!.url, 4).catch(async (err) => { await embedded?.stop(); throw err; });
+  const ds = await openDatabase(config.databaseUrl ?? embedded!.url, 4, config.dbConnectTimeoutMs).catch(async (err) => { await embedded?.stop(); throw err; });
   try {
     const keys = await loadServerKeys(ds, resolveMasterKey(config.masterKey, config.dataDir, (l) => console.error(l)));
     return await work(ds, keys);

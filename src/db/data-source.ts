@@ -2,10 +2,11 @@ import 'reflect-metadata';
 import type { Pool } from 'pg';
 import { DataSource, MigrationExecutor } from 'typeorm';
 import { migrations } from '../../migrations';
+import { poolOptionsFor } from './multi-host';
 import { closePipelinedPool } from './pipelined-pool';
 
 /** TypeORM over pg: migrations only, never synchronize; services write their SQL. */
-export function createDataSource(url: string, poolSize = 20): DataSource {
+export function createDataSource(url: string, poolSize = 20, connectTimeoutMs = 5_000): DataSource {
   const dataSource = new DataSource({
     type: 'postgres',
     url,
@@ -13,10 +14,11 @@ export function createDataSource(url: string, poolSize = 20): DataSource {
     migrationsTransactionMode: 'all',
     synchronize: false,
     logging: false,
-    // connectionTimeoutMillis bounds both connecting and waiting for a free pooled
-    // connection: with the database down or the pool exhausted a call fails
-    // (SERVICE_UNAVAILABLE, Retry-After) after 5 s instead of hanging. keepAlive finds peers that vanished without a word.
-    extra: { max: poolSize, application_name: 'tokengate', connectionTimeoutMillis: 5_000, keepAlive: true },
+    // connectionTimeoutMillis (TOKENGATE_DB_CONNECT_TIMEOUT) bounds connecting, looking for
+    // the host that takes writes (multi-host.ts), and waiting for a free pooled connection:
+    // with no primary or the pool exhausted a call fails (SERVICE_UNAVAILABLE, Retry-After)
+    // instead of hanging. keepAlive finds peers that vanished without a word.
+    extra: { ...poolOptionsFor(url, { connectTimeoutMs }), max: poolSize, application_name: 'tokengate', keepAlive: true },
   });
   // the hot paths' pipelined connections (pipelined-pool.ts) live and end with it
   const destroy = dataSource.destroy.bind(dataSource);
@@ -27,8 +29,8 @@ export function createDataSource(url: string, poolSize = 20): DataSource {
   return dataSource;
 }
 
-export async function openDatabase(url: string, poolSize?: number): Promise<DataSource> {
-  const ds = createDataSource(url, poolSize);
+export async function openDatabase(url: string, poolSize?: number, connectTimeoutMs?: number): Promise<DataSource> {
+  const ds = createDataSource(url, poolSize, connectTimeoutMs);
   await ds.initialize();
   keepConnectionErrorsInside((ds.driver as unknown as { master: Pool }).master);
   await migrate(ds);

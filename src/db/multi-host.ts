@@ -38,9 +38,16 @@ export class HostLocator {
 
   /** The host to connect to by `deadline` (performance.now() ms): the one known, else the first a search finds. */
   async choose(deadline: number): Promise<DatabaseHost> {
-    if (this.known) return this.known;
-    this.search ??= this.searchAll(deadline).finally(() => { this.search = undefined; });
-    return withDeadline(this.search, deadline, () => this.noHostError(''));
+    for (;;) {
+      if (this.known) return this.known;
+      this.search ??= this.searchAll(deadline).finally(() => { this.search = undefined; });
+      try {
+        return await withDeadline(this.search, deadline, () => this.noHostError(''));
+      } catch (err) {
+        // a search begun for an earlier caller ran out of its time before ours: look again
+        if (performance.now() >= deadline - ROUND_PAUSE_MS) throw err;
+      }
+    }
   }
 
   /** A connection to `host` failed or was cut: the next connection looks again (unless it is the only choice). */

@@ -4,6 +4,8 @@ import { prepareValue } from 'pg/lib/utils';
 import postgres from 'postgres';
 import type { DataSource } from 'typeorm';
 import { isDatabaseUnavailable } from '../errors/database-unavailable';
+import { HostLocator, locatorFor } from './multi-host';
+import type { DatabaseHost } from './multi-host-url';
 
 /**
  * The hot paths' statements (db/prepared-statements.ts) go over connections of their own,
@@ -56,7 +58,7 @@ export function configurePipelinedPool(dataSource: DataSource, opts: Partial<Pip
  */
 export async function pipelinedQuery<T>(dataSource: DataSource, text: string, params: unknown[]): Promise<T[]> {
   const values = params.map(asPgText) as postgres.ParameterOrJSON<never>[];
-  const pool = poolOf(dataSource);
+  const pool = pools.get(dataSource) ?? await newPool(dataSource);
   pool.started();
   try {
     return (await pool.sql.unsafe(text, values, { prepare: true })) as unknown as T[];
@@ -67,7 +69,10 @@ export async function pipelinedQuery<T>(dataSource: DataSource, text: string, pa
     // statement ran (test/e2e/db/pipelined-pool.test.ts caught it). An error that is not
     // PostgreSQL's answer to a statement (a RangeError from reading the protocol out of
     // step, say) leaves it in doubt as well. In both cases the next calls get a fresh pool.
-    if (isDatabaseUnavailable(err) || !(err instanceof postgres.PostgresError)) retire(dataSource, pool);
+    if (isDatabaseUnavailable(err) || !(err instanceof postgres.PostgresError)) {
+      retire(dataSource, pool);
+      pool.host && pool.locator?.forget(pool.host); // the next pool looks for the host that takes writes again
+    }
     throw err;
   } finally {
     pool.answered();
@@ -88,7 +93,7 @@ class PipelinedPool {
   private answeredAt = 0;
   private watchdog: NodeJS.Timeout | undefined;
 
-  constructor(readonly sql: Sql) {}
+  constructor(readonly sql: Sql, readonly locator?: HostLocator, readonly host?: DatabaseHost) {}
 
   started(): void {
     if (this.waiting++ === 0) this.answeredAt = performance.now();
@@ -125,19 +130,38 @@ class PipelinedPool {
   }
 }
 
-function poolOf(dataSource: DataSource): PipelinedPool {
-  let pool = pools.get(dataSource);
-  if (!pool) {
-    const { size, stallMs, onStall } = options.get(dataSource) ?? DEFAULTS;
-    const created = new PipelinedPool(connect(dataSource, size));
-    created.watch(stallMs, () => {
-      onStall({ waiting: created.waitingNow, stallMs });
-      retire(dataSource, created);
-    });
-    pools.set(dataSource, created);
-    pool = created;
+/**
+ * A new pool on the host that takes writes: a multi-host URL's host is chosen by the same
+ * locator as the pg pool's (multi-host.ts), waiting for one at most the connect timeout.
+ * postgres.js could try the hosts itself, but after a failover its queued statements hung
+ * until the stall watchdog (10 s) instead of failing. Calls arriving meanwhile share it.
+ */
+const creating = new WeakMap<DataSource, Promise<PipelinedPool>>();
+function newPool(dataSource: DataSource): Promise<PipelinedPool> {
+  let pending = creating.get(dataSource);
+  if (!pending) {
+    pending = createPool(dataSource).finally(() => creating.delete(dataSource));
+    creating.set(dataSource, pending);
   }
-  return pool;
+  return pending;
+}
+
+async function createPool(dataSource: DataSource): Promise<PipelinedPool> {
+  const { url, extra } = dataSource.options as { url?: string; extra?: { connectionTimeoutMillis?: number } };
+  if (!url) throw new Error('pipelined pool: the data source has no URL');
+  const connectTimeoutMs = extra?.connectionTimeoutMillis ?? 5_000;
+  const locator = locatorFor(url);
+  const host = await locator.choose(performance.now() + connectTimeoutMs);
+  const open = pools.get(dataSource);
+  if (open) return open;
+  const { size, stallMs, onStall } = options.get(dataSource) ?? DEFAULTS;
+  const created = new PipelinedPool(connect(locator.target.urlFor(host), size, Math.ceil(connectTimeoutMs / 1000)), locator, host);
+  created.watch(stallMs, () => {
+    onStall({ waiting: created.waitingNow, stallMs });
+    retire(dataSource, created);
+  });
+  pools.set(dataSource, created);
+  return created;
 }
 
 /** Replaces the data source's pool; the old one ends once its statements are answered (a second at most: it may wait forever). */
@@ -178,13 +202,11 @@ function asPgText(value: unknown): string | null {
 }
 
 /**
- * Where and how to connect, from the URL TypeORM's pool was given, read by pg's own URL
+ * Where and how to connect, from the URL TypeORM's pool was given (for the chosen host), read by pg's own URL
  * parser: the same host (or socket directory), credentials and TLS settings (sslmode,
  * certificates read from their files) as every other connection of the process.
  */
-function connect(dataSource: DataSource, size: number): Sql {
-  const url = (dataSource.options as { url?: string }).url;
-  if (!url) throw new Error('pipelined pool: the data source has no URL');
+function connect(url: string, size: number, connectTimeoutSeconds: number): Sql {
   const where = parseUrl(url);
   return postgres({
     host: where.host ?? undefined,
@@ -197,7 +219,7 @@ function connect(dataSource: DataSource, size: number): Sql {
     // as TypeORM's pool (data-source.ts): during an outage a call fails at once (refused) or
     // after 5 s (no answer), and each call tries to connect afresh. postgres.js would
     // otherwise wait before reconnecting, longer after every failure (up to 20 s).
-    connect_timeout: 5,
+    connect_timeout: connectTimeoutSeconds,
     backoff: () => 0,
     onnotice: () => {}, // no console output of the database's notices
     // rows as pg reads them (postgres.js would read NULL in a text[] as "NULL"), and

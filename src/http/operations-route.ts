@@ -12,7 +12,8 @@ export function operationsRouter(deps: { dataSource: DataSource; registry: Regis
   router.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   router.get('/readyz', async (_req, res) => {
     try {
-      await deps.dataSource.query('SELECT 1');
+      // Within a second: a load balancer's probe must not wait out a failover (SPEC §12).
+      await withinOneSecond(deps.dataSource.query('SELECT 1'));
       res.json({ status: 'ready', database: 'ok' });
     } catch {
       // Not ready while the database cannot be reached; the next probe that reaches it says ready again.
@@ -34,4 +35,13 @@ export function operationsRouter(deps: { dataSource: DataSource; registry: Regis
     res.type('application/schema+json').sendFile(file);
   });
   return router;
+}
+
+/** `work`, or a rejection after READY_WAIT_MS (the query itself is left to finish or fail on its own). */
+const READY_WAIT_MS = 500;
+function withinOneSecond<T>(work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('no answer in time')), READY_WAIT_MS); });
+  work.catch(() => {}); // a late failure is nobody's business
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }

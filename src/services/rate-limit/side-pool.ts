@@ -1,12 +1,14 @@
 import { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { keepConnectionErrorsInside } from '../../db/data-source';
+import { poolOptionsFor } from '../../db/multi-host';
 
 const pools = new WeakMap<DataSource, Pool>();
 
 /** The part of TypeORM's postgres options that says where the database is. */
 interface WhereTheDatabaseIs {
   url?: string; host?: string; port?: number; username?: string; password?: unknown; database?: string; ssl?: any;
+  extra?: { connectionTimeoutMillis?: number };
 }
 
 /**
@@ -20,10 +22,13 @@ export function rateLimitPool(dataSource: DataSource): Pool {
   let pool = pools.get(dataSource);
   if (!pool) {
     const o = dataSource.options as WhereTheDatabaseIs;
+    const connectTimeoutMs = o.extra?.connectionTimeoutMillis ?? 5_000;
     pool = new Pool({
       connectionString: o.url, host: o.host, port: o.port, user: o.username,
       password: typeof o.password === 'string' ? o.password : undefined, database: o.database, ssl: o.ssl,
-      max: 4, idleTimeoutMillis: 10_000, connectionTimeoutMillis: 5_000, allowExitOnIdle: true,
+      connectionTimeoutMillis: connectTimeoutMs,
+      ...(o.url ? poolOptionsFor(o.url, { connectTimeoutMs }) : {}), // the host that takes writes, as the main pool
+      max: 4, idleTimeoutMillis: 10_000, allowExitOnIdle: true,
       application_name: 'tokengate-rate-limit',
     });
     // An idle connection the server closed (restart, DROP DATABASE) is just dropped from the pool.
