@@ -65,9 +65,9 @@ export class HostLocator {
     for (;;) {
       const found = await firstSuitable(this.target.hosts, (host) => this.probe(host, deadline, outcomes));
       if (found) return (this.known = found);
-      const wait = Math.min(ROUND_PAUSE_MS, deadline - performance.now());
-      if (wait <= 0) throw this.noHostError(describe(outcomes));
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      // no round that could not end before the deadline: the search is over by then
+      if (deadline - performance.now() < 2 * ROUND_PAUSE_MS) throw this.noHostError(describe(outcomes));
+      await new Promise((resolve) => setTimeout(resolve, ROUND_PAUSE_MS));
     }
   }
 
@@ -206,17 +206,22 @@ async function suitsTarget(client: Client, reported: ReadonlyMap<string, string>
   return rows[0]?.ro === 'off';
 }
 
-/** The first host to answer (all are asked at once: one that never answers must not hold up the others) for which `check` says yes; undefined when none does. */
+/**
+ * The first host in the URL's order for which `check` says yes, as libpq would pick, but all
+ * asked at once: a later host is not held up by an earlier one that refuses or is slow, only
+ * chosen once every host before it has said no. Undefined when none does.
+ */
 function firstSuitable(hosts: DatabaseHost[], check: (host: DatabaseHost) => Promise<boolean>): Promise<DatabaseHost | undefined> {
   return new Promise((resolve) => {
-    let left = hosts.length;
-    for (const host of hosts) {
-      void check(host).then((ok) => {
-        left--;
-        if (ok) resolve(host);
-        else if (left === 0) resolve(undefined);
-      });
-    }
+    const answers: (boolean | undefined)[] = hosts.map(() => undefined);
+    const decide = () => {
+      for (let i = 0; i < hosts.length; i++) {
+        if (answers[i] === undefined) return;
+        if (answers[i]) return resolve(hosts[i]);
+      }
+      resolve(undefined);
+    };
+    hosts.forEach((host, i) => void check(host).then((ok) => { answers[i] = ok; decide(); }));
   });
 }
 
