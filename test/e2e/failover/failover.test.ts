@@ -64,6 +64,14 @@ async function runFailover(synchronous: boolean): Promise<Scenario> {
     cluster.crashPrimary();
     await until(() => nodes.every((_, node) => running.answers.some((a) => a.node === node && a.started > kill && a.status === 503)), 'both nodes to answer 503', 10_000);
 
+    // a load balancer's probe: not ready, said within a second, without waiting for a primary
+    const readiness = await Promise.all(nodes.map(async (n) => {
+      const asked = performance.now();
+      const res = await fetch(`${n.url}/readyz`);
+      return { status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.json(), withinASecond: performance.now() - asked < 1_000 };
+    }));
+    expect(readiness).toEqual(nodes.map(() => ({ status: 503, retryAfter: '5', body: { status: 'unavailable', database: 'unreachable' }, withinASecond: true })));
+
     const promote = performance.now();
     cluster.promoteStandby();
     const servedAgain = (node: number) => running.answers.find((a) => a.node === node && a.started > promote && a.status === 200);
