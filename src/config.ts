@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { parseDatabaseUrl } from './db/multi-host-url';
 import type { RateLimit } from './services/rate-limit/rate-limit';
 
 /**
@@ -107,9 +108,18 @@ const onOff: SettingType<boolean> = {
   parse: (raw) => (/^(on|true|1)$/i.test(raw.trim()) ? true : /^(off|false|0)$/i.test(raw.trim()) ? false : undefined),
 };
 
+/** libpq's multi-host form too (SPEC §12): parseDatabaseUrl refuses a host list or target_session_attrs it cannot use. */
 const postgresUrl: SettingType<string> = {
-  form: 'a postgres:// or postgresql:// URL',
-  parse: (raw) => (/^postgres(ql)?:\/\/\S+$/.test(raw.trim()) ? raw.trim() : undefined),
+  form: 'a postgres:// or postgresql:// URL (several hosts as h1:5432,h2:5432; target_session_attrs any, read-write or primary)',
+  parse: (raw) => {
+    if (!/^postgres(ql)?:\/\/\S+$/.test(raw.trim())) return undefined;
+    try {
+      parseDatabaseUrl(raw.trim());
+      return raw.trim();
+    } catch {
+      return undefined;
+    }
+  },
 };
 
 const absolutePath: SettingType<string> = { form: 'a directory', parse: (raw) => resolve(raw) };
@@ -125,7 +135,9 @@ const secret = <S extends Setting<unknown>>(setting: S): S => ({ ...setting, sec
 
 /** The server's settings, grouped as the code uses them. */
 export const SETTINGS = {
-  databaseUrl: secret(s('DATABASE_URL', undefined, postgresUrl, 'any PostgreSQL 13+', 'unset: embedded PostgreSQL in `TOKENGATE_DATA_DIR`')),
+  databaseUrl: secret(s('DATABASE_URL', undefined, postgresUrl, 'any PostgreSQL 13+; several hosts in libpq\'s form (`postgres://u:p@h1:5432,h2:5432/db?target_session_attrs=read-write`): the one that takes writes is used, and looked for again after a failover ([docs/high-availability.md](docs/high-availability.md))', 'unset: embedded PostgreSQL in `TOKENGATE_DATA_DIR`')),
+  /** Bounds connecting, waiting for a pooled connection, and looking for the new primary after a failover. */
+  dbConnectTimeoutMs: s('TOKENGATE_DB_CONNECT_TIMEOUT', '5', secondsAsMs(), 'seconds a call waits for a database connection (with several hosts: for one that takes writes) before `SERVICE_UNAVAILABLE`'),
   dataDir: s('TOKENGATE_DATA_DIR', './.data', absolutePath, 'embedded database, generated master key'),
   embeddedPgPort: s('TOKENGATE_EMBEDDED_PG_PORT', '54329', wholeNumber(1, 65535), 'port of the embedded PostgreSQL (127.0.0.1 only); pick another for a second checkout'),
   port: s('PORT', '8080', wholeNumber(0, 65535), 'HTTP port (0: any free port)'),

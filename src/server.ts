@@ -45,6 +45,7 @@ export async function prepareDatabase(config: Config, say: (line: string) => voi
   try {
     const dataSource = await openDatabase(url, {
       poolSize: config.poolSize, hotConnections: config.pipelinedPoolSize, preparedStatements: config.preparedStatements,
+      connectTimeoutMs: config.dbConnectTimeoutMs,
     });
     const keys = await loadServerKeys(dataSource, resolveMasterKey(config.masterKey, config.dataDir, say));
     // Today's partition and the days ahead exist before the first call; expired days go.
@@ -115,6 +116,8 @@ function startCallerCache(config: Config, databaseUrl: string, dataSource: Datab
     maxEntries: config.credentialCacheSize, ttlMs: config.credentialCacheTtlSeconds * 1000, onLookup: countCredentialLookup,
   });
   observeCredentialCache(callerCache);
-  const listener = followCallerChanges(callerCache, { listenUrl: config.listenUrl ?? databaseUrl, dataSource, log });
+  const listener = followCallerChanges(callerCache, {
+    listenUrl: config.listenUrl ?? databaseUrl, connectTimeoutMs: config.dbConnectTimeoutMs, dataSource, log,
+  });
   return { callerCache, stopCallerCache: () => listener.close() };
 }

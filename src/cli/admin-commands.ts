@@ -19,7 +19,8 @@ export async function withDatabase<T>(work: (ds: Database, keys: ServerKeys) => 
   const config = loadConfig();
   const embedded = config.databaseUrl
     ? undefined : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, say: (l) => console.error(l) });
-  const ds = await openDatabase(config.databaseUrl ?? embedded!.url, { poolSize: 4, hotConnections: 1 }).catch(async (err: unknown) => { await embedded?.stop(); throw err; });
+  const ds = await openDatabase(config.databaseUrl ?? embedded!.url, { poolSize: 4, hotConnections: 1, connectTimeoutMs: config.dbConnectTimeoutMs })
+    .catch(async (err: unknown) => { await embedded?.stop(); throw err; });
   try {
     const keys = await loadServerKeys(ds, resolveMasterKey(config.masterKey, config.dataDir, (l) => console.error(l)));
     return await work(ds, keys);

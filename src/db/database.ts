@@ -2,9 +2,11 @@ import type { Writable } from 'node:stream';
 import pg from 'pg';
 import type { Db } from './db';
 import { HotLane } from './hot-lane';
+import { connectToDatabase, poolOptionsFor } from './multi-host';
 import { Transaction } from './transaction';
 
 export interface DatabaseOptions {
+  /** libpq style, one host or several (`postgres://u:p@h1,h2/db?target_session_attrs=read-write`). */
   url: string;
   /** Connections for transactions and ordinary statements. */
   poolSize: number;
@@ -12,7 +14,7 @@ export interface DatabaseOptions {
   hotConnections: number;
   /** Named (server-side prepared) hot statements; off behind PgBouncer < 1.21. */
   preparedStatements: boolean;
-  /** Longest wait for a connection (connecting, or a free one in the pool). */
+  /** Longest wait for a connection: connecting, finding the host that takes writes, or a free one in the pool (TOKENGATE_DB_CONNECT_TIMEOUT). */
   connectTimeoutMs: number;
   /**
    * A hot statement not answered within this long fails, and its connection is dropped with
@@ -40,7 +42,11 @@ export class Database implements Db {
   private readonly hotLane: HotLane;
 
   constructor(private readonly o: DatabaseOptions) {
-    this.pool = new pg.Pool({ ...this.clientConfig(false), max: o.poolSize });
+    // A multi-host URL (SPEC §12) gets a Client that connects to the host taking writes, and
+    // looks again once it is lost; the connect timeout bounds that search too.
+    this.pool = new pg.Pool({
+      ...poolOptionsFor(o.url, { connectTimeoutMs: o.connectTimeoutMs }), ...this.sessionConfig(false), max: o.poolSize,
+    });
     // A pooled connection the server ends while it is idle, or checked out between
     // statements, emits an 'error' nobody else listens to; unhandled, it would end the
     // process. The failure still reaches whoever uses the connection next.
@@ -122,9 +128,8 @@ export class Database implements Db {
 
   /** A dedicated connection (LISTEN, long maintenance); the caller ends it. */
   async connect(pipeline = false): Promise<pg.Client> {
-    const client = new pg.Client(this.clientConfig(pipeline));
+    const client = await connectToDatabase(this.o.url, this.sessionConfig(pipeline), this.o.connectTimeoutMs);
     client.on('error', () => {}); // reported to whoever uses it next
-    await client.connect();
     return client;
   }
 
@@ -150,14 +155,13 @@ export class Database implements Db {
     await this.pool.end();
   }
 
-  private clientConfig(pipeline: boolean): pg.ClientConfig {
+  /** How every connection behaves, whichever host it reaches. */
+  private sessionConfig(pipeline: boolean): Omit<pg.ClientConfig, 'connectionString'> {
     return {
-      connectionString: this.o.url,
       application_name: this.o.applicationName ?? 'tokengate',
-      connectionTimeoutMillis: this.o.connectTimeoutMs,
       keepAlive: true,
       ...(pipeline ? { pipeline: true, query_timeout: this.o.hotStatementTimeoutMs ?? 10_000 } : {}),
-    } as pg.ClientConfig;
+    } as Omit<pg.ClientConfig, 'connectionString'>;
   }
 }
 

@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
+import type { Client } from 'pg';
+import { connectToDatabase } from './multi-host';
 
 export interface NotificationListenerOptions {
-  /** Where to LISTEN: a direct connection (LISTEN is session state; PgBouncer's transaction mode loses it). */
+  /**
+   * Where to LISTEN: a direct connection (LISTEN is session state; PgBouncer's transaction
+   * mode loses it). Several hosts: the one that takes writes (a standby hears no NOTIFY).
+   */
   url: string;
+  /** How long one attempt may look for that host (TOKENGATE_DB_CONNECT_TIMEOUT, default 5 s). */
+  connectTimeoutMs?: number;
   channel: string;
   /** Names the connection in pg_stat_activity. */
   applicationName: string;
@@ -63,12 +69,22 @@ export function startNotificationListener(o: NotificationListenerOptions): Notif
     client = null;
     hearing = false;
     c.end().catch(() => {});
+    retryLater(reason);
+  }
+
+  function retryLater(reason: unknown): void {
     if (failures++ === 0) o.onDeaf(reason);
     if (!closed) later(Math.min(100 * 2 ** (failures - 1), 5_000), () => void connect());
   }
 
   async function connect(): Promise<void> {
-    const c = new Client({ connectionString: o.url, application_name: o.applicationName, keepAlive: true, connectionTimeoutMillis: 5_000 });
+    let c: Client;
+    try {
+      c = await connectToDatabase(o.url, { application_name: o.applicationName, keepAlive: true }, o.connectTimeoutMs ?? 5_000);
+    } catch (err) {
+      return retryLater(err); // no host took writes within the connect timeout: still in a failover, or down
+    }
+    if (closed) return void c.end().catch(() => {});
     client = c;
     c.on('error', (err) => lost(c, err));
     c.on('end', () => lost(c, new Error('the listener connection ended')));
@@ -78,7 +94,6 @@ export function startNotificationListener(o: NotificationListenerOptions): Notif
       else o.onNotification(payload);
     });
     try {
-      await c.connect();
       await c.query(`LISTEN "${o.channel.replace(/"/g, '""')}"`);
     } catch (err) {
       return lost(c, err);

@@ -3,7 +3,8 @@
  * retried), as opposed to a bug (bad SQL, a constraint, a type error), which stays
  * INTERNAL. Only errors that say so by their code or by node-postgres's own wording
  * count: a connection refused, reset or cut, the server shutting down or starting up,
- * no free connection in time.
+ * no free connection in time, no host of a multi-host URL taking writes (08001, db/multi-host.ts)
+ * or a standby refusing a write: everything a failover produces (SPEC §12).
  */
 const NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EAI_AGAIN']);
 
@@ -13,6 +14,11 @@ const SQLSTATES = new Set([
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now: starting up, shutting down, in recovery
   '53300', // too_many_connections
+  '57P05', // idle_session_timeout: the server ended the session
+  // read_only_sql_transaction: a standby answered a write. tokengate only connects to a host
+  // that takes writes (db/multi-host.ts), so this is a primary demoted under it (a switchover):
+  // retry, a new connection finds the new primary.
+  '25006',
 ]);
 
 /** node-postgres and pg-pool throw these as plain Errors without a code. */

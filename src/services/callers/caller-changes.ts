@@ -18,10 +18,12 @@ export interface CallerChangeSink {
  * `device:<uuid>` or `*`), and it is trusted only while its listener hears them.
  */
 export function followCallerChanges(
-  sink: CallerChangeSink, o: { listenUrl: string; dataSource: Database; log: Logger; probeIntervalMs?: number },
+  sink: CallerChangeSink,
+  o: { listenUrl: string; connectTimeoutMs?: number; dataSource: Database; log: Logger; probeIntervalMs?: number },
 ): NotificationListener {
   return startNotificationListener({
     url: o.listenUrl,
+    connectTimeoutMs: o.connectTimeoutMs,
     channel: CALLERS_CHANNEL,
     applicationName: 'tokengate-listener',
     probeIntervalMs: o.probeIntervalMs,

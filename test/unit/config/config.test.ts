@@ -5,7 +5,7 @@ describe('loadConfig', () => {
     const c = loadConfig({});
     expect({ ...c, dataDir: undefined }).toEqual({
       dataDir: undefined, embeddedPgPort: 54329, port: 8080, host: '0.0.0.0', logLevel: 'info', bodyLimit: '10mb',
-      poolSize: 20, pipelinedPoolSize: 4, trustProxy: 'loopback', userTokenMaxTtl: 31_536_000, rpcBatchMax: 100, credentialCacheSize: 10_000, credentialCacheTtlSeconds: 60, auditRetentionDays: 90, preparedStatements: true,
+      poolSize: 20, pipelinedPoolSize: 4, trustProxy: 'loopback', userTokenMaxTtl: 31_536_000, rpcBatchMax: 100, credentialCacheSize: 10_000, credentialCacheTtlSeconds: 60, auditRetentionDays: 90, preparedStatements: true, dbConnectTimeoutMs: 5_000,
       rateLimits: {
         authFailuresPerIp: { limit: 100, windowSeconds: 300 },
         authFailuresPerDevice: { limit: 20, windowSeconds: 300 },
@@ -53,8 +53,11 @@ describe('loadConfig', () => {
     ['TOKENGATE_REALTIME_AUTH_TIMEOUT_SECONDS', '-1', 'TOKENGATE_REALTIME_AUTH_TIMEOUT_SECONDS must be a number of seconds above 0, got "-1"'],
     ['TOKENGATE_AUDIT_RETENTION_DAYS', '0', 'TOKENGATE_AUDIT_RETENTION_DAYS must be a whole number from 1 to 36500, got "0"'],
     ['TOKENGATE_RPC_BATCH_MAX', '0', 'TOKENGATE_RPC_BATCH_MAX must be a whole number from 1 to 1000000, got "0"'],
-    ['TOKENGATE_LISTEN_URL', 'pgbouncer:6432', 'TOKENGATE_LISTEN_URL must be a postgres:// or postgresql:// URL'],
-    ['DATABASE_URL', 'mysql://secret@db', 'DATABASE_URL must be a postgres:// or postgresql:// URL'],
+    ['TOKENGATE_LISTEN_URL', 'pgbouncer:6432', 'TOKENGATE_LISTEN_URL must be a postgres:// or postgresql:// URL (several hosts as h1:5432,h2:5432; target_session_attrs any, read-write or primary)'],
+    ['DATABASE_URL', 'mysql://secret@db', 'DATABASE_URL must be a postgres:// or postgresql:// URL (several hosts as h1:5432,h2:5432; target_session_attrs any, read-write or primary)'],
+    ['DATABASE_URL', 'postgres://u:secret@h1,h2/db?target_session_attrs=standby', 'DATABASE_URL must be a postgres:// or postgresql:// URL (several hosts as h1:5432,h2:5432; target_session_attrs any, read-write or primary)'],
+    ['DATABASE_URL', 'postgres://u:secret@h1:5432,h2:99999/db', 'DATABASE_URL must be a postgres:// or postgresql:// URL (several hosts as h1:5432,h2:5432; target_session_attrs any, read-write or primary)'],
+    ['TOKENGATE_DB_CONNECT_TIMEOUT', '0', 'TOKENGATE_DB_CONNECT_TIMEOUT must be a number of seconds above 0, got "0"'],
     ['TOKENGATE_MASTER_KEY', 'c2VjcmV0', 'TOKENGATE_MASTER_KEY must be 32 bytes, as 64 hex digits or base64'],
   ])('when %s is "%s" then one ConfigError line names it and the form (secrets not repeated)', (name, value, line) => {
     let thrown: unknown;
