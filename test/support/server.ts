@@ -14,6 +14,8 @@ import { closeRateLimitPool } from '../../src/services/rate-limit';
 import { CallerCache } from '../../src/gateway/caller-cache';
 import { followCallerChanges } from '../../src/services/callers/caller-changes';
 import { listenLocally } from './listen';
+import { RadiusSettings, RunningRadius, startRadius } from '../../src/listen/radius';
+import { AuditWriter } from '../../src/services/audit/audit-writer';
 
 export interface RpcReply { jsonrpc: '2.0'; id: unknown; result?: any; error?: { code: number; message: string; data: any } }
 export interface RestReply { status: number; body: any; headers: Headers }
@@ -32,16 +34,23 @@ export interface TestServer {
   rest(method: string, params?: unknown, opts?: { key?: string | null; headers?: Record<string, string> }): Promise<RestReply>;
   /** A fresh API key with the given scopes (and identity). */
   keyWith(scopes: string[], identity?: string): Promise<string>;
+  /** The RADIUS / RadSec listeners, when `radius` was asked for. */
+  radius?: RunningRadius;
   close(): Promise<void>;
 }
+
+/** RADIUS for a test server: UDP on a free loopback port unless `port` says otherwise; RadSec when `radsecPort` is given. */
+export type TestRadiusOptions = Partial<RadiusSettings> & { udp?: boolean };
 
 /**
  * The real server for one test file: its own database on the test PostgreSQL
  * (migrated from scratch), the real app on an ephemeral port.
  */
 export async function startTestServer(
-  { realtime: realtimeLimits, callerCache: withCache, ...options }:
-    Partial<Pick<AppDeps, 'log' | 'rateLimits' | 'rpcBatchMax' | 'userTokenMaxTtl'>> & { realtime?: Partial<RealtimeSettings>; callerCache?: boolean } = {},
+  { realtime: realtimeLimits, callerCache: withCache, radius: radiusOptions, ...options }:
+    Partial<Pick<AppDeps, 'log' | 'rateLimits' | 'rpcBatchMax' | 'userTokenMaxTtl'>> & {
+      realtime?: Partial<RealtimeSettings>; callerCache?: boolean; radius?: TestRadiusOptions;
+    } = {},
 ): Promise<TestServer> {
   const serverUrl = process.env.TOKENGATE_TEST_PG_URL;
   if (!serverUrl) throw new Error('TOKENGATE_TEST_PG_URL is not set (jest globalSetup starts PostgreSQL)');
@@ -59,7 +68,15 @@ export async function startTestServer(
     if (i > 200) throw new Error('the credential cache did not start hearing revocations');
     await new Promise((r) => setTimeout(r, 25));
   }
-  const app = createApp({ dataSource: db, keys, log, methods: allMethods, callerCache, ...options });
+  const audit = new AuditWriter(db);
+  const app = createApp({ dataSource: db, keys, log, methods: allMethods, callerCache, audit, ...options });
+  const radius = radiusOptions ? await startRadius({
+    host: '127.0.0.1', port: radiusOptions.udp === false ? undefined : 0, maxInFlightPerClient: 32, maxEntries: 10_000,
+    clientRefreshMs: 5_000, clientMissRefreshMs: 0, ...radiusOptions,
+  }, {
+    db: db.manager, keys, log, audit,
+    failuresPerUser: (options.rateLimits ?? defaultConfig().rateLimits).verifyFailuresPerUser,
+  }) ?? undefined : undefined;
   const { server, url, close: closeHttp } = await listenLocally(app);
   const realtime = attachRealtime(server, app, { ...defaultConfig().realtime, ...realtimeLimits });
 
@@ -72,7 +89,7 @@ export async function startTestServer(
     return res.json() as Promise<RpcReply>;
   };
   return {
-    url, adminKey, db, keys, databaseUrl, rpc,
+    url, adminKey, db, keys, databaseUrl, rpc, radius,
     async call(method, params, key) {
       const reply = await rpc(method, params, key);
       if (reply.error) throw new Error(`${method} failed: ${JSON.stringify(reply.error)}`);
@@ -94,9 +111,11 @@ export async function startTestServer(
       return (await createApiKey(db.manager, keys.pepper, { name: `test ${scopes.join(' ')}`, scopes, identity })).key;
     },
     async close() {
+      await radius?.close();
       await realtime.close();
       await closeHttp();
       await listener?.close();
+      await audit.flush();
       await closeRateLimitPool(db);
       await db.destroy();
       await withAdminClient(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));

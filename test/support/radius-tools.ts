@@ -1,0 +1,104 @@
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import type { TestServer } from './server';
+
+export const IN_CI = process.env.CI === 'true';
+
+/** Whether a system program is on the PATH. */
+export function hasProgram(name: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
+}
+
+/**
+ * `it` when every program is installed; without them `it.skip` (saying which, and how to
+ * install them), except with CI=true, where the test runs and fails.
+ */
+export function itWith(programs: Record<string, string>): jest.It {
+  const missing = Object.keys(programs).filter((p) => !hasProgram(p));
+  if (missing.length === 0 || IN_CI) return it;
+  console.warn(`skipping RADIUS tests: ${missing.join(', ')} missing (apt-get install -y ${[...new Set(missing.map((m) => programs[m]))].join(' ')})`);
+  return it.skip;
+}
+
+export const RADCLIENT = { radclient: 'freeradius-utils', oathtool: 'oathtool' };
+
+export interface RadclientReply {
+  /** null: no reply within the timeout (the packet was dropped). */
+  code: string | null;
+  /** The reply's attributes in the order radclient printed them (its order on the wire). */
+  attributes: [string, string][];
+}
+
+/**
+ * One request through Debian's radclient: `attributes` as radclient reads them
+ * (`User-Name = "alice"`, one per line). With `messageAuthenticator` (default true) the
+ * request carries a Message-Authenticator, which radclient computes.
+ */
+export async function radclient(
+  port: number, secret: string, attributes: string[],
+  opts: { code?: 'auth' | 'status'; messageAuthenticator?: boolean; timeout?: number; host?: string } = {},
+): Promise<RadclientReply> {
+  const lines = [...attributes, ...(opts.messageAuthenticator === false ? [] : ['Message-Authenticator = 0x00'])];
+  return parseReply(await radclientRaw(['-x', '-r', '1', '-t', String(opts.timeout ?? 1),
+    `${opts.host ?? '127.0.0.1'}:${port}`, opts.code ?? 'auth', secret], lines.join('\n') + '\n'));
+}
+
+/** radclient with these arguments and this stdin; its stdout and stderr together. */
+export function radclientRaw(args: string[], input: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('radclient', args);
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { out += d; });
+    child.on('error', reject);
+    child.on('close', () => resolve(out));
+    child.stdin.end(input);
+  });
+}
+
+/** radclient -x output → the reply code and its attributes. */
+export function parseReply(output: string): RadclientReply {
+  const m = /^Received (Access-\w+|[\w-]+) Id \d+ from .*$/m.exec(output);
+  if (!m) return { code: null, attributes: [] };
+  const after = output.slice(m.index + m[0].length).split('\n').slice(1);
+  const attributes: [string, string][] = [];
+  for (const line of after) {
+    const a = /^\s+([\w-]+) = (.*)$/.exec(line);
+    if (!a) break;
+    attributes.push([a[1], a[2].replace(/^"(.*)"$/, '$1')]);
+  }
+  return { code: m[1], attributes };
+}
+
+/** The HOTP code at `counter` for a hex seed, from oathtool (not from tokengate's own code). */
+export function oathHotp(seedHex: string, counter: number, digits = 6): string {
+  return execFileSync('oathtool', ['--hotp', '-d', String(digits), '-c', String(counter), seedHex], { encoding: 'utf8' }).trim();
+}
+
+const suffix = () => randomBytes(4).toString('hex');
+
+/** A domain, a user in it, and an HOTP token with a fresh seed (and `pin`) assigned to it. */
+export async function radiusUser(s: TestServer, opts: { pin?: string; domain?: string; digits?: 6 | 8 } = {}) {
+  const domain = opts.domain ?? `corp-${suffix()}`;
+  const existing = await s.call('/domain/search', { match: [['name', '=', domain]] });
+  if (existing.total === 0) await s.call('/domain/create', { attrs: { name: domain } });
+  const loginName = `alice-${suffix()}`;
+  const user = await s.call('/user/create', { attrs: { domain: { name: domain }, loginName } });
+  const seedHex = randomBytes(20).toString('hex');
+  const serial = `R-${suffix()}`;
+  await s.call('/token/create', { attrs: { data: `${serial},${seedHex},hotp,${opts.digits ?? 6},0`, product: { manufacturerCode: 'OATH', productCode: 'HOTP' } } });
+  await s.call('/token/assign', { token: { serial }, user: { id: user.id }, ...(opts.pin ? { pin: opts.pin } : {}) });
+  let counter = 0;
+  return {
+    id: user.id as string, loginName, domain, serial, seedHex,
+    /** The next HOTP code of its token. */
+    nextOtp: () => oathHotp(seedHex, counter++, opts.digits ?? 6),
+  };
+}
+
+/** A RADIUS client through the API; its secret. */
+export async function radiusClientFor(s: TestServer, attrs: Record<string, unknown> = {}) {
+  const secret = `s3cret-${randomBytes(8).toString('hex')}`;
+  const { id } = await s.call('/radiusClient/create', { attrs: { name: `nas-${suffix()}`, address: '127.0.0.1', secret, ...attrs } });
+  return { id: id as string, secret };
+}
