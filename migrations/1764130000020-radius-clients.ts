@@ -2,7 +2,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * RADIUS clients (SPEC §10): the NAS that may ask, found by the source address of a
- * packet (`address` inet: one host, or a network such as 10.0.0.0/8, host bits allowed).
+ * packet (`address` inet: one host, or a network such as 10.0.0.0/8, host bits allowed;
+ * the same address twice would make the client ambiguous, so it is unique).
  * The shared secret is sealed under the master key with the row id as context, as OTP
  * seeds are. `domain` is the name of the domain a bare User-Name belongs to; a client
  * with one answers for that domain only. `transport`: udp, radsec, or any (both).
@@ -18,7 +19,7 @@ export class RadiusClients1764130000020 implements MigrationInterface {
       CREATE TABLE radius_clients (
         id uuid PRIMARY KEY,
         name text NOT NULL CONSTRAINT radius_clients_name_key UNIQUE,
-        address inet NOT NULL,
+        address inet NOT NULL CONSTRAINT radius_clients_address_key UNIQUE,
         secret_sealed bytea NOT NULL,
         domain text,
         require_message_authenticator boolean NOT NULL DEFAULT true,

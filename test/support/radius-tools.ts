@@ -32,15 +32,16 @@ export interface RadclientReply {
 /**
  * One request through Debian's radclient: `attributes` as radclient reads them
  * (`User-Name = "alice"`, one per line). With `messageAuthenticator` (default true) the
- * request carries a Message-Authenticator, which radclient computes.
+ * request carries a Message-Authenticator, which radclient computes. One send, no retry;
+ * `timeout` seconds (default 3: the machine may be busy) before "no reply".
  */
 export async function radclient(
-  port: number, secret: string, attributes: string[],
-  opts: { code?: 'auth' | 'status'; messageAuthenticator?: boolean; timeout?: number; host?: string } = {},
+  port: number, nas: NasClient, attributes: string[],
+  opts: { code?: 'auth' | 'status'; messageAuthenticator?: boolean; timeout?: number; host?: string; secret?: string } = {},
 ): Promise<RadclientReply> {
-  const lines = [...attributes, ...(opts.messageAuthenticator === false ? [] : ['Message-Authenticator = 0x00'])];
-  return parseReply(await radclientRaw(['-x', '-r', '1', '-t', String(opts.timeout ?? 1),
-    `${opts.host ?? '127.0.0.1'}:${port}`, opts.code ?? 'auth', secret], lines.join('\n') + '\n'));
+  const lines = [...attributes, `Packet-Src-IP-Address = ${nas.address}`, ...(opts.messageAuthenticator === false ? [] : ['Message-Authenticator = 0x00'])];
+  return parseReply(await radclientRaw(['-x', '-r', '1', '-t', String(opts.timeout ?? 3),
+    `${opts.host ?? '127.0.0.1'}:${port}`, opts.code ?? 'auth', opts.secret ?? nas.secret], lines.join('\n') + '\n'));
 }
 
 /** radclient with these arguments and this stdin; its stdout and stderr together. */
@@ -96,9 +97,19 @@ export async function radiusUser(s: TestServer, opts: { pin?: string; domain?: s
   };
 }
 
-/** A RADIUS client through the API; its secret. */
+let nextAddress = 1;
+
+/**
+ * A RADIUS client through the API, on an address of its own in 127.0.0.0/8 (the loopback
+ * takes them all): radclient sends from it with `Packet-Src-IP-Address`.
+ */
 export async function radiusClientFor(s: TestServer, attrs: Record<string, unknown> = {}) {
+  const n = nextAddress++;
+  const address = `127.0.${10 + (n >> 8)}.${n & 255}`;
   const secret = `s3cret-${randomBytes(8).toString('hex')}`;
-  const { id } = await s.call('/radiusClient/create', { attrs: { name: `nas-${suffix()}`, address: '127.0.0.1', secret, ...attrs } });
-  return { id: id as string, secret };
+  const name = `nas-${suffix()}`;
+  const { id } = await s.call('/radiusClient/create', { attrs: { name, address, secret, ...attrs } });
+  return { id: id as string, name, secret, address };
 }
+
+export type NasClient = { secret: string; address: string };

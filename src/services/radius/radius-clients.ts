@@ -37,7 +37,7 @@ export const RADIUS_CLIENTS: Resource = {
     name: 'name', address: 'address', domain: 'domain', requireMessageAuthenticator: 'require_message_authenticator',
     transport: 'transport', description: 'description',
   },
-  unique: { radius_clients_name_key: ['name'] },
+  unique: { radius_clients_name_key: ['name'], radius_clients_address_key: ['address'] },
   notFound: E.RADIUS_CLIENT_NOT_FOUND,
 };
 
