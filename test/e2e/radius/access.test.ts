@@ -1,5 +1,5 @@
 import { startTestServer, TestServer } from '../../support/server';
-import { itWith, RADCLIENT, radclient, radiusClientFor, radiusUser } from '../../support/radius-tools';
+import { itWith, RADCLIENT, radclient, radclientSequence, radiusClientFor, radiusUser } from '../../support/radius-tools';
 
 /**
  * SPEC §10 over UDP, with Debian's radclient as the NAS. Every request carries a
@@ -62,7 +62,8 @@ describe('RADIUS Access-Request (PAP)', () => {
   itRadius('when a token reaches maxFail then it locks and even the right PIN+OTP is rejected', async () => {
     const user = await radiusUser(s, { pin: '1234' });
     const nas = await radiusClientFor(s);
-    for (let i = 0; i < 10; i++) expect(await radclient(port, nas, [nameOf(user), password(`1234${String(i).padStart(6, '0')}`)])).toEqual(REJECT);
+    const wrong = Array.from({ length: 10 }, (_, i) => [nameOf(user), password(`1234${String(i).padStart(6, '0')}`)]);
+    expect(await radclientSequence(port, nas, wrong)).toEqual(Array(10).fill(REJECT));
     expect(await tokenOf(user)).toEqual({ failCount: 10, locked: true, counter: 0 });
     expect(await radclient(port, nas, [nameOf(user), password(`1234${user.nextOtp()}`)])).toEqual(REJECT);
     const { rows } = await s.call('/audit/search', { match: [['method', '=', 'radius/access'], ['target', '=', `${user.domain}/${user.loginName}`]], limit: 1 });
