@@ -19,14 +19,14 @@ export const RADIUS_CLIENTS: Resource = {
   noun: 'radiusClient',
   table: 'radius_clients',
   from: 'radius_clients t',
-  select: `t.id, t.name, t.address::text AS address, t.domain, t.require_message_authenticator AS "requireMessageAuthenticator",
+  select: `t.id, t.name, abbrev(t.address) AS address, t.domain, t.require_message_authenticator AS "requireMessageAuthenticator",
     t.transport, t.description, t.created_at AS "createdAt"`,
   live: 'TRUE',
   defaultOrder: 't.name',
   fields: {
     id: { column: 't.id', type: 'uuid' },
     name: { column: 't.name', type: 'text' },
-    address: { column: 't.address::text', type: 'text' },
+    address: { column: 'abbrev(t.address)', type: 'text' },
     domain: { column: 't.domain', type: 'text' },
     requireMessageAuthenticator: { column: 't.require_message_authenticator', type: 'bool' },
     transport: { column: 't.transport', type: 'text' },
@@ -78,7 +78,7 @@ export interface RadiusClientRow {
 /** Every client, secrets opened (the listener's table; a handful of rows, read every few seconds). */
 export async function loadRadiusClients(db: Db, masterKey: Buffer): Promise<RadiusClientRow[]> {
   const rows = await sql<Omit<RadiusClientRow, 'secret'> & { secretSealed: Buffer }>(db, `
-    SELECT id, name, address::text AS address, secret_sealed AS "secretSealed", domain,
+    SELECT id, name, abbrev(address) AS address, secret_sealed AS "secretSealed", domain,
            require_message_authenticator AS "requireMessageAuthenticator", transport FROM radius_clients`);
   return rows.map(({ secretSealed, ...r }) => ({ ...r, secret: unseal(masterKey, secretSealed, r.id).toString('utf8') }));
 }
