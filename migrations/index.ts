@@ -8,6 +8,7 @@ import { NameKeys1764130000008 } from './1764130000008-name-keys';
 import { Ops1764130000009 } from './1764130000009-ops';
 import { CallerNotify1764130000011 } from './1764130000011-caller-notify';
 import { SlidingExpiryBrin1764130000013 } from './1764130000013-sliding-expiry-brin';
+import { RadiusClients1764130000020 } from './1764130000020-radius-clients';
 import { TokenImportReplies1764130000047 } from './1764130000047-token-import-replies';
 
 /** Every migration, in order. Never edit one that has landed: add a new one. */
@@ -22,5 +23,6 @@ export const migrations = [
   Ops1764130000009,
   CallerNotify1764130000011,
   SlidingExpiryBrin1764130000013,
+  RadiusClients1764130000020,
   TokenImportReplies1764130000047,
 ];

@@ -123,6 +123,7 @@ const postgresUrl: SettingType<string> = {
 };
 
 const absolutePath: SettingType<string> = { form: 'a directory', parse: (raw) => resolve(raw) };
+const filePath: SettingType<string> = { form: 'a file path', parse: (raw) => resolve(raw.trim()) };
 
 // ---- the table -------------------------------------------------------------------------
 
@@ -175,6 +176,17 @@ export const SETTINGS = {
     verifyFailuresPerUser: s('TOKENGATE_RATE_LIMIT_VERIFY', '20/300', rateLimit, 'failed `/auth/verify` calls per user'),
     /** Password guesses per share token and calling identity (/relationshipTemplate/loadToken). */
     passwordFailuresPerToken: s('TOKENGATE_RATE_LIMIT_PASSWORD', '5/900', rateLimit, 'wrong share-token passwords per token and caller'),
+  },
+  /** RADIUS (UDP) and RadSec (TLS) listeners, SPEC §10; docs/radius.md. */
+  radius: {
+    port: s('TOKENGATE_RADIUS_PORT', undefined, wholeNumber(0, 65535), 'UDP port of the RADIUS listener (1812 is the usual one; 0: any free port)', 'unset: off'),
+    host: s('TOKENGATE_RADIUS_HOST', undefined, text, 'address the RADIUS and RadSec listeners bind to', '`HOST`'),
+    radsecPort: s('TOKENGATE_RADSEC_PORT', undefined, wholeNumber(0, 65535), 'TCP port of the RadSec (RADIUS over TLS, RFC 6614) listener (2083 is the usual one)', 'unset: off'),
+    radsecCert: s('TOKENGATE_RADSEC_CERT', undefined, filePath, 'RadSec server certificate (PEM file)', 'none'),
+    radsecKey: s('TOKENGATE_RADSEC_KEY', undefined, filePath, 'RadSec server private key (PEM file)', 'none'),
+    radsecCa: s('TOKENGATE_RADSEC_CA', undefined, filePath, 'CA certificate(s) (PEM file) that RadSec client certificates must chain to', 'none'),
+    maxInFlightPerClient: s('TOKENGATE_RADIUS_MAX_IN_FLIGHT', '32', wholeNumber(1, 100_000), 'verifications of one RADIUS client running at once; more are dropped (counted)'),
+    maxEntries: s('TOKENGATE_RADIUS_CACHE_ENTRIES', '10000', wholeNumber(1, 10_000_000), 'entries of the retransmission cache and of the challenge States, each (the oldest go first)'),
   },
   realtime: {
     maxConnections: s('TOKENGATE_REALTIME_MAX_CONNECTIONS', '10000', wholeNumber(1, 1_000_000), 'open WebSocket + Socket.IO connections per process'),

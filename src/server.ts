@@ -19,11 +19,14 @@ import { allMethods } from './methods';
 import { ensureFirstAdminKey } from './services/apikeys/api-keys';
 import { maintainAuditPartitions } from './services/audit/audit-partitions';
 import { AuditWriter } from './services/audit/audit-writer';
+import { RunningRadius, startRadius } from './listen/radius';
 
 export interface RunningServer {
   url: string;
   dataSource: Database;
   log: Logger;
+  /** The RADIUS (UDP) and RadSec ports listened on, when they are on. */
+  radius?: { udpPort?: number; radsecPort?: number };
   /** Stop accepting, let in-flight calls finish, close the pool, stop the embedded database. */
   close(): Promise<void>;
 }
@@ -71,11 +74,26 @@ export async function startServer(config: Config, say: (line: string) => void = 
   const app = createApp({
     dataSource, keys, log, audit, methods: allMethods, callerCache, config,
   });
+  let radius: RunningRadius | null;
+  try {
+    radius = await startRadius({
+      host: config.radius.host ?? config.host, port: config.radius.port, radsecPort: config.radius.radsecPort,
+      radsec: { cert: config.radius.radsecCert, key: config.radius.radsecKey, ca: config.radius.radsecCa },
+      maxInFlightPerClient: config.radius.maxInFlightPerClient, maxEntries: config.radius.maxEntries, clientRefreshMs: 5_000,
+    }, { db: dataSource, keys, log, audit, failuresPerUser: config.rateLimits.verifyFailuresPerUser });
+  } catch (err) {
+    await stopCallerCache();
+    await dataSource.close();
+    await embedded?.stop();
+    throw err;
+  }
   const server: Server = await new Promise<Server>((resolve, reject) => {
     // express 5 calls back on an error too (EADDRINUSE): only a listening server resolves
     const s = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
     s.once('error', reject);
   }).catch(async (err: NodeJS.ErrnoException) => {
+    await radius?.close();
+    await stopCallerCache();
     await dataSource.close();
     await embedded?.stop();
     throw err.code === 'EADDRINUSE'
@@ -92,7 +110,10 @@ export async function startServer(config: Config, say: (line: string) => void = 
   let closing: Promise<void> | undefined;
   return {
     url, dataSource, log,
+    radius: radius ? { udpPort: radius.udpPort, radsecPort: radius.radsecPort } : undefined,
     close: () => (closing ??= (async () => {
+      // RADIUS first: a NAS gets no answer from here any more and asks its next server
+      await radius?.close();
       // Open sockets would hold server.close() forever: their calls finish, then they close.
       await realtime.close();
       // server.close() only ends the connections idle at that moment; one whose call

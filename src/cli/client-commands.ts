@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createClient, TokengateError, type TokengateClient } from '../client';
@@ -11,6 +12,7 @@ import { loadClientConfig } from '../config';
  * The key comes from the environment only, so it stays out of the process list.
  */
 export function registerClientCommands(program: Command): void {
+  registerRadiusClientCommands(program);
   program.command('call <method> [params]')
     .description('call any method over HTTP, e.g. tokengate call /token/get \'{"token":{"serial":"S1"}}\' (params "-": read stdin)')
     .action(printing((tg, method: string, params?: string) =>
@@ -66,6 +68,37 @@ export function registerClientCommands(program: Command): void {
       token: { serial, ...(o.product ? { product: productRef(o.product) } : {}) },
       ttl: numberOrText(o.ttl),
     })));
+}
+
+/**
+ * `radius-client add|list|remove`: the RADIUS clients (NAS) through /radiusClient/*. The
+ * shared secret never goes on the command line (the process list shows it): `add` makes a
+ * random one and prints it once, or reads one from stdin with --secret-stdin.
+ */
+function registerRadiusClientCommands(program: Command): void {
+  const radius = program.command('radius-client').description('RADIUS clients (the NAS that ask the RADIUS / RadSec listener), over HTTP');
+  radius.command('add')
+    .description('add a RADIUS client; prints {id, secret} (the secret only here)')
+    .requiredOption('--name <name>', 'a unique name (audit records say radius:<name>)')
+    .requiredOption('--address <ip-or-cidr>', 'the NAS source address: an IP or a CIDR network')
+    .option('--domain <name>', 'the domain of a bare User-Name; the client then answers for that domain only')
+    .option('--transport <transport>', 'udp, radsec or any', 'any')
+    .option('--no-require-message-authenticator', 'accept Access-Requests without a Message-Authenticator (old NAS only)')
+    .option('--secret-stdin', 'read the shared secret (16 characters or more) from stdin instead of generating one')
+    .action(printing(async (tg, o) => {
+      const secret = o.secretStdin ? readFileSync(0, 'utf8').trim() : randomBytes(24).toString('base64url');
+      const { id } = await tg.radiusClient.create({
+        attrs: { name: o.name, address: o.address, secret, domain: o.domain, transport: o.transport, requireMessageAuthenticator: o.requireMessageAuthenticator },
+      });
+      return o.secretStdin ? { id } : { id, secret };
+    }));
+  radius.command('list').description('list the RADIUS clients (never their secrets)')
+    .action(printing(async (tg) => (await tg.radiusClient.search({ limit: 1000 })).rows));
+  radius.command('remove <id-or-name>').description('remove a RADIUS client: its packets are dropped from then on')
+    .action(printing(async (tg, idOrName: string) => {
+      const id = /^[0-9a-f-]{36}$/i.test(idOrName) ? idOrName : (await tg.radiusClient.get({ match: [['name', '=', idOrName]] })).id;
+      return tg.radiusClient.delete({ id });
+    }));
 }
 
 /** Wraps a command: a client from the environment in, the result printed as JSON out, a TokengateError as its name on stderr. */

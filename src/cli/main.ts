@@ -13,7 +13,7 @@ const COMMAND_MODULES: { names: string[]; load: () => Promise<Register> }[] = [
   { names: ['migrate', 'apikey'], load: async () => (await import('./admin-commands')).registerAdminCommands },
   { names: ['import', 'rotate-master-key'], load: async () => (await import('./token-commands')).registerTokenCommands },
   { names: ['batch-assign'], load: async () => (await import('./batch-commands')).registerBatchCommands },
-  { names: ['call', 'user', 'token'], load: async () => (await import('./client-commands')).registerClientCommands },
+  { names: ['call', 'user', 'token', 'radius-client'], load: async () => (await import('./client-commands')).registerClientCommands },
 ];
 
 /** The modules to load for these arguments: the one owning the command, or all of them (help, serve by default, a typo). */

@@ -30,6 +30,8 @@ function wholeNumber(min: number, max: number) {
 async function serveAlone(config: Config): Promise<void> {
   const server = await startServer(config);
   console.log(`tokengate listening on ${server.url}`);
+  if (server.radius?.udpPort !== undefined) console.log(`RADIUS listening on UDP port ${server.radius.udpPort}`);
+  if (server.radius?.radsecPort !== undefined) console.log(`RadSec listening on TCP port ${server.radius.radsecPort}`);
   onShutdownSignal(async (signal) => {
     server.log.info({ signal }, 'shutting down');
     await server.close();

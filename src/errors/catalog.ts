@@ -55,6 +55,7 @@ const DEFS = {
   DEVICE_NOT_FOUND: def(4007, 404, 'Device not found'),
   TEMPLATE_NOT_FOUND: def(4008, 404, 'Template not found'),
   NOT_FOUND: def(4009, 404, 'Not found'),
+  RADIUS_CLIENT_NOT_FOUND: def(4010, 404, 'RADIUS client not found'),
 
   SERIAL_DUPLICATE: def(5001, 409, 'A token with this serial already exists'),
   TOKEN_ALREADY_ASSIGNED: def(5002, 409, 'The token is already assigned'),

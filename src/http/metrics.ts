@@ -63,3 +63,21 @@ export function observePool(dataSource: Database): void {
     },
   });
 }
+
+const radiusReplies = new Counter({
+  name: 'tokengate_radius_requests_total', help: 'RADIUS / RadSec requests answered, by reply code (Access-Accept, Access-Reject, Access-Challenge)',
+  labelNames: ['code'] as const, registers: [metricsRegistry],
+});
+const radiusDrops = new Counter({
+  name: 'tokengate_radius_dropped_total',
+  help: 'RADIUS / RadSec packets dropped without a reply, by reason (unknown_client, wrong_transport, malformed, bad_authenticator, missing_message_authenticator, unsupported_code, overloaded, database_unavailable, internal)',
+  labelNames: ['reason'] as const, registers: [metricsRegistry],
+});
+const radiusRetransmissions = new Counter({
+  name: 'tokengate_radius_retransmissions_total', help: 'RADIUS retransmissions answered from the retransmission cache (RFC 5080), not verified again',
+  registers: [metricsRegistry],
+});
+
+export function countRadiusReply(code: string): void { radiusReplies.inc({ code }); }
+export function countRadiusDrop(reason: string): void { radiusDrops.inc({ reason }); }
+export function countRadiusRetransmission(): void { radiusRetransmissions.inc(); }

@@ -4,6 +4,7 @@ import { batchMethods } from './batch-methods';
 import { deviceMethods } from './device-methods';
 import { directoryMethods } from './directory-methods';
 import { otpMethods } from './otp-methods';
+import { radiusMethods } from './radius-methods';
 import { templateMethods } from './template-methods';
 import { userTokenMethods } from './user-token-methods';
 
@@ -16,4 +17,5 @@ export const allMethods: readonly MethodModule[] = [
   ...userTokenMethods,
   ...deviceMethods,
   ...templateMethods,
+  ...radiusMethods,
 ];

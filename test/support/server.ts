@@ -13,6 +13,8 @@ import { CallerCache } from '../../src/gateway/caller-cache';
 import { followCallerChanges } from '../../src/services/callers/caller-changes';
 import { listenLocally } from './listen';
 import { installTestClock, type TestClock } from './test-clock';
+import { RadiusSettings, RunningRadius, startRadius } from '../../src/listen/radius';
+import { AuditWriter } from '../../src/services/audit/audit-writer';
 
 export interface RpcReply { jsonrpc: '2.0'; id: unknown; result?: any; error?: { code: number; message: string; data: any } }
 export interface RestReply { status: number; body: any; headers: Headers }
@@ -33,8 +35,13 @@ export interface TestServer {
   keyWith(scopes: string[], identity?: string): Promise<string>;
   /** The server's and the database's time, moved by the test (startTestServer({ clock: true })). */
   clock: TestClock;
+  /** The RADIUS / RadSec listeners, when `radius` was asked for. */
+  radius?: RunningRadius;
   close(): Promise<void>;
 }
+
+/** RADIUS for a test server: UDP on a free loopback port unless `port` says otherwise; RadSec when `radsecPort` is given. */
+export type TestRadiusOptions = Partial<RadiusSettings> & { udp?: boolean };
 
 /**
  * The real server for one test file: its own database on the test PostgreSQL
@@ -42,9 +49,9 @@ export interface TestServer {
  * is the test's to move (s.clock, test/support/test-clock.ts) instead of waited for.
  */
 export async function startTestServer(
-  { realtime: realtimeLimits, callerCache: withCache, clock: withClock, log: givenLog, ...config }:
+  { realtime: realtimeLimits, callerCache: withCache, clock: withClock, log: givenLog, radius: radiusOptions, ...config }:
     Partial<Pick<AppDeps, 'log'>> & Partial<Pick<Config, 'rateLimits' | 'rpcBatchMax' | 'userTokenMaxTtl'>>
-    & { realtime?: Partial<RealtimeSettings>; callerCache?: boolean; clock?: boolean } = {},
+    & { realtime?: Partial<RealtimeSettings>; callerCache?: boolean; clock?: boolean; radius?: TestRadiusOptions } = {},
 ): Promise<TestServer> {
   const serverUrl = process.env.TOKENGATE_TEST_PG_URL;
   if (!serverUrl) throw new Error('TOKENGATE_TEST_PG_URL is not set (jest globalSetup starts PostgreSQL)');
@@ -63,7 +70,15 @@ export async function startTestServer(
     if (i > 200) throw new Error('the credential cache did not start hearing revocations');
     await new Promise((r) => setTimeout(r, 25));
   }
-  const app = createApp({ dataSource: db, keys, log: givenLog ?? log, methods: allMethods, callerCache, clock, config });
+  const audit = new AuditWriter(db);
+  const app = createApp({ dataSource: db, keys, log: givenLog ?? log, methods: allMethods, callerCache, clock, audit, config });
+  const radius = radiusOptions ? await startRadius({
+    host: '127.0.0.1', port: radiusOptions.udp === false ? undefined : 0, maxInFlightPerClient: 32, maxEntries: 10_000,
+    clientRefreshMs: 5_000, clientMissRefreshMs: 0, ...radiusOptions,
+  }, {
+    db, keys, log, audit,
+    failuresPerUser: (config.rateLimits ?? defaultConfig().rateLimits).verifyFailuresPerUser,
+  }) ?? undefined : undefined;
   const { server, url, close: closeHttp } = await listenLocally(app);
   const realtime = attachRealtime(server, app, { ...defaultConfig().realtime, ...realtimeLimits });
 
@@ -76,7 +91,7 @@ export async function startTestServer(
     return res.json() as Promise<RpcReply>;
   };
   return {
-    url, adminKey, db, keys, databaseUrl, rpc, clock,
+    url, adminKey, db, keys, databaseUrl, rpc, clock, radius,
     async call(method, params, key) {
       const reply = await rpc(method, params, key);
       if (reply.error) throw new Error(`${method} failed: ${JSON.stringify(reply.error)}`);
@@ -98,9 +113,11 @@ export async function startTestServer(
       return (await createApiKey(db, keys.pepper, { name: `test ${scopes.join(' ')}`, scopes, identity })).key;
     },
     async close() {
+      await radius?.close();
       await realtime.close();
       await closeHttp();
       await listener?.close();
+      await audit.flush();
       await db.close();
       await withAdminClient(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
     },

@@ -38,6 +38,7 @@ export const errorCatalog = {
   DEVICE_NOT_FOUND: { code: 4007, status: 404 },
   TEMPLATE_NOT_FOUND: { code: 4008, status: 404 },
   NOT_FOUND: { code: 4009, status: 404 },
+  RADIUS_CLIENT_NOT_FOUND: { code: 4010, status: 404 },
   SERIAL_DUPLICATE: { code: 5001, status: 409 },
   TOKEN_ALREADY_ASSIGNED: { code: 5002, status: 409 },
   DOMAIN_NOT_EMPTY: { code: 5003, status: 409 },

@@ -152,7 +152,9 @@ export type ApikeyWhoamiParams = Record<string, never>;
 
 /**
  * Params of /audit/search. Search the audit log → {total, rows}, newest first unless orderBy says
- * otherwise. Fields: time, caller, method, target, outcome (ok|error), errorName, durationMs. No
+ * otherwise. Fields: time, caller, method, target, outcome (ok|error), errorName, durationMs; rows of
+ * a protocol front-end also carry details (RADIUS: the NAS-IP-Address, NAS-Identifier and
+ * Calling-Station-Id of the request, and the reply sent), which match and orderBy do not take. No
  * secret is ever recorded.
  */
 export type AuditSearchParams = {
@@ -644,6 +646,126 @@ export type ProductSetParams = {
     authWindow?: number;
     /** Consecutive failures that lock a token. */
     maxFail?: number;
+  };
+  return?: Return;
+};
+
+/**
+ * Params of /radiusClient/create. Create a RADIUS client (a NAS: VPN concentrator, firewall,
+ * pam_radius host, Wi-Fi controller, a RADIUS proxy) → {id}. The name is unique (CONFLICT, data.fields
+ * ["name"]); a secret under 16 characters, or an address that is neither an IP nor a CIDR →
+ * INVALID_PARAMS; a domain that does not exist → DOMAIN_NOT_FOUND. The listener sees a new, changed or
+ * deleted client within 5 seconds (every server process reads the table again that often, and at once
+ * when a packet comes from an unknown address, at most once a second). Scope admin.
+ */
+export type RadiusClientCreateParams = {
+  attrs: {
+    name: Name;
+    /**
+     * The NAS's source address: an IP (192.0.2.10, 2001:db8::1) or a CIDR network (10.0.0.0/8). A
+     * packet from an address no client covers is dropped; when several cover it, the narrowest network
+     * wins.
+     */
+    address: string;
+    /**
+     * The shared secret, at least 16 characters; sealed under the master key and never returned.
+     * RadSec uses the fixed secret "radsec" (RFC 6614) whatever this is.
+     */
+    secret: string;
+    /**
+     * Name of the domain of a bare User-Name. A client with a domain answers for that domain only (a
+     * User-Name login@other is rejected); without one, User-Name must be login@domain and may name any
+     * domain.
+     */
+    domain?: string | null;
+    /**
+     * Default true: an Access-Request without a valid Message-Authenticator is dropped (BlastRADIUS,
+     * CVE-2024-3596). Status-Server always needs one.
+     */
+    requireMessageAuthenticator?: boolean;
+    /**
+     * Where this client may ask: udp (RADIUS/UDP only), radsec (RADIUS over TLS only: a UDP packet
+     * from its address is dropped) or any (default, both).
+     */
+    transport?: 'udp' | 'radsec' | 'any';
+    description?: Description;
+  };
+  return?: Return;
+};
+
+/**
+ * Params of /radiusClient/delete. Delete a RADIUS client → {id}. Hard delete: its packets are dropped
+ * from then on (within 5 seconds in every server process). Scope admin.
+ */
+export type RadiusClientDeleteParams = {
+  id: Id;
+};
+
+/**
+ * Params of /radiusClient/get. One RADIUS client by id or by match → {id, name, address, domain,
+ * requireMessageAuthenticator, transport, description, createdAt}; the secret is never returned. A
+ * match naming more than one → INVALID_PARAMS; none → RADIUS_CLIENT_NOT_FOUND. Scope admin.
+ */
+export type RadiusClientGetParams = {
+  id: Id;
+  match?: Match;
+  return?: Return;
+} | {
+  id?: Id;
+  match: Match;
+  return?: Return;
+};
+
+/**
+ * Params of /radiusClient/search. Search RADIUS clients → {total, rows: [{id, name, address, domain,
+ * requireMessageAuthenticator, transport, description, createdAt}]}; never a secret. Match and orderBy
+ * fields: id, name, address, domain, requireMessageAuthenticator, transport, description, createdAt.
+ * Default order: name. Scope admin.
+ */
+export type RadiusClientSearchParams = {
+  match?: Match;
+  return?: Return;
+  offset?: Offset;
+  limit?: Limit;
+  orderBy?: OrderBy;
+};
+
+/**
+ * Params of /radiusClient/set. Change a RADIUS client (any attribute of /radiusClient/create, the
+ * secret included) → the client as /radiusClient/get answers it. Scope admin.
+ */
+export type RadiusClientSetParams = {
+  id: Id;
+  attrs: {
+    name?: Name;
+    /**
+     * The NAS's source address: an IP (192.0.2.10, 2001:db8::1) or a CIDR network (10.0.0.0/8). A
+     * packet from an address no client covers is dropped; when several cover it, the narrowest network
+     * wins.
+     */
+    address?: string;
+    /**
+     * The shared secret, at least 16 characters; sealed under the master key and never returned.
+     * RadSec uses the fixed secret "radsec" (RFC 6614) whatever this is.
+     */
+    secret?: string;
+    /**
+     * Name of the domain of a bare User-Name. A client with a domain answers for that domain only (a
+     * User-Name login@other is rejected); without one, User-Name must be login@domain and may name any
+     * domain.
+     */
+    domain?: string | null;
+    /**
+     * Default true: an Access-Request without a valid Message-Authenticator is dropped (BlastRADIUS,
+     * CVE-2024-3596). Status-Server always needs one.
+     */
+    requireMessageAuthenticator?: boolean;
+    /**
+     * Where this client may ask: udp (RADIUS/UDP only), radsec (RADIUS over TLS only: a UDP packet
+     * from its address is dropped) or any (default, both).
+     */
+    transport?: 'udp' | 'radsec' | 'any';
+    description?: Description;
   };
   return?: Return;
 };
@@ -1442,6 +1564,11 @@ export interface ParamsByMethod {
   '/product/get': ProductGetParams;
   '/product/search': ProductSearchParams;
   '/product/set': ProductSetParams;
+  '/radiusClient/create': RadiusClientCreateParams;
+  '/radiusClient/delete': RadiusClientDeleteParams;
+  '/radiusClient/get': RadiusClientGetParams;
+  '/radiusClient/search': RadiusClientSearchParams;
+  '/radiusClient/set': RadiusClientSetParams;
   '/relationshipTemplate/create': RelationshipTemplateCreateParams;
   '/relationshipTemplate/createToken': RelationshipTemplateCreateTokenParams;
   '/relationshipTemplate/get': RelationshipTemplateGetParams;
@@ -1512,6 +1639,11 @@ export const methodNames = [
   '/product/get',
   '/product/search',
   '/product/set',
+  '/radiusClient/create',
+  '/radiusClient/delete',
+  '/radiusClient/get',
+  '/radiusClient/search',
+  '/radiusClient/set',
   '/relationshipTemplate/create',
   '/relationshipTemplate/createToken',
   '/relationshipTemplate/get',

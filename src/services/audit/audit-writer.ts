@@ -40,9 +40,10 @@ export class AuditWriter {
   }
 
   private async insert(entries: AuditEntry[]): Promise<void> {
-    const columns: unknown[][] = [[], [], [], [], [], [], []];
+    const columns: unknown[][] = [[], [], [], [], [], [], [], []];
     for (const e of entries) {
-      const row = [e.time, callerLabel(e.caller), e.method.slice(0, 200), e.target ?? null, e.outcome, e.errorName ?? null, e.durationMs];
+      const caller = typeof e.caller === 'string' ? e.caller : callerLabel(e.caller);
+      const row = [e.time, caller, e.method.slice(0, 200), e.target ?? null, e.outcome, e.errorName ?? null, e.durationMs, e.details ? JSON.stringify(e.details) : null];
       row.forEach((value, i) => columns[i].push(value));
     }
     await this.dataSource.autonomous(INSERT_ENTRIES, columns);
@@ -55,5 +56,5 @@ export class AuditWriter {
  * for every n), with a few parameters instead of seven per row.
  */
 const INSERT_ENTRIES = `
-  INSERT INTO audit_log (time, caller, method, target, outcome, error_name, duration_ms)
-  SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::real[])`;
+  INSERT INTO audit_log (time, caller, method, target, outcome, error_name, duration_ms, details)
+  SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::real[], $8::jsonb[])`;

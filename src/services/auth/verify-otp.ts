@@ -38,41 +38,74 @@ const MAX_ROUNDS = 8;
  * limit not used up at the moment it commits, and a step or counter is used once.
  * A success with no failures before it writes nothing to rate_limits.
  */
-export async function verifyUserOtp(
+export function verifyUserOtp(
   db: Db, keys: ServerKeys, input: VerifyInput, failuresPerUser: RateLimit | null, opts: VerifyOptions = {},
 ) {
+  return verifyWith(db, keys, input.user, () => input.credential, failuresPerUser, opts)
+    .then((r) => ({ verified: true as const, serial: (r as { serial: string }).serial }));
+}
+
+/**
+ * What a caller presents to one candidate token: its OTP, and its PIN (`null`: the PIN was
+ * checked already, by an earlier step of the same login: RADIUS challenge-response).
+ * /auth/verify gives the same to every token; RADIUS splits one password by each token's digits.
+ */
+export type CredentialFor = (token: Candidate) => { otp: string; pin?: string | null };
+
+export interface VerifyWithOptions extends VerifyOptions {
+  /** Only these tokens are tried (a RADIUS State names the tokens whose PIN it checked). */
+  onlyTokens?: readonly string[];
+  /**
+   * Asked when no open token matched, before the failure is counted: a non-null answer is
+   * returned instead, and nothing is counted (RADIUS: the password was exactly the PIN).
+   */
+  beforeFailure?: (open: Candidate[]) => Promise<NoMatchAnswer | null>;
+}
+
+export interface NoMatchAnswer { pinOnly: true; tokenIds: string[] }
+
+/** The rules of /auth/verify for any way of presenting a credential (see the comment above verifyUserOtp). */
+export async function verifyWith(
+  db: Db, keys: ServerKeys, ref: UserRef, credentialFor: CredentialFor, failuresPerUser: RateLimit | null, opts: VerifyWithOptions = {},
+): Promise<{ verified: true; serial: string; userId: string } | (NoMatchAnswer & { userId: string })> {
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const snapshot = await loadVerifySnapshot(db, input.user);
+    const snapshot = await loadVerifySnapshot(db, ref);
     if (failuresPerUser && snapshot.failures && snapshot.failures.hits >= failuresPerUser.limit) {
       throw AppError.of(E.RATE_LIMITED, { retryAfter: snapshot.failures.retryAfter });
     }
     const { user, candidates } = snapshot;
     if (!user || user.status !== 'ACTIVE') return failed(db, snapshot, [], failuresPerUser);
-    const open = candidates.filter((c) => !c.locked);
+    const tried = opts.onlyTokens ? candidates.filter((c) => opts.onlyTokens!.includes(c.id)) : candidates;
+    const open = tried.filter((c) => !c.locked);
     if (open.length === 0) {
-      if (candidates.length > 0) throw AppError.of(E.AUTH_LOCKED);
+      if (tried.length > 0) throw AppError.of(E.AUTH_LOCKED);
       return failed(db, snapshot, [], failuresPerUser);
     }
 
-    const match = await firstMatch(open, keys, input.credential, opts.nowSeconds ?? Date.now() / 1000);
-    if (!match) return failed(db, snapshot, open, failuresPerUser);
+    const match = await firstMatch(open, keys, credentialFor, opts.nowSeconds ?? Date.now() / 1000);
+    if (!match) {
+      const instead = await opts.beforeFailure?.(open);
+      if (instead) return { ...instead, userId: user.id };
+      return failed(db, snapshot, open, failuresPerUser);
+    }
     await opts.beforeCommit?.();
     if (!(await commitMatch(db, match.token, match.next, snapshot, failuresPerUser))) continue; // lost the race: look again
 
-    if (match.pin.rehashDue && match.token.pinHash) await upgradePinHash(db, match.token.pinHash, match.token.id, user.id, input.credential.pin);
+    if (match.pin.rehashDue && match.token.pinHash) await upgradePinHash(db, match.token.pinHash, match.token.id, user.id, match.credential.pin ?? undefined);
     // a success clears the failures before it, as it clears the token's fail count
     if (snapshot.failures) await db.rows('DELETE FROM rate_limits WHERE bucket = $1', [snapshot.bucket]);
-    return { verified: true as const, serial: match.token.serial };
+    return { verified: true as const, serial: match.token.serial, userId: user.id };
   }
   throw AppError.of(E.AUTH_FAILED);
 }
 
 /** The first open token whose PIN and OTP both match; every token's PIN is checked (see pin-check.ts). */
-async function firstMatch(open: Candidate[], keys: ServerKeys, credential: VerifyInput['credential'], nowSeconds: number) {
+async function firstMatch(open: Candidate[], keys: ServerKeys, credentialFor: CredentialFor, nowSeconds: number) {
   for (const token of open) {
-    const pin = await pinMatches(keys.pepper, token.pinHash, credential.pin);
+    const credential = credentialFor(token);
+    const pin = credential.pin === null ? { matches: true, rehashDue: false } : await pinMatches(keys.pepper, token.pinHash, credential.pin);
     const next = otpType(token.type).verify(unsealSeed(keys.masterKey, token.seedSealed, token.id), credential.otp, token, nowSeconds);
-    if (pin.matches && next) return { token, next, pin };
+    if (pin.matches && next) return { token, next, pin, credential };
   }
   return null;
 }

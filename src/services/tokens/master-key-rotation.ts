@@ -4,8 +4,8 @@ import { seal, unseal } from '../../domain/crypto/seal';
 const BATCH = 5000;
 
 /**
- * `tokengate rotate-master-key`: every OTP seed and every sealed server secret (the
- * pepper) re-encrypted under the new key, all in one transaction: it either all happens
+ * `tokengate rotate-master-key`: every OTP seed, every sealed server secret (the
+ * pepper) and every RADIUS client's shared secret re-encrypted under the new key, all in one transaction: it either all happens
  * or none of it. The seeds are read in id order, BATCH at a time, and written back with
  * one UPDATE … FROM unnest() per batch. The tokens table is locked EXCLUSIVE meanwhile:
  * reads go on, but no process still holding the old key can add a seed sealed with it.
@@ -29,7 +29,10 @@ export async function rotateMasterKey(
     }
     const secrets = await db.rows<{ id: string; sealed: Buffer }>('SELECT name AS id, sealed FROM server_secrets FOR UPDATE');
     await resealRows(db, 'server_secrets', 'name', 'text', 'sealed', secrets, oldKey, newKey);
-    return { seeds, secrets: secrets.length };
+    // RADIUS shared secrets (SPEC §10), sealed with their client's id as context
+    const radius = await db.rows<{ id: string; sealed: Buffer }>('SELECT id::text AS id, secret_sealed AS sealed FROM radius_clients FOR UPDATE');
+    await resealRows(db, 'radius_clients', 'id', 'uuid', 'secret_sealed', radius, oldKey, newKey);
+    return { seeds, secrets: secrets.length + radius.length };
   });
 }
 

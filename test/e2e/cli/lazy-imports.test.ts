@@ -41,9 +41,15 @@ describe('CLI start-up', () => {
     expect(packages).not.toContain('pg');
   });
 
+  it('when running `tokengate radius-client list` then only commander is loaded (the SDK over HTTP)', async () => {
+    const { packages, stderr } = await packagesLoadedBy(['radius-client', 'list']);
+    expect(packages).toEqual(['commander']);
+    expect(stderr).toMatch(/fetch failed|ECONNREFUSED/);
+  });
+
   it('when asking for help then every command is listed, the database ones included', async () => {
     const { stdout, packages } = await packagesLoadedBy(['--help']);
-    for (const name of ['serve', 'migrate', 'apikey', 'import', 'rotate-master-key', 'batch-assign', 'call', 'user', 'token']) {
+    for (const name of ['serve', 'migrate', 'apikey', 'import', 'rotate-master-key', 'batch-assign', 'call', 'user', 'token', 'radius-client']) {
       expect(stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
     }
     expect(packages).toContain('pg');

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { registerTokenCommands } from '../../../src/cli/token-commands';
+import { unseal } from '../../../src/domain/crypto/seal';
 import { loadServerKeys } from '../../../src/db/server-keys';
 import { unsealSeed } from '../../../src/services/tokens/token-seeds';
 import { startTestServer, TestServer } from '../../support/server';
@@ -63,13 +64,17 @@ describe('tokengate import', () => {
 });
 
 describe('tokengate rotate-master-key', () => {
-  it('when given a new key then every seed and the pepper open with it, and no longer with the old one', async () => {
+  it('when given a new key then every seed, the pepper and the RADIUS secrets open with it, and no longer with the old one', async () => {
     const file = join(dir, 'many.csv');
     writeFileSync(file, Array.from({ length: 30 }, (_, i) => `ROT-${i},${Buffer.from(`seed-${i}`.padEnd(20, '.')).toString('hex')},HOTP,6,0`).join('\n'));
     await run('import', file);
+    const { id: radiusId } = await s.call('/radiusClient/create', { attrs: { name: 'rot-nas', address: '192.0.2.99', secret: 'radius-secret-to-rotate' } });
     const newKey = randomBytes(32);
     const out = await run('rotate-master-key', '--new-key', newKey.toString('hex'));
-    expect(out).toMatch(/re-encrypted \d+ seeds and 1 server secrets/);
+    expect(out).toMatch(/re-encrypted \d+ seeds and 2 server secrets/);
+    const [{ sealed }] = await s.db.query('SELECT secret_sealed AS sealed FROM radius_clients WHERE id = $1', [radiusId]);
+    expect(unseal(newKey, sealed, radiusId).toString()).toBe('radius-secret-to-rotate');
+    expect(() => unseal(s.keys.masterKey, sealed, radiusId)).toThrow();
     expect(out).toContain('set TOKENGATE_MASTER_KEY');
 
     const rows = await s.db.query(`SELECT id, serial, seed_sealed FROM tokens WHERE serial LIKE 'ROT-%' ORDER BY serial`);

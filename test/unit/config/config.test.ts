@@ -12,6 +12,7 @@ describe('loadConfig', () => {
         verifyFailuresPerUser: { limit: 20, windowSeconds: 300 },
         passwordFailuresPerToken: { limit: 5, windowSeconds: 900 },
       },
+      radius: { maxInFlightPerClient: 32, maxEntries: 10_000 },
       realtime: {
         maxConnections: 10_000, maxMessageBytes: 1_048_576, maxInFlight: 8, maxQueued: 64, maxBufferedBytes: 4_194_304,
         heartbeatMs: 30_000, idleTimeoutMs: 600_000, authTimeoutMs: 10_000,
