@@ -19,7 +19,7 @@ export interface RadiusSettings {
   maxInFlightPerClient: number;
   maxEntries: number;
   clientRefreshMs: number;
-  /** Least time between two reads of the client table caused by packets from unknown addresses (default 1 s). */
+  /** Least time between two reads of the client table caused by packets from unknown addresses (default 250 ms). */
   clientMissRefreshMs?: number;
 }
 
@@ -39,7 +39,7 @@ export interface RunningRadius {
 export async function startRadius(settings: RadiusSettings, deps: RadiusDeps): Promise<RunningRadius | null> {
   if (settings.port === undefined && settings.radsecPort === undefined) return null;
   const clients = new RadiusClientTable(() => loadRadiusClients(deps.db, deps.keys.masterKey), {
-    refreshMs: settings.clientRefreshMs, missRefreshMs: settings.clientMissRefreshMs ?? 1_000, onError: (err) => deps.log.warn({ err }, 'radius: the client table could not be read'),
+    refreshMs: settings.clientRefreshMs, missRefreshMs: settings.clientMissRefreshMs ?? 250, onError: (err) => deps.log.warn({ err }, 'radius: the client table could not be read'),
   });
   await clients.start();
   const handler = createRadiusHandler({
