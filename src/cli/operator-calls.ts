@@ -35,7 +35,7 @@ export function operatorCalls(dataSource: Database, keys: ServerKeys, methods: r
     } catch (err) {
       if (!isAppError(err)) throw err;
       const reasons = ((err.data?.errors ?? []) as { path?: string; message?: string }[]).map((e) => `${e.path ?? ''} ${e.message ?? ''}`.trim());
-      throw new Error([`${err.errorName}: ${err.message}`, ...reasons].join('\n  '));
+      throw new Error([`${err.errorName}: ${err.message}`, ...reasons].join('\n  '), { cause: err });
     }
   };
 }

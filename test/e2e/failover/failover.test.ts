@@ -84,7 +84,7 @@ async function runFailover(synchronous: boolean): Promise<Scenario> {
   } catch (err) {
     const seen = load ? JSON.stringify({ accepted: load.accepted.length, created: load.created.length, wrong: load.wrong.slice(0, 3), answers: tally(load) }) : '';
     await close();
-    throw new Error(`${(err as Error).message} ${seen}`);
+    throw new Error(`${(err as Error).message} ${seen}`, { cause: err });
   }
 }
 

@@ -96,7 +96,7 @@ export async function startReplicatedPostgres(template: ClusterTemplate, o: { sy
       try {
         pgCtl(dir, '-w', '-l', join(base, log), 'start');
       } catch (err) {
-        throw new Error(`${(err as Error).message}\n${readFileSync(join(base, log), 'utf8').slice(-800)}`);
+        throw new Error(`${(err as Error).message}\n${readFileSync(join(base, log), 'utf8').slice(-800)}`, { cause: err });
       }
     }
 
