@@ -1,4 +1,3 @@
-import { parse as parseSingleHost } from 'pg-connection-string';
 
 /**
  * A DATABASE_URL in libpq's multi-host form (SPEC §12):
@@ -94,3 +93,14 @@ function takeTargetSessionAttrs(rest: string): { tail: string; target: TargetSes
   });
   return { tail: rest.slice(0, q) + (kept.length ? `?${kept.join('&')}` : ''), target };
 }
+
+/**
+ * pg's own URL reader, loaded on first use: the HTTP-only CLI commands read the settings
+ * (this file checks DATABASE_URL) but never connect, and load nothing of pg.
+ */
+function parseSingleHost(url: string): ReturnType<typeof import('pg-connection-string').parse> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parse } = require('pg-connection-string') as typeof import('pg-connection-string');
+  return parse(url);
+}
+
