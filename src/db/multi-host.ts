@@ -166,6 +166,14 @@ function multiHostClient(locator: HostLocator, connectTimeoutMs: number): typeof
  */
 export async function connectToDatabase(url: string, config: Omit<ClientConfig, 'connectionString'>, connectTimeoutMs: number): Promise<Client> {
   const locator = locatorFor(url);
+  const { hosts, targetSessionAttrs } = locator.target;
+  if (hosts.length === 1 && targetSessionAttrs === 'any') {
+    // One host, any session: one attempt, as the pool's own Client makes (poolOptionsFor): a
+    // refused connection fails the call at once rather than waiting out the timeout.
+    const client = new Client({ ...config, connectionString: locator.target.urlFor(hosts[0]), connectionTimeoutMillis: connectTimeoutMs });
+    await client.connect();
+    return client;
+  }
   const deadline = performance.now() + connectTimeoutMs;
   for (;;) {
     const host = await locator.choose(deadline);
