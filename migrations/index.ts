@@ -8,6 +8,7 @@ import { NameKeys1764130000008 } from './1764130000008-name-keys';
 import { Ops1764130000009 } from './1764130000009-ops';
 import { CallerNotify1764130000011 } from './1764130000011-caller-notify';
 import { SlidingExpiryBrin1764130000013 } from './1764130000013-sliding-expiry-brin';
+import { DirectoryDomains1764130000030 } from './1764130000030-directory-domains';
 
 /** Every migration, in order. Never edit one that has landed: add a new one. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   Ops1764130000009,
   CallerNotify1764130000011,
   SlidingExpiryBrin1764130000013,
+  DirectoryDomains1764130000030,
 ];

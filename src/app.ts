@@ -25,6 +25,7 @@ import { AuditWriter } from './services/audit/audit-writer';
 import { deviceTokenLookup } from './services/devices/device-auth';
 import { createCredentialGuard } from './services/rate-limit';
 import { Config, defaultConfig } from './config';
+import { UserResolver } from './services/directory/user-resolver';
 
 /** schemas/ at the repository root, from src/ (ts-jest) or dist/src/ (compiled). */
 export const SCHEMA_DIR = findUp(__dirname, join('schemas', 'common.json'));
@@ -57,6 +58,8 @@ export interface AppDeps {
    * Without one every credential is looked up.
    */
   callerCache?: CallerCache;
+  /** Resolves user references, local or in a directory; made here when not given. Whoever passes one closes it. */
+  users?: UserResolver;
 }
 
 /** The app, and what transports outside express (src/realtime) need to reach the same pipeline. */
@@ -74,6 +77,7 @@ export function createApp(deps: AppDeps): TokengateApp {
   const registry = createRegistry(deps.methods, (name) => validator.compile(name));
   const pipeline = createPipeline({
     registry, dataSource, keys, log, rateLimits, userTokenMaxTtl: deps.userTokenMaxTtl ?? defaults.userTokenMaxTtl,
+    users: deps.users ?? new UserResolver(keys.masterKey),
     onCallDone: async (record) => {
       // Committed by now: this process's own next call must not meet the old credential,
       // even before the database's notification arrives.

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Readable } from 'node:stream';
 import type { RateLimitSettings } from '../services/rate-limit';
+import type { UserResolver } from '../services/directory/user-resolver';
 
 /** Who is calling: an API key (maybe bound to an identity) or a device. */
 export type Caller =
@@ -50,6 +51,8 @@ export interface MethodContext<P = any> {
   readonly rateLimits: RateLimitSettings;
   /** The longest user token ttl, seconds (TOKENGATE_USER_TOKEN_MAX_TTL). */
   readonly userTokenMaxTtl: number;
+  /** The one way a user reference becomes a user, local or in a directory (services/directory/user-resolver.ts). */
+  readonly users: UserResolver;
   /** A streamed request body (a file upload on the legacy route), when there is one. */
   readonly upload?: Upload;
 }

@@ -31,6 +31,8 @@ export interface PipelineDeps {
   rateLimits: RateLimitSettings;
   /** Handed to every method (MethodContext.userTokenMaxTtl). */
   userTokenMaxTtl: number;
+  /** Handed to every method (MethodContext.users). */
+  users: MethodContext['users'];
   /** Every finished call, success or failure: the audit log and metrics. */
   onCallDone: (record: CallRecord) => Promise<void> | void;
 }
@@ -76,7 +78,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       authorize(caller, entry.module);
       const { return: returnSpec, ...handlerParams } = params;
       const run = (db: MethodContext['db']) => entry.module.handler({
-        params: handlerParams, caller: caller!, db, keys, settings: call.settings, rateLimits: deps.rateLimits, userTokenMaxTtl: deps.userTokenMaxTtl, upload: call.upload,
+        params: handlerParams, caller: caller!, db, keys, settings: call.settings, rateLimits: deps.rateLimits, userTokenMaxTtl: deps.userTokenMaxTtl, users: deps.users, upload: call.upload,
       });
       result = (entry.module.transaction ?? 'call') === 'call' ? await dataSource.transaction(run) : await run(dataSource.manager);
       if (isStreamedList(result) && !call.streamsLists) result = await collectList(result);

@@ -7,5 +7,5 @@ export default defineMethod<VerifyInput>({
   scope: 'auth:verify',
   transaction: 'none',
   auditTarget: ({ user }) => user?.id ?? (user ? `${user.domain?.name ?? user.domain?.id}/${user.loginName ?? user.loginNam}` : undefined),
-  handler: ({ db, keys, params, rateLimits }) => verifyUserOtp(db, keys, params, rateLimits.verifyFailuresPerUser),
+  handler: ({ db, keys, params, rateLimits, users }) => verifyUserOtp(db, keys, users, params, rateLimits.verifyFailuresPerUser),
 });

@@ -1,9 +1,8 @@
 import { defineMethod } from '../../contract/method';
-import { createRecord } from '../../services/directory/resource';
-import { DOMAINS } from '../../services/directory/domains';
+import { createDomain, DomainAttrs } from '../../services/directory/domain-directory';
 
-export default defineMethod<{ attrs: { name: string; description?: string | null } }>({
+export default defineMethod<{ attrs: DomainAttrs & { name: string } }>({
   name: '/domain/create',
   scope: 'directory',
-  handler: ({ db, params }) => createRecord(db, DOMAINS, params.attrs),
+  handler: ({ db, keys, params }) => createDomain(db, keys.masterKey, params.attrs),
 });

@@ -7,5 +7,5 @@ export default defineMethod<{ id?: string; token?: TokenSerialRef; user?: UserRe
   name: '/token/delete',
   scope: 'token:write',
   auditTarget: tokenAuditTarget,
-  handler: ({ db, params }) => deleteToken(db, params, params.user),
+  handler: ({ db, params, users }) => deleteToken(db, users, params, params.user),
 });

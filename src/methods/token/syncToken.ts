@@ -7,6 +7,6 @@ export default defineMethod<{ id?: string; token?: TokenSerialRef; user?: UserRe
   name: '/token/syncToken',
   scope: 'token:write',
   auditTarget: tokenAuditTarget,
-  handler: ({ db, keys, params }) =>
-    syncToken(db, keys.masterKey, { selector: params, user: params.user, credential: params.credential }),
+  handler: ({ db, keys, params, users }) =>
+    syncToken(db, keys.masterKey, { selector: params, user: params.user, credential: params.credential, users }),
 });

@@ -5,5 +5,5 @@ import { createUser, UserAttrs } from '../../services/directory/users';
 export default defineMethod<{ attrs: UserAttrs & { domain: DomainRef } }>({
   name: '/user/create',
   scope: 'directory',
-  handler: ({ db, params }) => createUser(db, params.attrs),
+  handler: ({ db, params, users }) => createUser(db, users, params.attrs),
 });

@@ -1,5 +1,6 @@
 import { defineMethod } from '../../contract/method';
 import type { SearchParams } from '../../services/query/search-query';
+import { directoryDomainOf, searchDirectoryUsers } from '../../services/directory/directory-user-search';
 import { searchRecords } from '../../services/directory/resource';
 import { USERS } from '../../services/directory/users';
 
@@ -7,5 +8,8 @@ export default defineMethod<SearchParams>({
   name: '/user/search',
   scope: 'directory',
   transaction: 'none',
-  handler: ({ db, params }) => searchRecords(db, USERS, params),
+  async handler({ db, params, users }) {
+    const domain = await directoryDomainOf(db, users, params.match);
+    return domain ? searchDirectoryUsers(db, domain, params) : searchRecords(db, USERS, params);
+  },
 });

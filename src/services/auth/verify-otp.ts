@@ -5,9 +5,10 @@ import { sql } from '../../db/sql';
 import { otpType, OtpState } from '../../domain/otp';
 import { AppError, E } from '../../errors';
 import type { UserRef } from '../directory/refs';
+import type { ResolvedDomain, UserResolver } from '../directory/user-resolver';
 import { countOneAttemptCte, RateLimit } from '../rate-limit';
 import { unsealSeed } from '../tokens/token-seeds';
-import { pinMatches, upgradePinHash } from './pin-check';
+import { PinCheck, pinMatches, upgradePinHash } from './pin-check';
 import { Candidate, loadVerifySnapshot, VerifySnapshot } from './verify-candidates';
 
 export interface VerifyInput { user: UserRef; credential: { otp: string; pin?: string } }
@@ -41,10 +42,10 @@ const MAX_ROUNDS = 8;
  * A success with no failures before it writes nothing to rate_limits.
  */
 export async function verifyUserOtp(
-  db: EntityManager, keys: ServerKeys, input: VerifyInput, failuresPerUser: RateLimit | null, opts: VerifyOptions = {},
+  db: EntityManager, keys: ServerKeys, users: UserResolver, input: VerifyInput, failuresPerUser: RateLimit | null, opts: VerifyOptions = {},
 ) {
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const snapshot = await loadVerifySnapshot(db, input.user);
+    const { snapshot, domain, dn } = await snapshotOf(db, users, input.user);
     if (failuresPerUser && snapshot.failures && snapshot.failures.hits >= failuresPerUser.limit) {
       throw AppError.of(E.RATE_LIMITED, { retryAfter: snapshot.failures.retryAfter });
     }
@@ -56,7 +57,13 @@ export async function verifyUserOtp(
       return failed(db, snapshot, [], failuresPerUser);
     }
 
-    const match = await firstMatch(open, keys, input.credential, opts.nowSeconds ?? Date.now() / 1000);
+    // pinSource "directory": one bind as the user, before anything is counted (an outage answers 503, counting nothing)
+    const directoryPin = domain?.pinSource === 'directory'
+      ? await users.checkDirectoryPassword(domain, dn, input.credential.pin) : undefined;
+    const pinOf = domain?.pinSource === 'none' ? () => Promise.resolve(PIN_NOT_ASKED)
+      : directoryPin !== undefined ? () => Promise.resolve({ matches: directoryPin, rehashDue: false })
+        : (token: Candidate) => pinMatches(keys.pepper, token.pinHash, input.credential.pin);
+    const match = await firstMatch(open, keys, input.credential, opts.nowSeconds ?? Date.now() / 1000, pinOf);
     if (!match) return failed(db, snapshot, open, failuresPerUser);
     await opts.beforeCommit?.();
     if (!(await commitMatch(db, match.token, match.next, snapshot, failuresPerUser))) continue; // lost the race: look again
@@ -69,10 +76,35 @@ export async function verifyUserOtp(
   throw AppError.of(E.AUTH_FAILED);
 }
 
+const PIN_NOT_ASKED: PinCheck = { matches: true, rehashDue: false };
+
+/**
+ * The snapshot of the user `ref` names. A local domain's reference goes straight into the
+ * one SELECT (the domain's kind is cached in the resolver: no query for it). A directory
+ * domain's name is resolved first (cached for its cacheSeconds) and the snapshot is read by
+ * the id it gives; a user named by id in a directory domain must still be in the directory.
+ */
+async function snapshotOf(db: EntityManager, users: UserResolver, ref: UserRef): Promise<{ snapshot: VerifySnapshot; domain: ResolvedDomain | null; dn?: string }> {
+  if (!ref.id) {
+    const domain = await users.domain(db, ref.domain ?? {});
+    if (!domain?.directory) return { snapshot: await loadVerifySnapshot(db, ref), domain };
+    const found = await users.lookup(db, ref);
+    return { snapshot: await loadVerifySnapshot(db, ref, found?.id ?? null), domain, dn: found?.dn };
+  }
+  const snapshot = await loadVerifySnapshot(db, ref);
+  if (!snapshot.user) return { snapshot, domain: null };
+  const domain = await users.domain(db, { id: snapshot.user.domainId });
+  if (!domain?.directory) return { snapshot, domain };
+  const found = await users.lookup(db, ref);
+  return found ? { snapshot, domain, dn: found.dn } : { snapshot: await loadVerifySnapshot(db, ref, null), domain };
+}
+
 /** The first open token whose PIN and OTP both match; every token's PIN is checked (see pin-check.ts). */
-async function firstMatch(open: Candidate[], keys: ServerKeys, credential: VerifyInput['credential'], nowSeconds: number) {
+async function firstMatch(
+  open: Candidate[], keys: ServerKeys, credential: VerifyInput['credential'], nowSeconds: number, pinOf: (token: Candidate) => Promise<PinCheck>,
+) {
   for (const token of open) {
-    const pin = await pinMatches(keys.pepper, token.pinHash, credential.pin);
+    const pin = await pinOf(token);
     const next = otpType(token.type).verify(unsealSeed(keys.masterKey, token.seedSealed, token.id), credential.otp, token, nowSeconds);
     if (pin.matches && next) return { token, next, pin };
   }

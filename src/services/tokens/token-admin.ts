@@ -2,7 +2,8 @@ import type { EntityManager } from 'typeorm';
 import { sql, sqlCount } from '../../db/sql';
 import { hotpCounterToJson, MAX_STORED_HOTP_COUNTER } from '../../domain/otp';
 import { AppError, E } from '../../errors';
-import { findRepository, findUser, RepositoryRef, UserRef } from '../directory/refs';
+import { findRepository, RepositoryRef, UserRef } from '../directory/refs';
+import type { UserResolver } from '../directory/user-resolver';
 import { verifyFailureBucket } from '../auth/verify-failures';
 import { clearRateLimits } from '../rate-limit';
 import { unassignToken } from './assignments';
@@ -25,10 +26,10 @@ export async function setToken(db: EntityManager, id: string, attrs: TokenAttrs)
 }
 
 /** Without `user` the token goes, with its assignments and links; with it, only that user's assignment. */
-export async function deleteToken(db: EntityManager, selector: TokenSelector, user?: UserRef) {
+export async function deleteToken(db: EntityManager, users: UserResolver, selector: TokenSelector, user?: UserRef) {
   const token = await findToken(db, selector, { lock: true });
   if (user) {
-    const { id: userId } = await findUser(db, user);
+    const { id: userId } = await users.find(db, user);
     if (!(await unassignToken(db, token.id, userId))) throw AppError.of(E.TOKEN_NOT_FOUND, { serial: token.serial, user: userId }, 'The user does not hold this token');
     return { id: token.id, serial: token.serial, unassigned: userId };
   }

@@ -2,7 +2,8 @@ import type { EntityManager } from 'typeorm';
 import { sql } from '../../db/sql';
 import { otpType } from '../../domain/otp';
 import { AppError, E } from '../../errors';
-import { findUser, UserRef } from '../directory/refs';
+import type { UserRef } from '../directory/refs';
+import type { UserResolver } from '../directory/user-resolver';
 import { findToken, TokenRow, TokenSelector } from './token-refs';
 import { unsealSeed } from './token-seeds';
 
@@ -21,10 +22,10 @@ export function parseSyncCredential(credential: string, digits: number): [string
  * A sync clears the fail count; the lock stays until /token/reset (SPEC).
  */
 export async function syncToken(
-  db: EntityManager, masterKey: Buffer, input: { selector: TokenSelector; user?: UserRef; credential: string }, nowSeconds = Date.now() / 1000,
+  db: EntityManager, masterKey: Buffer, input: { selector: TokenSelector; user?: UserRef; credential: string; users: UserResolver }, nowSeconds = Date.now() / 1000,
 ): Promise<{ counter: number | string } | { drift: number }> {
   const token = await findToken(db, input.selector, { lock: true });
-  if (input.user) await assertHeldBy(db, token, input.user);
+  if (input.user) await assertHeldBy(db, token, await input.users.find(db, input.user));
   const [otp1, otp2] = parseSyncCredential(input.credential, token.digits);
   const type = otpType(token.type);
   const next = type.sync(unsealSeed(masterKey, token.seedSealed, token.id), otp1, otp2, token, nowSeconds);
@@ -34,8 +35,7 @@ export async function syncToken(
   return type.syncReply(next);
 }
 
-async function assertHeldBy(db: EntityManager, token: TokenRow, user: UserRef): Promise<void> {
-  const { id: userId } = await findUser(db, user);
+async function assertHeldBy(db: EntityManager, token: TokenRow, { id: userId }: { id: string }): Promise<void> {
   const [held] = await sql(db, `SELECT 1 FROM token_assignments WHERE token_id = $1 AND user_id = $2`, [token.id, userId]);
   if (!held) throw AppError.of(E.TOKEN_NOT_FOUND, { serial: token.serial }, 'The user does not hold this token');
 }

@@ -1,7 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { sql } from '../../db/sql';
 import { AppError, E } from '../../errors';
-import { findUser, UserRef } from '../directory/refs';
+import type { UserRef } from '../directory/refs';
+import type { UserResolver } from '../directory/user-resolver';
 import { buildWhere, FieldMap, MatchEntry, SearchParams, searchPage } from '../query/search-query';
 import { findToken, TokenSelector } from './token-refs';
 
@@ -86,8 +87,8 @@ export async function getToken(db: EntityManager, params: TokenSelector & { matc
 export interface TokenSearchParams extends SearchParams { user?: UserRef }
 
 /** /token/search; `user` limits the rows to the tokens that user holds (owner or shared). */
-export async function searchTokens(db: EntityManager, params: TokenSearchParams) {
-  const userId = params.user ? (await findUser(db, params.user)).id : null;
+export async function searchTokens(db: EntityManager, users: UserResolver, params: TokenSearchParams) {
+  const userId = params.user ? (await users.find(db, params.user)).id : null;
   const filter = {
     sql: '($1::uuid IS NULL OR EXISTS (SELECT 1 FROM token_assignments a WHERE a.token_id = t.id AND a.user_id = $1))',
     params: [userId],

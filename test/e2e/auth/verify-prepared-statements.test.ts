@@ -1,3 +1,4 @@
+import { UserResolver } from '../../../src/services/directory/user-resolver';
 import type { DataSource } from 'typeorm';
 import { loadConfig } from '../../../src/config';
 import { openDatabase } from '../../../src/db/data-source';
@@ -32,7 +33,7 @@ async function hotpUser(serial: string) {
 }
 
 const verifyOn = (db: DataSource, userId: string, otp: string) =>
-  verifyUserOtp(db.manager, s.keys, { user: { id: userId }, credential: { otp } }, LIMIT)
+  verifyUserOtp(db.manager, s.keys, new UserResolver(s.keys.masterKey), { user: { id: userId }, credential: { otp } }, LIMIT)
     .catch((err) => { if (isAppError(err)) return err.errorName; throw err; });
 /** The verify statements (they all name the tokens table) prepared on each connection; not the counting statement itself. */
 const COUNT_PREPARED = `SELECT count(*)::int AS n FROM pg_prepared_statements
