@@ -22,6 +22,7 @@ import { ensureFirstAdminKey } from './services/apikeys/api-keys';
 import { maintainAuditPartitions } from './services/audit/audit-partitions';
 import { AuditWriter } from './services/audit/audit-writer';
 import { closeRateLimitPool } from './services/rate-limit';
+import { UserResolver } from './services/directory/user-resolver';
 
 export interface RunningServer {
   url: string;
@@ -74,8 +75,9 @@ export async function startServer(config: Config, say: (line: string) => void = 
   observePool(dataSource);
   const audit = new AuditWriter(dataSource);
   const { callerCache, stopCallerCache } = startCallerCache(config, databaseUrl, dataSource, log);
+  const users = new UserResolver(keys.masterKey);
   const app = createApp({
-    dataSource, keys, log, audit, methods: allMethods, callerCache,
+    dataSource, keys, log, audit, methods: allMethods, callerCache, users,
     bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, rateLimits: config.rateLimits, userTokenMaxTtl: config.userTokenMaxTtl,
     rpcBatchMax: config.rpcBatchMax,
   });
@@ -110,6 +112,7 @@ export async function startServer(config: Config, say: (line: string) => void = 
       await stopJobs();
       await audit.flush();
       await stopCallerCache();
+      await users.close();
       await closeRateLimitPool(dataSource);
       await dataSource.destroy();
       await embedded?.stop();

@@ -11,6 +11,7 @@ import { defaultConfig, type RealtimeSettings } from '../../src/config';
 import { attachRealtime } from '../../src/realtime';
 import { createApiKey } from '../../src/services/apikeys/api-keys';
 import { closeRateLimitPool } from '../../src/services/rate-limit';
+import { UserResolver } from '../../src/services/directory/user-resolver';
 import { CallerCache } from '../../src/gateway/caller-cache';
 import { followCallerChanges } from '../../src/services/callers/caller-changes';
 import { listenLocally } from './listen';
@@ -40,8 +41,12 @@ export interface TestServer {
  * (migrated from scratch), the real app on an ephemeral port.
  */
 export async function startTestServer(
-  { realtime: realtimeLimits, callerCache: withCache, ...options }:
-    Partial<Pick<AppDeps, 'log' | 'rateLimits' | 'rpcBatchMax' | 'userTokenMaxTtl'>> & { realtime?: Partial<RealtimeSettings>; callerCache?: boolean } = {},
+  { realtime: realtimeLimits, callerCache: withCache, resolverClock, ...options }:
+    Partial<Pick<AppDeps, 'log' | 'rateLimits' | 'rpcBatchMax' | 'userTokenMaxTtl'>> & {
+      realtime?: Partial<RealtimeSettings>; callerCache?: boolean;
+      /** The user resolver's clock (directory lookups are cached for cacheSeconds by it). */
+      resolverClock?: () => number;
+    } = {},
 ): Promise<TestServer> {
   const serverUrl = process.env.TOKENGATE_TEST_PG_URL;
   if (!serverUrl) throw new Error('TOKENGATE_TEST_PG_URL is not set (jest globalSetup starts PostgreSQL)');
@@ -59,7 +64,8 @@ export async function startTestServer(
     if (i > 200) throw new Error('the credential cache did not start hearing revocations');
     await new Promise((r) => setTimeout(r, 25));
   }
-  const app = createApp({ dataSource: db, keys, log, methods: allMethods, callerCache, ...options });
+  const users = new UserResolver(keys.masterKey, resolverClock);
+  const app = createApp({ dataSource: db, keys, log, methods: allMethods, callerCache, ...options, users });
   const { server, url, close: closeHttp } = await listenLocally(app);
   const realtime = attachRealtime(server, app, { ...defaultConfig().realtime, ...realtimeLimits });
 
@@ -96,6 +102,7 @@ export async function startTestServer(
     async close() {
       await realtime.close();
       await closeHttp();
+      await users.close();
       await listener?.close();
       await closeRateLimitPool(db);
       await db.destroy();

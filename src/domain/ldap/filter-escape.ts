@@ -32,6 +32,7 @@ export function likeFilter(attribute: string, pattern: string): string {
 /** `(&(a)(b)…)` of the non-empty filters; one filter stays as it is. */
 export function andFilter(...filters: string[]): string {
   const present = filters.filter((f) => f !== '');
+  if (present.length === 0) return '';
   return present.length === 1 ? present[0] : `(&${present.join('')})`;
 }
 

@@ -96,8 +96,10 @@ export class DirectoryConnections {
     const urls = this.settings.url.trim().split(/\s+/);
     let lastError: unknown;
     for (const url of urls) {
+      // ldapts speaks TLS from the start whenever tlsOptions is given: only for ldaps://
       const client = new Client({
-        url, timeout: this.settings.timeoutMs, connectTimeout: this.settings.timeoutMs, tlsOptions: this.tlsOptions(),
+        url, timeout: this.settings.timeoutMs, connectTimeout: this.settings.timeoutMs,
+        ...(url.startsWith('ldaps://') ? { tlsOptions: this.tlsOptions() } : {}),
       });
       try {
         if (this.settings.startTls && url.startsWith('ldap://')) await client.startTLS(this.tlsOptions());
