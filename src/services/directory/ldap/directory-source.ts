@@ -19,6 +19,8 @@ export interface DirectoryEntry {
 
 /** Page size of Simple Paged Results (RFC 2696): Active Directory answers at most 1000 a page. */
 const PAGE_SIZE = 500;
+/** Names in one OR filter (batch assignment). */
+const OR_NAMES = 500;
 /** Most entries one /user/search reads; a larger result asks for a narrower match. */
 export const MAX_SEARCH_ENTRIES = 200_000;
 
@@ -42,6 +44,15 @@ export class DirectorySource {
 
   /** Many names in one search (an OR filter): the entries by their login's key, ambiguous names left out. */
   async findByLogins(loginNames: string[]): Promise<Map<string, DirectoryEntry>> {
+    const all = new Map<string, DirectoryEntry>();
+    // at most OR_NAMES names a filter: a 5,000-term filter costs slapd (and AD) far more than ten of 500
+    for (let i = 0; i < loginNames.length; i += OR_NAMES) {
+      for (const [key, entry] of await this.findByLoginsOnce(loginNames.slice(i, i + OR_NAMES))) all.set(key, entry);
+    }
+    return all;
+  }
+
+  private async findByLoginsOnce(loginNames: string[]): Promise<Map<string, DirectoryEntry>> {
     const filters = loginNames.map((n) => equalityFilter(this.settings.loginAttribute, n));
     const found = await this.search(orFilter(filters), 2 * loginNames.length + 2);
     const byKey = new Map<string, DirectoryEntry[]>();
