@@ -1,6 +1,6 @@
-import { Entry, InvalidCredentialsError, NoSuchObjectError, SizeLimitExceededError } from 'ldapts';
+import { AndFilter, Entry, EqualityFilter, Filter, FilterParser, InvalidCredentialsError, NoSuchObjectError, OrFilter, SizeLimitExceededError } from 'ldapts';
 import { usernameKey } from '../../../domain/names/username-key';
-import { andFilter, equalityFilter, orFilter } from '../../../domain/ldap/filter-escape';
+import { andFilter, equalityFilter } from '../../../domain/ldap/filter-escape';
 import { objectGuidFromString, objectGuidToString } from '../../../domain/ldap/object-guid';
 import { DirectoryConnections } from './directory-connections';
 import type { DirectorySettings } from './directory-settings';
@@ -20,7 +20,7 @@ export interface DirectoryEntry {
 /** Page size of Simple Paged Results (RFC 2696): Active Directory answers at most 1000 a page. */
 const PAGE_SIZE = 500;
 /** Names in one OR filter (batch assignment). */
-const OR_NAMES = 500;
+const OR_NAMES = 100;
 /** Most entries one /user/search reads; a larger result asks for a narrower match. */
 export const MAX_SEARCH_ENTRIES = 200_000;
 
@@ -44,17 +44,21 @@ export class DirectorySource {
 
   /** Many names in one search (an OR filter): the entries by their login's key, ambiguous names left out. */
   async findByLogins(loginNames: string[]): Promise<Map<string, DirectoryEntry>> {
-    const all = new Map<string, DirectoryEntry>();
-    // at most OR_NAMES names a filter: a 5,000-term filter costs slapd (and AD) far more than ten of 500
-    for (let i = 0; i < loginNames.length; i += OR_NAMES) {
-      for (const [key, entry] of await this.findByLoginsOnce(loginNames.slice(i, i + OR_NAMES))) all.set(key, entry);
-    }
-    return all;
+    // At most OR_NAMES names a filter: a server may test each candidate entry against every
+    // term (about n² for n names), and Active Directory limits a filter's size. The pieces go
+    // out together, on the pool's connections.
+    const pieces: string[][] = [];
+    for (let i = 0; i < loginNames.length; i += OR_NAMES) pieces.push(loginNames.slice(i, i + OR_NAMES));
+    const found = await Promise.all(pieces.map((piece) => this.findByLoginsOnce(piece)));
+    return new Map(found.flatMap((m) => [...m]));
   }
 
   private async findByLoginsOnce(loginNames: string[]): Promise<Map<string, DirectoryEntry>> {
-    const filters = loginNames.map((n) => equalityFilter(this.settings.loginAttribute, n));
-    const found = await this.search(orFilter(filters), 2 * loginNames.length + 2);
+    // built as filter objects, not a string: the values go onto the wire as they are (no escaping
+    // to get wrong), and a 500-term string would be parsed again by the client on every search
+    const attribute = this.settings.loginAttribute;
+    const names = new OrFilter({ filters: loginNames.map((value) => new EqualityFilter({ attribute, value })) });
+    const found = await this.search(new AndFilter({ filters: [FilterParser.parseString(this.settings.userFilter), names] }), 2 * loginNames.length + 2);
     const byKey = new Map<string, DirectoryEntry[]>();
     if (found === null) {
       // the size limit: some name matches too many entries; find them one by one (rare, hostile)
@@ -92,12 +96,13 @@ export class DirectorySource {
   }
 
   /** Up to `limit` entries, or null when the directory has more (its size limit was reached). */
-  private async search(filter: string, limit: number, paged = false): Promise<DirectoryEntry[] | null> {
+  /** `filter`: a string is ANDed with the domain's userFilter here; a Filter object already holds it. */
+  private async search(filter: string | Filter, limit: number, paged = false): Promise<DirectoryEntry[] | null> {
     const s = this.settings;
     const attributes = [s.loginAttribute, s.idAttribute, ...Object.values(s.attributes).filter((a): a is string => !!a)];
     try {
       const { searchEntries } = await this.connections.use((client) => client.search(s.baseDn, {
-        scope: 'sub', filter: andFilter(s.userFilter, filter), attributes, sizeLimit: limit,
+        scope: 'sub', filter: typeof filter === 'string' ? andFilter(s.userFilter, filter) : filter, attributes, sizeLimit: limit,
         timeLimit: Math.max(1, Math.ceil(s.timeoutMs / 1000)),
         explicitBufferAttributes: this.isGuid ? [s.idAttribute] : [],
         ...(paged ? { paged: { pageSize: PAGE_SIZE } } : {}),
