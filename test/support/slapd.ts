@@ -8,7 +8,9 @@ import { Client } from 'ldapts';
 /**
  * Debian's OpenLDAP for the directory tests, as global-setup starts PostgreSQL: a
  * slapd.conf in a temp dir, back_mdb, a free port, users loaded with slapadd before
- * the start. Users are uid=user00001… under ou=people, password "pw-<uid>".
+ * the start. Users are uid=user00001… under ou=people, password "pw-<uid>". Only a bound
+ * connection reads anything (a pooled connection that lost its bind would find nobody),
+ * and an empty password binds, as on Active Directory: tokengate must refuse it itself.
  */
 export const SLAPD = '/usr/sbin/slapd';
 export const SLAPD_MISSING = !existsSync(SLAPD) || !existsSync('/usr/sbin/slapadd');
@@ -71,6 +73,8 @@ modulepath /usr/lib/ldap
 moduleload back_mdb
 pidfile ${dir}/slapd.pid
 ${tls}sizelimit unlimited
+# as lenient as Active Directory: a DN with an empty password is an (unauthenticated) successful bind
+allow bind_anon_dn
 database mdb
 maxsize 268435456
 suffix "${BASE_DN}"
@@ -78,6 +82,8 @@ rootdn "cn=admin,${BASE_DN}"
 rootpw ${adminPassword}
 directory ${dir}/db
 index uid,entryUUID eq
+access to attrs=userPassword by anonymous auth by * none
+access to * by users read by anonymous auth
 `);
   const base = `dn: ${BASE_DN}\nobjectClass: dcObject\nobjectClass: organization\ndc: example\no: Example\n\n`
     + `dn: ou=people,${BASE_DN}\nobjectClass: organizationalUnit\nou: people\n\n`;

@@ -27,7 +27,9 @@ export class DirectoryConnections {
   async use<T>(work: (client: Client) => Promise<T>): Promise<T> {
     await this.slot();
     try {
-      const pooled = this.idle.pop();
+      let pooled = this.idle.pop();
+      // a closed socket: the client would reconnect by itself, unbound; drop it instead
+      while (pooled && !pooled.isConnected) pooled = this.idle.pop();
       if (pooled) {
         try {
           return await this.run(pooled, work);
