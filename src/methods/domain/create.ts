@@ -4,5 +4,9 @@ import { createDomain, DomainAttrs } from '../../services/directory/domain-direc
 export default defineMethod<{ attrs: DomainAttrs & { name: string } }>({
   name: '/domain/create',
   scope: 'directory',
-  handler: ({ db, keys, params }) => createDomain(db, keys.masterKey, params.attrs),
+  async handler({ db, keys, params, users }) {
+    const created = await createDomain(db, keys.masterKey, params.attrs);
+    users.forgetDomain(created.id); // a name looked up before it existed is not "no such domain" any more
+    return created;
+  },
 });

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { sqlCount } from '../../db/sql';
+import { sql, sqlCount } from '../../db/sql';
 import { AppError, E } from '../../errors';
 import { usernameKey } from '../../domain/names/username-key';
 import type { MatchEntry } from '../query/search-query';
@@ -85,7 +85,15 @@ function getUserByMatch(db: EntityManager, params: UserGetParams) {
   return getRecord(db, USERS, { id: params.id, match });
 }
 
-export function setUser(db: EntityManager, id: string, attrs: UserAttrs) {
+/** The fields a directory domain's directory owns: a change here would be overwritten at the next lookup. */
+const FROM_DIRECTORY = ['loginName', 'loginNam', 'firstName', 'lastName', 'email', 'mobile'] as const;
+
+/** /user/set. A directory user's status may change here (a local lock); its names and attributes are the directory's. */
+export async function setUser(db: EntityManager, users: UserResolver, id: string, attrs: UserAttrs) {
+  if (FROM_DIRECTORY.some((f) => attrs[f] !== undefined)) {
+    const [row] = await sql(db, 'SELECT domain_id AS "domainId" FROM users WHERE id = $1 AND deleted_at IS NULL', [id]);
+    if (row && (await users.domain(db, { id: row.domainId }))?.directory) throw AppError.of(E.DOMAIN_READ_ONLY);
+  }
   return setRecord(db, USERS, id, withLoginName(attrs));
 }
 

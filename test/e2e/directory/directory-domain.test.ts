@@ -84,6 +84,9 @@ describeWithSlapd('domains backed by a directory (SPEC §11, against slapd)', ()
     expect(await s.call('/user/get', { id: user.id })).toEqual(user);
     const created = await s.rest('/user/create', { attrs: { domain: { name: d.name }, loginName: 'someone' } });
     expect([created.status, created.body.name]).toEqual([409, 'DOMAIN_READ_ONLY']);
+    const renamed = await s.rest('/user/set', { id: user.id, attrs: { loginName: 'someone' } });
+    expect([renamed.status, renamed.body.name]).toEqual([409, 'DOMAIN_READ_ONLY']);
+    expect(await s.call('/user/set', { id: user.id, attrs: { status: 'DISABLED' } })).toEqual({ ...user, status: 'DISABLED' });
   });
 
   it('when /user/search pages through the directory then it is ordered by login, total is the directory count, tokens come from local data', async () => {
