@@ -17,14 +17,14 @@ export class DirectoryDomains1764130000030 implements MigrationInterface {
         ADD COLUMN directory jsonb,
         ADD COLUMN directory_bind_password bytea;
       ALTER TABLE users ADD COLUMN directory_id text;
-      CREATE UNIQUE INDEX users_directory_id_live ON users (domain_id, directory_id)
+      CREATE UNIQUE INDEX users_by_directory_id ON users (domain_id, directory_id)
         WHERE deleted_at IS NULL AND directory_id IS NOT NULL;
     `);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
-      DROP INDEX users_directory_id_live;
+      DROP INDEX users_by_directory_id;
       ALTER TABLE users DROP COLUMN directory_id;
       ALTER TABLE domains DROP COLUMN pin_source, DROP COLUMN directory, DROP COLUMN directory_bind_password;
     `);
