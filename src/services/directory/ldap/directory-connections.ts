@@ -105,7 +105,8 @@ export class DirectoryConnections {
       });
       try {
         if (this.settings.startTls && url.startsWith('ldap://')) await client.startTLS(this.tlsOptions());
-        await client.bind(dn, password);
+        // no password stored for the service account: an anonymous connection, never an unauthenticated bind as bindDn
+        if (password !== '') await client.bind(dn, password);
         return client;
       } catch (err) {
         await client.unbind().catch(() => {});
