@@ -127,7 +127,7 @@ describeWithSlapd('domains backed by a directory (SPEC §11, against slapd)', ()
     await ldap.admin((c) => c.add(`uid=mover,ou=people,${ldap.baseDn}`, {
       objectClass: 'inetOrgPerson', uid: 'mover', cn: 'Mover', sn: 'Mover', userPassword: 'pw-mover',
     }));
-    await hotpFor(d.name, 'mover', 'DIR-MOVE-1');
+    const { user: { id: moverId } } = await hotpFor(d.name, 'mover', 'DIR-MOVE-1');
     expect((await verify(d.name, 'mover', { otp: RFC4226_CODES[0] })).result).toEqual({ verified: true, serial: 'DIR-MOVE-1' });
 
     await ldap.admin((c) => c.modifyDN(`uid=mover,ou=people,${ldap.baseDn}`, 'uid=moved'));
@@ -141,6 +141,9 @@ describeWithSlapd('domains backed by a directory (SPEC §11, against slapd)', ()
     now += 61_000;
     expect(errorName(await verify(d.name, 'moved', { otp: RFC4226_CODES[3] }))).toBe('AUTH_FAILED');
     expect(errorName(await s.rpc('/user/get', { domain: { name: d.name }, loginName: 'moved' }))).toBe('USER_NOT_FOUND');
+    // named by its id, the local row alone is not enough: the directory must still have the entry
+    expect(errorName(await s.rpc('/user/get', { id: moverId }))).toBe('USER_NOT_FOUND');
+    expect(errorName(await s.rpc('/auth/verify', { user: { id: moverId }, credential: { otp: RFC4226_CODES[3] } }))).toBe('AUTH_FAILED');
   });
 
   it('when pinSource is "directory" then the PIN part is the directory password: right, wrong and empty', async () => {
