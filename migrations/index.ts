@@ -9,6 +9,7 @@ import { Ops1764130000009 } from './1764130000009-ops';
 import { CallerNotify1764130000011 } from './1764130000011-caller-notify';
 import { SlidingExpiryBrin1764130000013 } from './1764130000013-sliding-expiry-brin';
 import { RadiusClients1764130000020 } from './1764130000020-radius-clients';
+import { DirectoryDomains1764130000030 } from './1764130000030-directory-domains';
 import { TokenImportReplies1764130000047 } from './1764130000047-token-import-replies';
 
 /** Every migration, in order. Never edit one that has landed: add a new one. */
@@ -24,5 +25,6 @@ export const migrations = [
   CallerNotify1764130000011,
   SlidingExpiryBrin1764130000013,
   RadiusClients1764130000020,
+  DirectoryDomains1764130000030,
   TokenImportReplies1764130000047,
 ];

@@ -25,6 +25,7 @@ import { AuditWriter } from './services/audit/audit-writer';
 import { deviceTokenLookup } from './services/devices/device-auth';
 import { createCredentialGuard } from './services/rate-limit';
 import { Config, defaultConfig } from './config';
+import { UserResolver } from './services/directory/user-resolver';
 
 export interface AppDeps {
   dataSource: Database;
@@ -48,6 +49,8 @@ export interface AppDeps {
    * Without one every credential is looked up.
    */
   callerCache?: CallerCache;
+  /** Resolves user references, local or in a directory; made here when not given. Whoever passes one closes it. */
+  users?: UserResolver;
 }
 
 /**
@@ -73,6 +76,7 @@ export function createApp(deps: AppDeps): TokengateApp {
   const registry = createRegistry(deps.methods, (name) => validator.compile(name));
   const pipeline = createPipeline({
     registry, dataSource, keys, log, config: { rateLimits, userTokenMaxTtl: config.userTokenMaxTtl }, clock: deps.clock ?? systemClock,
+    users: deps.users ?? new UserResolver(keys.masterKey),
     onCallDone: async (record) => {
       // Committed by now: this process's own next call must not meet the old credential,
       // even before the database's notification arrives.

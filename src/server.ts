@@ -20,6 +20,7 @@ import { ensureFirstAdminKey } from './services/apikeys/api-keys';
 import { maintainAuditPartitions } from './services/audit/audit-partitions';
 import { AuditWriter } from './services/audit/audit-writer';
 import { RunningRadius, startRadius } from './listen/radius';
+import { UserResolver } from './services/directory/user-resolver';
 
 export interface RunningServer {
   url: string;
@@ -71,8 +72,9 @@ export async function startServer(config: Config, say: (line: string) => void = 
   observePool(dataSource);
   const audit = new AuditWriter(dataSource);
   const { callerCache, stopCallerCache } = startCallerCache(config, databaseUrl, dataSource, log);
+  const users = new UserResolver(keys.masterKey);
   const app = createApp({
-    dataSource, keys, log, audit, methods: allMethods, callerCache, config,
+    dataSource, keys, log, audit, methods: allMethods, callerCache, users, config,
   });
   let radius: RunningRadius | null;
   try {
@@ -80,7 +82,7 @@ export async function startServer(config: Config, say: (line: string) => void = 
       host: config.radius.host ?? config.host, port: config.radius.port, radsecPort: config.radius.radsecPort,
       radsec: { cert: config.radius.radsecCert, key: config.radius.radsecKey, ca: config.radius.radsecCa },
       maxInFlightPerClient: config.radius.maxInFlightPerClient, maxEntries: config.radius.maxEntries, clientRefreshMs: 5_000,
-    }, { db: dataSource, keys, log, audit, failuresPerUser: config.rateLimits.verifyFailuresPerUser });
+    }, { db: dataSource, keys, log, audit, users, failuresPerUser: config.rateLimits.verifyFailuresPerUser });
   } catch (err) {
     await stopCallerCache();
     await dataSource.close();
@@ -124,6 +126,7 @@ export async function startServer(config: Config, say: (line: string) => void = 
       await stopJobs();
       await audit.flush();
       await stopCallerCache();
+      await users.close();
       await dataSource.close();
       await embedded?.stop();
     })()),

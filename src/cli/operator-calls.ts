@@ -8,6 +8,7 @@ import { SCHEMA_DIR } from '../gateway/schema-dir';
 import { createValidator } from '../gateway/validation';
 import { createLogger } from '../log';
 import { AuditWriter } from '../services/audit/audit-writer';
+import { UserResolver } from '../services/directory/user-resolver';
 
 /** Whoever runs the CLI on the database's host: every scope, recorded as `operator:cli`. */
 export const CLI_OPERATOR: Caller = { kind: 'operator', name: 'cli' };
@@ -27,6 +28,7 @@ export function operatorCalls(dataSource: Database, keys: ServerKeys, methods: r
   const { rateLimits, userTokenMaxTtl } = defaultConfig();
   const pipeline = createPipeline({
     registry, dataSource, keys, log: createLogger('error', process.stderr), config: { rateLimits, userTokenMaxTtl }, clock: systemClock,
+    users: new UserResolver(keys.masterKey), // the apikey methods name no user: no directory is ever opened
     onCallDone: (record) => audit.write(record),
   });
   return async (methodName, params) => {

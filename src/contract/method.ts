@@ -2,6 +2,7 @@ import type { Db } from '../db';
 import type { Readable } from 'node:stream';
 import type { Config } from '../config';
 import type { MethodName, ParamsOf } from '../client/generated/params';
+import type { UserResolver } from '../services/directory/user-resolver';
 
 /** Who is calling: an API key (maybe bound to an identity) or a device. */
 export type Caller =
@@ -61,6 +62,8 @@ export interface MethodContext<P = any> {
   readonly config: MethodConfig;
   /** The time as this server reads it (OTP time steps); the database's now() is the other clock. */
   readonly clock: Clock;
+  /** The one way a user reference becomes a user, local or in a directory (services/directory/user-resolver.ts). */
+  readonly users: UserResolver;
   /** A streamed request body (a file upload on the legacy route), when there is one. */
   readonly upload?: Upload;
 }

@@ -61,6 +61,8 @@ const DEFS = {
   TOKEN_ALREADY_ASSIGNED: def(5002, 409, 'The token is already assigned'),
   DOMAIN_NOT_EMPTY: def(5003, 409, 'The domain still has users'),
   CONFLICT: def(5004, 409, 'The change conflicts with existing data'),
+  /** A domain whose users live in a directory (SPEC §11): they are never created by hand. */
+  DOMAIN_READ_ONLY: def(5005, 409, "The domain's users come from its directory and cannot be created here"),
 
   DOWNLOAD_LINK_EXPIRED: def(6001, 410, 'The download link was used or has expired'),
 

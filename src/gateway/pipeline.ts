@@ -30,6 +30,8 @@ export interface PipelineDeps {
   config: MethodConfig;
   /** Handed to every method (MethodContext.clock). */
   clock: Clock;
+  /** Handed to every method (MethodContext.users). */
+  users: MethodContext['users'];
   /** Every finished call, success or failure: the audit log and metrics. */
   onCallDone: (record: CallRecord) => Promise<void> | void;
 }
@@ -95,7 +97,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       authorize(caller, entry.module);
       const { return: returnSpec, ...handlerParams } = params;
       const run = (db: MethodContext['db']) => entry.module.handler({
-        params: handlerParams, caller: caller!, db, keys, config, settings: call.settings, clock: deps.clock, upload: call.upload,
+        params: handlerParams, caller: caller!, db, keys, config, settings: call.settings, clock: deps.clock, users: deps.users, upload: call.upload,
       });
       result = (entry.module.transaction ?? 'call') === 'call' ? await dataSource.transaction(run) : await run(dataSource);
       if (isStreamedList(result) && !call.streamsLists) result = await collectList(result);

@@ -4,6 +4,7 @@ import deleteDomain from './domain/delete';
 import getDomain from './domain/get';
 import searchDomains from './domain/search';
 import setDomain from './domain/set';
+import testDirectory from './domain/testDirectory';
 import createProduct from './product/create';
 import deleteProduct from './product/delete';
 import getProduct from './product/get';
@@ -22,7 +23,7 @@ import setUser from './user/set';
 
 /** Domains, users, products and repositories (SPEC section 3): scope directory. */
 export const directoryMethods: MethodModule[] = [
-  createDomain, getDomain, searchDomains, setDomain, deleteDomain,
+  createDomain, getDomain, searchDomains, setDomain, deleteDomain, testDirectory,
   createUser, getUser, searchUsers, setUser, deleteUser,
   createProduct, getProduct, searchProducts, setProduct, deleteProduct,
   createRepository, getRepository, searchRepositories, setRepository, deleteRepository,

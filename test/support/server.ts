@@ -9,6 +9,7 @@ import { allMethods } from '../../src/methods';
 import { defaultConfig, type Config, type RealtimeSettings } from '../../src/config';
 import { attachRealtime } from '../../src/realtime';
 import { createApiKey } from '../../src/services/apikeys/api-keys';
+import { UserResolver } from '../../src/services/directory/user-resolver';
 import { CallerCache } from '../../src/gateway/caller-cache';
 import { followCallerChanges } from '../../src/services/callers/caller-changes';
 import { listenLocally } from './listen';
@@ -49,9 +50,13 @@ export type TestRadiusOptions = Partial<RadiusSettings> & { udp?: boolean };
  * is the test's to move (s.clock, test/support/test-clock.ts) instead of waited for.
  */
 export async function startTestServer(
-  { realtime: realtimeLimits, callerCache: withCache, clock: withClock, log: givenLog, radius: radiusOptions, ...config }:
+  { realtime: realtimeLimits, callerCache: withCache, clock: withClock, log: givenLog, radius: radiusOptions, resolverClock, ...config }:
     Partial<Pick<AppDeps, 'log'>> & Partial<Pick<Config, 'rateLimits' | 'rpcBatchMax' | 'userTokenMaxTtl'>>
-    & { realtime?: Partial<RealtimeSettings>; callerCache?: boolean; clock?: boolean; radius?: TestRadiusOptions } = {},
+    & {
+      realtime?: Partial<RealtimeSettings>; callerCache?: boolean; clock?: boolean; radius?: TestRadiusOptions;
+      /** The user resolver's clock (directory lookups are cached for cacheSeconds by it). */
+      resolverClock?: () => number;
+    } = {},
 ): Promise<TestServer> {
   const serverUrl = process.env.TOKENGATE_TEST_PG_URL;
   if (!serverUrl) throw new Error('TOKENGATE_TEST_PG_URL is not set (jest globalSetup starts PostgreSQL)');
@@ -71,12 +76,13 @@ export async function startTestServer(
     await new Promise((r) => setTimeout(r, 25));
   }
   const audit = new AuditWriter(db);
-  const app = createApp({ dataSource: db, keys, log: givenLog ?? log, methods: allMethods, callerCache, clock, audit, config });
+  const users = new UserResolver(keys.masterKey, resolverClock);
+  const app = createApp({ dataSource: db, keys, log: givenLog ?? log, methods: allMethods, callerCache, clock, audit, config, users });
   const radius = radiusOptions ? await startRadius({
     host: '127.0.0.1', port: radiusOptions.udp === false ? undefined : 0, maxInFlightPerClient: 32, maxEntries: 10_000,
     clientRefreshMs: 5_000, clientMissRefreshMs: 0, ...radiusOptions,
   }, {
-    db, keys, log, audit,
+    db, keys, log, audit, users,
     failuresPerUser: (config.rateLimits ?? defaultConfig().rateLimits).verifyFailuresPerUser,
   }) ?? undefined : undefined;
   const { server, url, close: closeHttp } = await listenLocally(app);
@@ -116,6 +122,7 @@ export async function startTestServer(
       await radius?.close();
       await realtime.close();
       await closeHttp();
+      await users.close();
       await listener?.close();
       await audit.flush();
       await db.close();

@@ -8,14 +8,25 @@ interface UserRow { id: string; loginName: string; firstName: string | null; las
 export function Users({ session }: { session: Session }) {
   const [query, setQuery] = useState('');
   const [submitted, setSubmitted] = useState('');
+  const [domainId, setDomainId] = useState('');
+  const domains = useLoad(() => session.client.domain.search({ limit: 1000, orderBy: ['name'] }), []);
+  // A domain picked: its users as that domain answers them; a directory domain's come from its directory.
   const users = useLoad(() => session.client.user.search({
-    match: submitted ? [['loginName', 'like', `%${submitted}%`]] : [], limit: 50, orderBy: ['domain.name', 'loginName'],
-  }), [submitted]);
+    match: [...(domainId ? [['domain.id', '=', domainId] as [string, '=', string]] : []), ...(submitted ? [['loginName', 'like', `%${submitted}%`] as [string, 'like', string]] : [])],
+    limit: 50, orderBy: ['domain.name', 'loginName'],
+  }), [submitted, domainId]);
   const rows = (users.data?.rows ?? []) as UserRow[];
+  const domainRows = (domains.data?.rows ?? []) as Array<{ id: string; name: string; directory: unknown }>;
   return (
     <>
       <h1 tabIndex={-1}>Users</h1>
       <form class="inline" role="search" onSubmit={(e) => { e.preventDefault(); setSubmitted(query.trim()); }}>
+        <label>Domain
+          <select value={domainId} onChange={(e) => setDomainId(e.currentTarget.value)}>
+            <option value="">All domains (local rows)</option>
+            {domainRows.map((d) => <option key={d.id} value={d.id}>{d.name}{d.directory ? ' (directory)' : ''}</option>)}
+          </select>
+        </label>
         <label>Login name contains
           <input type="search" value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
         </label>

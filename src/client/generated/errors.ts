@@ -43,6 +43,7 @@ export const errorCatalog = {
   TOKEN_ALREADY_ASSIGNED: { code: 5002, status: 409 },
   DOMAIN_NOT_EMPTY: { code: 5003, status: 409 },
   CONFLICT: { code: 5004, status: 409 },
+  DOMAIN_READ_ONLY: { code: 5005, status: 409 },
   DOWNLOAD_LINK_EXPIRED: { code: 6001, status: 410 },
   SYNC_FAILED: { code: 7001, status: 422 },
   BATCH_REJECTED: { code: 7002, status: 422 },

@@ -447,16 +447,57 @@ export type DeviceWhoamiParams = {
   return?: Return;
 };
 
+export type DomainCreateAttribute = string;
+
 /**
  * Params of /domain/create. Create a domain (a user directory; Droplit calls it an ecosystem) → {id}.
  * The name is unique among live domains (CONFLICT, data.fields ["name"]), compared as a directory
  * compares names (PRECIS UsernameCaseMapped, RFC 8265: case and Unicode form ignored) and kept as
- * given; the name of a deleted domain may be used again. Scope directory.
+ * given; the name of a deleted domain may be used again. Scope directory. A domain may take its users
+ * from an LDAP directory (attrs.directory, SPEC §11); /domain/create does not test it (see
+ * /domain/testDirectory).
  */
 export type DomainCreateParams = {
   attrs: {
     name: Name;
     description?: Description;
+    /**
+     * where the PIN part of /auth/verify comes from: the token's own PIN (default), the user's
+     * directory password (checked by binding as the user; needs a directory), or no PIN
+     */
+    pinSource?: 'token' | 'directory' | 'none';
+    /**
+     * The LDAP directory the domain's users live in (SPEC §11); null on /domain/set makes the domain
+     * local again. bindPassword is sealed under the master key and never returned; on /domain/set,
+     * leaving it out keeps the one stored.
+     */
+    directory?: {
+      /** ldap:// or ldaps:// URLs, space-separated, tried in order */
+      url: string;
+      bindDn: string;
+      bindPassword?: string;
+      baseDn: string;
+      /** e.g. uid, sAMAccountName, userPrincipalName */
+      loginAttribute: DomainCreateAttribute;
+      /** RFC 4515 filter every user matches; default (objectClass=person) */
+      userFilter?: string;
+      /** the stable id; default entryUUID (OpenLDAP), objectGUID for Active Directory */
+      idAttribute?: DomainCreateAttribute;
+      attributes?: {
+        firstName?: DomainCreateAttribute;
+        lastName?: DomainCreateAttribute;
+        email?: DomainCreateAttribute;
+        mobile?: DomainCreateAttribute;
+      };
+      /** StartTLS on ldap:// URLs; default false */
+      startTls?: boolean;
+      /** PEM; TLS is always verified, against this CA when given, else the system CAs */
+      caCertificate?: string;
+      /** default 5000 */
+      timeoutMs?: number;
+      /** how long a lookup is trusted; default 300 */
+      cacheSeconds?: number;
+    };
   };
   return?: Return;
 };
@@ -506,17 +547,69 @@ export type DomainSearchParams = {
   orderBy?: OrderBy;
 };
 
+export type DomainSetAttribute = string;
+
 /**
  * Params of /domain/set. Change a live domain's name or description → the domain as /domain/get
- * answers it. A name taken by another live domain → CONFLICT. Scope directory.
+ * answers it. A name taken by another live domain → CONFLICT. Scope directory. A domain may take its
+ * users from an LDAP directory (attrs.directory, SPEC §11); /domain/create does not test it (see
+ * /domain/testDirectory).
  */
 export type DomainSetParams = {
   id: Id;
   attrs: {
     name?: Name;
     description?: Description;
+    /**
+     * where the PIN part of /auth/verify comes from: the token's own PIN (default), the user's
+     * directory password (checked by binding as the user; needs a directory), or no PIN
+     */
+    pinSource?: 'token' | 'directory' | 'none';
+    /**
+     * The LDAP directory the domain's users live in (SPEC §11); null on /domain/set makes the domain
+     * local again. bindPassword is sealed under the master key and never returned; on /domain/set,
+     * leaving it out keeps the one stored.
+     */
+    directory?: {
+      /** ldap:// or ldaps:// URLs, space-separated, tried in order */
+      url: string;
+      bindDn: string;
+      bindPassword?: string;
+      baseDn: string;
+      /** e.g. uid, sAMAccountName, userPrincipalName */
+      loginAttribute: DomainSetAttribute;
+      /** RFC 4515 filter every user matches; default (objectClass=person) */
+      userFilter?: string;
+      /** the stable id; default entryUUID (OpenLDAP), objectGUID for Active Directory */
+      idAttribute?: DomainSetAttribute;
+      attributes?: {
+        firstName?: DomainSetAttribute;
+        lastName?: DomainSetAttribute;
+        email?: DomainSetAttribute;
+        mobile?: DomainSetAttribute;
+      };
+      /** StartTLS on ldap:// URLs; default false */
+      startTls?: boolean;
+      /** PEM; TLS is always verified, against this CA when given, else the system CAs */
+      caCertificate?: string;
+      /** default 5000 */
+      timeoutMs?: number;
+      /** how long a lookup is trusted; default 300 */
+      cacheSeconds?: number;
+    } | null;
   };
   return?: Return;
+};
+
+/**
+ * Params of /domain/testDirectory. Try a domain's directory: connect (each URL in order), bind as the
+ * service account, read the base DN and a few users → {ok:true, latencyMs, sample:[loginName…]} or
+ * {ok:false, reason} with reason CANNOT_CONNECT, TLS_FAILED, BIND_REFUSED, BASE_DN_NOT_FOUND, TIMEOUT
+ * or DIRECTORY_ERROR. A domain without a directory → {ok:false, reason:"NO_DIRECTORY"}. Scope
+ * directory.
+ */
+export type DomainTestDirectoryParams = {
+  id: Id;
 };
 
 /**
@@ -1558,6 +1651,7 @@ export interface ParamsByMethod {
   '/domain/get': DomainGetParams;
   '/domain/search': DomainSearchParams;
   '/domain/set': DomainSetParams;
+  '/domain/testDirectory': DomainTestDirectoryParams;
   '/identity/create': IdentityCreateParams;
   '/product/create': ProductCreateParams;
   '/product/delete': ProductDeleteParams;
@@ -1633,6 +1727,7 @@ export const methodNames = [
   '/domain/get',
   '/domain/search',
   '/domain/set',
+  '/domain/testDirectory',
   '/identity/create',
   '/product/create',
   '/product/delete',

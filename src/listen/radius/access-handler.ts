@@ -10,6 +10,7 @@ import {
 } from '../../protocols/radius/codec';
 import type { AuditEntry } from '../../services/audit/audit-log';
 import { verifyUserPassword } from '../../services/auth/verify-password';
+import type { UserResolver } from '../../services/directory/user-resolver';
 import type { UserRef } from '../../services/directory/refs';
 import type { RateLimit } from '../../services/rate-limit';
 import type { RadiusClientRow } from '../../services/radius/radius-clients';
@@ -25,6 +26,7 @@ interface ChallengeState { clientId: string; user: string; userId: string; token
 export interface RadiusHandlerDeps {
   db: Db;
   keys: ServerKeys;
+  users: UserResolver;
   audit: { write(entry: AuditEntry): Promise<void> };
   log: Logger;
   clients: Pick<RadiusClientTable, 'find'>;
@@ -144,7 +146,7 @@ export function createRadiusHandler(deps: RadiusHandlerDeps) {
       }
     }
     try {
-      const outcome = await verifyUserPassword(deps.db, deps.keys, ref, password, deps.failuresPerUser, pinChecked);
+      const outcome = await verifyUserPassword(deps.db, deps.keys, deps.users, ref, password, deps.failuresPerUser, pinChecked);
       if ('pinOnly' in outcome) {
         const state = randomBytes(16);
         states.set(state.toString('hex'), { clientId: client.id, user: userKey(ref), userId: outcome.userId, tokenIds: outcome.tokenIds });

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { UserResolver } from '../../services/directory/user-resolver';
 import type { ServerKeys } from '../../contract/method';
 import type { Db } from '../../db';
 import type { AuditEntry } from '../../services/audit/audit-log';
@@ -25,6 +26,8 @@ export interface RadiusSettings {
 
 export interface RadiusDeps {
   db: Db; keys: ServerKeys; log: Logger; failuresPerUser: RateLimit | null;
+  /** How a User-Name becomes a user, local or in a directory (the same resolver the methods use). */
+  users: UserResolver;
   audit: { write(entry: AuditEntry): Promise<void> };
 }
 

@@ -7,6 +7,6 @@ export default defineMethod<'/auth/verify'>({
   scope: 'auth:verify',
   transaction: 'none',
   auditTarget: ({ user }) => user?.id ?? (user ? `${user.domain?.name ?? user.domain?.id}/${user.loginName ?? user.loginNam}` : undefined),
-  handler: ({ db, keys, params, config, clock }) =>
-    verifyUserOtp(db, keys, params, config.rateLimits.verifyFailuresPerUser, { nowSeconds: clock.now() / 1000 }),
+  handler: ({ db, keys, params, config, clock, users }) =>
+    verifyUserOtp(db, keys, users, params, config.rateLimits.verifyFailuresPerUser, { nowSeconds: clock.now() / 1000 }),
 });

@@ -1,9 +1,12 @@
 import { defineMethod } from '../../contract/method';
-import { createRecord } from '../../services/directory/resource';
-import { DOMAINS } from '../../services/directory/domains';
+import { createDomain } from '../../services/directory/domain-directory';
 
 export default defineMethod<'/domain/create'>({
   name: '/domain/create',
   scope: 'directory',
-  handler: ({ db, params }) => createRecord(db, DOMAINS, params.attrs),
+  async handler({ db, keys, params, users }) {
+    const created = await createDomain(db, keys.masterKey, params.attrs);
+    users.forgetDomain(created.id); // a name looked up before it existed is not "no such domain" any more
+    return created;
+  },
 });

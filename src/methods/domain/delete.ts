@@ -4,5 +4,9 @@ import { deleteDomain } from '../../services/directory/domains';
 export default defineMethod<'/domain/delete'>({
   name: '/domain/delete',
   scope: 'directory',
-  handler: ({ db, params }) => deleteDomain(db, params.id, params.attrs?.cascade === true),
+  async handler({ db, params, users }) {
+    const deleted = await deleteDomain(db, params.id, params.attrs?.cascade === true);
+    users.forgetDomain(params.id);
+    return deleted;
+  },
 });

@@ -1,9 +1,12 @@
 import { defineMethod } from '../../contract/method';
-import { setRecord } from '../../services/directory/resource';
-import { DOMAINS } from '../../services/directory/domains';
+import { setDomain } from '../../services/directory/domain-directory';
 
 export default defineMethod<'/domain/set'>({
   name: '/domain/set',
   scope: 'directory',
-  handler: ({ db, params }) => setRecord(db, DOMAINS, params.id, params.attrs),
+  async handler({ db, keys, params, users }) {
+    const domain = await setDomain(db, keys.masterKey, params.id, params.attrs);
+    users.forgetDomain(params.id);
+    return domain;
+  },
 });

@@ -1,6 +1,5 @@
 import { defineMethod } from '../../contract/method';
 import { AppError, E } from '../../errors';
-import { findUser } from '../../services/directory/refs';
 import { assignToken } from '../../services/tokens/assignments';
 import { findToken, tokenAuditTarget } from '../../services/tokens/token-refs';
 
@@ -8,11 +7,11 @@ export default defineMethod<'/token/assign'>({
   name: '/token/assign',
   scope: 'token:write',
   auditTarget: tokenAuditTarget,
-  async handler({ db, params }) {
+  async handler({ db, params, users }) {
     const token = await findToken(db, params, { lock: true });
     // as /token/batchAssignTokens: a DECEASED token is retired for good
     if (token.status === 'DECEASED') throw AppError.of(E.CONFLICT, { reason: 'DECEASED' }, 'The token is DECEASED and cannot be assigned');
-    const user = await findUser(db, params.user, { lock: 'share' });
+    const user = await users.find(db, params.user, { lock: 'share' });
     const { role } = await assignToken(db, { tokenId: token.id, userId: user.id, pin: params.pin, shared: params.shared });
     return { id: token.id, serial: token.serial, user: { id: user.id }, role };
   },

@@ -15,14 +15,14 @@ export default defineMethod<'/token/create'>({
   scope: 'token:write',
   transaction: 'handler',
   auditTarget: (_params, result) => (result && 'total' in result ? `import of ${result.total}` : result?.id),
-  async handler({ db, keys, params: { attrs }, upload }) {
+  async handler({ db, keys, params: { attrs }, upload, users }) {
     if (attrs.data !== undefined || upload) {
       const file = openImportFile(attrs, upload);
       return importTokenFile(db, keys.masterKey, { ...file, product: attrs.product, repository: attrs.repository });
     }
     if (!attrs.user) throw AppError.of(E.INVALID_PARAMS, { errors: [{ path: '/attrs', message: "must have required property 'user' (a software token) or 'data' (an import; or send the file as the body)" }] });
     return db.transaction(async (tx) => {
-      const { id } = await createSoftwareToken(tx, keys.masterKey, attrs);
+      const { id } = await createSoftwareToken(tx, users, keys.masterKey, attrs);
       return getTokenView(tx, id);
     });
   },

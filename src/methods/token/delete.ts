@@ -6,5 +6,5 @@ export default defineMethod<'/token/delete'>({
   name: '/token/delete',
   scope: 'token:write',
   auditTarget: tokenAuditTarget,
-  handler: ({ db, params }) => deleteToken(db, params, params.user),
+  handler: ({ db, params, users }) => deleteToken(db, users, params, params.user),
 });

@@ -5,5 +5,5 @@ export default defineMethod<'/token/search'>({
   name: '/token/search',
   scope: 'token:read',
   transaction: 'none',
-  handler: ({ db, params }) => searchTokens(db, params),
+  handler: ({ db, params, users }) => searchTokens(db, users, params),
 });

@@ -6,6 +6,6 @@ export default defineMethod<'/token/syncToken'>({
   name: '/token/syncToken',
   scope: 'token:write',
   auditTarget: tokenAuditTarget,
-  handler: ({ db, keys, params }) =>
-    syncToken(db, keys.masterKey, { selector: params, user: params.user, credential: params.credential }),
+  handler: ({ db, keys, params, users }) =>
+    syncToken(db, keys.masterKey, { selector: params, user: params.user, credential: params.credential, users }),
 });

@@ -4,5 +4,5 @@ import { createUser } from '../../services/directory/users';
 export default defineMethod<'/user/create'>({
   name: '/user/create',
   scope: 'directory',
-  handler: ({ db, params }) => createUser(db, params.attrs),
+  handler: ({ db, params, users }) => createUser(db, users, params.attrs),
 });

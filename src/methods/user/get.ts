@@ -5,5 +5,5 @@ export default defineMethod<'/user/get'>({
   name: '/user/get',
   scope: 'directory',
   transaction: 'none',
-  handler: ({ db, params }) => getUser(db, params),
+  handler: ({ db, params, users }) => getUser(db, users, params),
 });

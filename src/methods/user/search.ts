@@ -1,4 +1,5 @@
 import { defineMethod } from '../../contract/method';
+import { directoryDomainOf, searchDirectoryUsers } from '../../services/directory/directory-user-search';
 import { searchRecords } from '../../services/directory/resource';
 import { USERS } from '../../services/directory/users';
 
@@ -6,5 +7,8 @@ export default defineMethod<'/user/search'>({
   name: '/user/search',
   scope: 'directory',
   transaction: 'none',
-  handler: ({ db, params }) => searchRecords(db, USERS, params),
+  async handler({ db, params, users }) {
+    const domain = await directoryDomainOf(db, users, params.match);
+    return domain ? searchDirectoryUsers(db, domain, params) : searchRecords(db, USERS, params);
+  },
 });

@@ -4,5 +4,5 @@ import { setUser } from '../../services/directory/users';
 export default defineMethod<'/user/set'>({
   name: '/user/set',
   scope: 'directory',
-  handler: ({ db, params }) => setUser(db, params.id, params.attrs),
+  handler: ({ db, params, users }) => setUser(db, users, params.id, params.attrs),
 });

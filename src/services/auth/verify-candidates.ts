@@ -17,7 +17,7 @@ const CANDIDATE_COLUMNS = `t.id, t.serial, p.type, t.algorithm, t.digits, t.peri
 /** Everything /auth/verify decides on, as of one snapshot. */
 export interface VerifySnapshot {
   /** null when the reference names no live user */
-  user: { id: string; status: string } | null;
+  user: { id: string; status: string; domainId: string } | null;
   /** the user's failed-verification bucket (verify-failures.ts) */
   bucket: string;
   /** that bucket's live window, if any */
@@ -25,6 +25,9 @@ export interface VerifySnapshot {
   /** ACTIVE tokens on ACTIVE assignments of an ACTIVE user, in id order */
   candidates: Candidate[];
 }
+
+/** An id no user has: the snapshot of a name its directory does not know. */
+const NOBODY = '00000000-0000-0000-0000-000000000000';
 
 const LIVE = 'u.deleted_at IS NULL AND d.deleted_at IS NULL';
 
@@ -50,8 +53,8 @@ function whoOf(ref: UserRef): { byId: boolean; params: unknown[] } {
  */
 function snapshotSql(who: string): string {
   return `
-    WITH who AS (SELECT u.id, u.status FROM users u JOIN domains d ON d.id = u.domain_id WHERE ${who} LIMIT 1)
-    SELECT who.id AS "userId", who.status AS "userStatus", ${CANDIDATE_COLUMNS},
+    WITH who AS (SELECT u.id, u.status, u.domain_id FROM users u JOIN domains d ON d.id = u.domain_id WHERE ${who} LIMIT 1)
+    SELECT who.id AS "userId", who.status AS "userStatus", who.domain_id AS "domainId", ${CANDIDATE_COLUMNS},
            failures.hits, failures."retryAfter"
       FROM (SELECT 1) AS one
       LEFT JOIN who ON true
@@ -68,24 +71,28 @@ function snapshotSql(who: string): string {
 const SNAPSHOT_BY_ID = snapshotSql(`u.id = $2::uuid AND ${LIVE}`);
 const SNAPSHOT_BY_NAME = snapshotSql(`u.login_name_key = $2 AND ${LIVE} AND (d.id::text = $3 OR d.name_key = $4)`);
 
-/** The snapshot statement for `ref` and its parameters. */
-export function verifySnapshotSql(ref: UserRef): { text: string; params: unknown[] } {
-  const who = whoOf(ref);
+/**
+ * The snapshot statement for `ref` and its parameters. `userId`: the user a directory
+ * domain's resolver found for `ref` (null: nobody, so the snapshot finds no user and
+ * answers the bucket of the name as given).
+ */
+export function verifySnapshotSql(ref: UserRef, userId?: string | null): { text: string; params: unknown[] } {
+  const who = userId === undefined ? whoOf(ref) : { byId: true, params: [userId ?? NOBODY] };
   return { text: who.byId ? SNAPSHOT_BY_ID : SNAPSHOT_BY_NAME, params: [verifyFailureBucket(undefined, ref), ...who.params] };
 }
 
 /** Runs verifySnapshotSql. */
-export async function loadVerifySnapshot(db: Db, ref: UserRef): Promise<VerifySnapshot> {
-  const { text, params } = verifySnapshotSql(ref);
+export async function loadVerifySnapshot(db: Db, ref: UserRef, userId?: string | null): Promise<VerifySnapshot> {
+  const { text, params } = verifySnapshotSql(ref, userId);
   const rows = await db.hot<Omit<Candidate, 'counter'> & {
-    counter: string; userId: string | null; userStatus: string | null; hits: number | null; retryAfter: number | null;
+    counter: string; userId: string | null; userStatus: string | null; domainId: string | null; hits: number | null; retryAfter: number | null;
   }>(text, params);
   const [first] = rows;
-  const user = first.userId ? { id: first.userId, status: first.userStatus! } : null;
+  const user = first.userId ? { id: first.userId, status: first.userStatus!, domainId: first.domainId! } : null;
   return {
     user,
     bucket: verifyFailureBucket(user?.id, ref),
     failures: first.hits === null ? null : { hits: first.hits, retryAfter: first.retryAfter! },
-    candidates: rows.filter((r) => r.id !== null).map(({ userId: _u, userStatus: _s, hits: _h, retryAfter: _r, ...token }) => tokenRowFrom(token)),
+    candidates: rows.filter((r) => r.id !== null).map(({ userId: _u, userStatus: _s, domainId: _d, hits: _h, retryAfter: _r, ...token }) => tokenRowFrom(token)),
   };
 }

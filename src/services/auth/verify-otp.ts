@@ -3,9 +3,10 @@ import type { ServerKeys } from '../../contract/method';
 import { otpType, OtpState } from '../../domain/otp';
 import { AppError, E } from '../../errors';
 import type { UserRef } from '../directory/refs';
+import type { ResolvedDomain, UserResolver } from '../directory/user-resolver';
 import { countOneAttemptCte, RateLimit } from '../rate-limit';
 import { unsealSeed } from '../tokens/token-seeds';
-import { pinMatches, upgradePinHash } from './pin-check';
+import { PinCheck, pinMatches, upgradePinHash } from './pin-check';
 import { Candidate, loadVerifySnapshot, VerifySnapshot } from './verify-candidates';
 
 export interface VerifyInput { user: UserRef; credential: { otp: string; pin?: string } }
@@ -39,18 +40,20 @@ const MAX_ROUNDS = 8;
  * A success with no failures before it writes nothing to rate_limits.
  */
 export function verifyUserOtp(
-  db: Db, keys: ServerKeys, input: VerifyInput, failuresPerUser: RateLimit | null, opts: VerifyOptions = {},
+  db: Db, keys: ServerKeys, users: UserResolver, input: VerifyInput, failuresPerUser: RateLimit | null, opts: VerifyOptions = {},
 ) {
-  return verifyWith(db, keys, input.user, () => input.credential, failuresPerUser, opts)
+  return verifyWith(db, keys, users, input.user, () => input.credential, failuresPerUser, opts)
     .then((r) => ({ verified: true as const, serial: (r as { serial: string }).serial }));
 }
 
 /**
  * What a caller presents to one candidate token: its OTP, and its PIN (`null`: the PIN was
  * checked already, by an earlier step of the same login: RADIUS challenge-response).
+ * `asksPin`: whether this token's domain wants a PIN with it (the token's own, or the
+ * directory password), so a combined password is split only then.
  * /auth/verify gives the same to every token; RADIUS splits one password by each token's digits.
  */
-export type CredentialFor = (token: Candidate) => { otp: string; pin?: string | null };
+export type CredentialFor = (token: Candidate, asksPin: boolean) => { otp: string; pin?: string | null };
 
 export interface VerifyWithOptions extends VerifyOptions {
   /** Only these tokens are tried (a RADIUS State names the tokens whose PIN it checked). */
@@ -66,10 +69,11 @@ export interface NoMatchAnswer { pinOnly: true; tokenIds: string[] }
 
 /** The rules of /auth/verify for any way of presenting a credential (see the comment above verifyUserOtp). */
 export async function verifyWith(
-  db: Db, keys: ServerKeys, ref: UserRef, credentialFor: CredentialFor, failuresPerUser: RateLimit | null, opts: VerifyWithOptions = {},
+  db: Db, keys: ServerKeys, users: UserResolver, ref: UserRef, credentialFor: CredentialFor, failuresPerUser: RateLimit | null,
+  opts: VerifyWithOptions = {},
 ): Promise<{ verified: true; serial: string; userId: string } | (NoMatchAnswer & { userId: string })> {
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const snapshot = await loadVerifySnapshot(db, ref);
+    const { snapshot, domain, dn } = await snapshotOf(db, users, ref);
     if (failuresPerUser && snapshot.failures && snapshot.failures.hits >= failuresPerUser.limit) {
       throw AppError.of(E.RATE_LIMITED, { retryAfter: snapshot.failures.retryAfter });
     }
@@ -82,7 +86,9 @@ export async function verifyWith(
       return failed(db, snapshot, [], failuresPerUser);
     }
 
-    const match = await firstMatch(open, keys, credentialFor, opts.nowSeconds ?? Date.now() / 1000);
+    const asksPin = (token: Candidate) => (domain?.pinSource === 'directory' ? true : domain?.pinSource === 'none' ? false : token.pinHash !== null);
+    const match = await firstMatch(open, keys, (token) => credentialFor(token, asksPin(token)), opts.nowSeconds ?? Date.now() / 1000,
+      pinCheckFor(keys, users, domain, dn));
     if (!match) {
       const instead = await opts.beforeFailure?.(open);
       if (instead) return { ...instead, userId: user.id };
@@ -99,11 +105,54 @@ export async function verifyWith(
   throw AppError.of(E.AUTH_FAILED);
 }
 
+const PIN_NOT_ASKED: PinCheck = { matches: true, rehashDue: false };
+
+type PinCheckFor = (token: Candidate, pin: string | undefined) => Promise<PinCheck>;
+
+/**
+ * How a PIN is checked in this user's domain: the token's own (pinSource "token"), not at all
+ * ("none"), or the user's directory password, one bind as the user per distinct PIN part
+ * ("directory"; an outage answers 503 before anything is counted).
+ */
+function pinCheckFor(keys: ServerKeys, users: UserResolver, domain: ResolvedDomain | null, dn: string | undefined): PinCheckFor {
+  if (domain?.pinSource === 'none') return () => Promise.resolve(PIN_NOT_ASKED);
+  if (domain?.pinSource !== 'directory') return (token, pin) => pinMatches(keys.pepper, token.pinHash, pin);
+  const binds = new Map<string, Promise<boolean>>();
+  return async (_token, pin) => {
+    const key = pin ?? '';
+    if (!binds.has(key)) binds.set(key, users.checkDirectoryPassword(domain, dn, pin));
+    return { matches: await binds.get(key)!, rehashDue: false };
+  };
+}
+
+/**
+ * The snapshot of the user `ref` names. A local domain's reference goes straight into the
+ * one SELECT (the domain's kind is cached in the resolver: no query for it). A directory
+ * domain's name is resolved first (cached for its cacheSeconds) and the snapshot is read by
+ * the id it gives; a user named by id in a directory domain must still be in the directory.
+ */
+async function snapshotOf(db: Db, users: UserResolver, ref: UserRef): Promise<{ snapshot: VerifySnapshot; domain: ResolvedDomain | null; dn?: string }> {
+  if (!ref.id) {
+    const domain = await users.domain(db, ref.domain ?? {});
+    if (!domain?.directory) return { snapshot: await loadVerifySnapshot(db, ref), domain };
+    const found = await users.lookup(db, ref);
+    return { snapshot: await loadVerifySnapshot(db, ref, found?.id ?? null), domain, dn: found?.dn };
+  }
+  const snapshot = await loadVerifySnapshot(db, ref);
+  if (!snapshot.user) return { snapshot, domain: null };
+  const domain = await users.domain(db, { id: snapshot.user.domainId });
+  if (!domain?.directory) return { snapshot, domain };
+  const found = await users.lookup(db, ref);
+  return found ? { snapshot, domain, dn: found.dn } : { snapshot: await loadVerifySnapshot(db, ref, null), domain };
+}
+
 /** The first open token whose PIN and OTP both match; every token's PIN is checked (see pin-check.ts). */
-async function firstMatch(open: Candidate[], keys: ServerKeys, credentialFor: CredentialFor, nowSeconds: number) {
+async function firstMatch(
+  open: Candidate[], keys: ServerKeys, credentialFor: (token: Candidate) => ReturnType<CredentialFor>, nowSeconds: number, pinOf: PinCheckFor,
+) {
   for (const token of open) {
     const credential = credentialFor(token);
-    const pin = credential.pin === null ? { matches: true, rehashDue: false } : await pinMatches(keys.pepper, token.pinHash, credential.pin);
+    const pin = credential.pin === null ? PIN_NOT_ASKED : await pinOf(token, credential.pin);
     const next = otpType(token.type).verify(unsealSeed(keys.masterKey, token.seedSealed, token.id), credential.otp, token, nowSeconds);
     if (pin.matches && next) return { token, next, pin, credential };
   }

@@ -3,6 +3,7 @@ import type { Db } from '../../db';
 import type { UserRef } from '../directory/refs';
 import type { RateLimit } from '../rate-limit';
 import { tokensWithExactPin } from './exact-pin';
+import type { UserResolver } from '../directory/user-resolver';
 import { verifyWith } from './verify-otp';
 
 /** A login whose PIN was checked by an earlier request (a RADIUS State): the OTP alone is due, on those tokens. */
@@ -24,13 +25,13 @@ export type PasswordOutcome =
  * Any failure throws AUTH_FAILED, AUTH_LOCKED or RATE_LIMITED, as /auth/verify does.
  */
 export function verifyUserPassword(
-  db: Db, keys: ServerKeys, user: UserRef, password: string, failuresPerUser: RateLimit | null, pinChecked?: PinChecked,
+  db: Db, keys: ServerKeys, users: UserResolver, user: UserRef, password: string, failuresPerUser: RateLimit | null, pinChecked?: PinChecked,
 ): Promise<PasswordOutcome> {
   if (pinChecked) {
-    return verifyWith(db, keys, { id: pinChecked.userId }, () => ({ otp: password, pin: null }), failuresPerUser,
+    return verifyWith(db, keys, users, { id: pinChecked.userId }, () => ({ otp: password, pin: null }), failuresPerUser,
       { onlyTokens: pinChecked.tokenIds }) as Promise<PasswordOutcome>;
   }
-  return verifyWith(db, keys, user, (token) => (token.pinHash
+  return verifyWith(db, keys, users, user, (token, asksPin) => (asksPin
     ? { pin: password.slice(0, Math.max(0, password.length - token.digits)), otp: password.slice(-token.digits) }
     : { otp: password }), failuresPerUser, {
     beforeFailure: async (open) => {

@@ -8,6 +8,8 @@ import { CheckedRow, checkRow, CsvHeaderError, readHeader } from './row-checks';
 import { createStagingTable, openStaging, StagingWriter } from './staging';
 import { checkChunkStatement, checkStagedRows, createCheckedTable, listRowErrors, RowError } from './validate-staged';
 import { createMissingUsers, writeAssignments } from './write-assignments';
+import type { UserResolver } from '../directory/user-resolver';
+import { resolveDirectoryNames } from './directory-names';
 
 export interface BatchAssignOptions {
   /** atomic: one bad row and nothing is written (BATCH_REJECTED); partial: the good rows are. */
@@ -17,6 +19,8 @@ export interface BatchAssignOptions {
   /** Create unknown users in existing domains instead of failing their rows. */
   createUsers: boolean;
   onProgress?: (p: BatchProgress) => void;
+  /** Resolves the users of directory domains, a chunk at a time (directory-names.ts); without one, names are local rows only. */
+  users?: UserResolver;
 }
 
 export interface BatchProgress { phase: 'reading' | 'checking' | 'writing'; rows: number }
@@ -47,7 +51,8 @@ export async function batchAssignTokens(db: Db, pepper: Buffer, text: AsyncItera
   await db.rows('SET LOCAL random_page_cost = 1.1');
   const staging = await openStaging(db, pepper, checkChunkStatement(opts));
   const tokenNames = trackTokenNames();
-  const staged = await stageCsv(staging, text, tokenNames, (rows) => progress({ phase: 'reading', rows }));
+  const beforeChunk = opts.users ? (rows: CheckedRow[]) => resolveDirectoryNames(db, opts.users!, rows, opts.createUsers) : undefined;
+  const staged = await stageCsv(staging, text, tokenNames, (rows) => progress({ phase: 'reading', rows }), beforeChunk);
   await db.rows('SET LOCAL random_page_cost TO DEFAULT');
 
   progress({ phase: 'checking', rows: staged });
@@ -65,7 +70,10 @@ export async function batchAssignTokens(db: Db, pepper: Buffer, text: AsyncItera
 }
 
 /** Header, row checks and staging, a chunk of rows in memory at a time; returns the rows staged. */
-async function stageCsv(staging: StagingWriter, text: AsyncIterable<string>, tokenNames: TokenNameTracker, onChunk: (rows: number) => void): Promise<number> {
+async function stageCsv(
+  staging: StagingWriter, text: AsyncIterable<string>, tokenNames: TokenNameTracker, onChunk: (rows: number) => void,
+  beforeChunk?: (rows: CheckedRow[]) => Promise<void>,
+): Promise<number> {
   let layout: ReturnType<typeof readHeader> | undefined;
   let headerLine = 1;
   let chunk: CheckedRow[] = [];
@@ -73,6 +81,7 @@ async function stageCsv(staging: StagingWriter, text: AsyncIterable<string>, tok
   const flush = async () => {
     const rows = chunk;
     chunk = [];
+    await beforeChunk?.(rows);
     await staging.write(rows);
     onChunk(staged += rows.length);
   };

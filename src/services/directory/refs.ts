@@ -34,7 +34,12 @@ function keyOf(name: string | undefined): string | null {
   return name === undefined ? null : usernameKey(name);
 }
 
-export async function findUser(db: Db, ref: UserRef, opts: FindUserOptions = {}): Promise<UserRow> {
+/**
+ * The local row a reference names, by id or by its name's key. Only the user resolver
+ * (user-resolver.ts) calls this with a name: in a directory domain a name is the
+ * directory's to answer, so every method resolves references through the resolver.
+ */
+export async function findUserRow(db: Db, ref: UserRef, opts: FindUserOptions = {}): Promise<UserRow> {
   const loginName = ref.loginName ?? ref.loginNam;
   const lock = opts.lock === 'share' ? 'FOR SHARE OF u' : '';
   const [row] = ref.id

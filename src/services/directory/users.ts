@@ -3,7 +3,8 @@ import { AppError, E } from '../../errors';
 import { usernameKey } from '../../domain/names/username-key';
 import type { MatchEntry } from '../query/search-query';
 import { createRecord, getRecord, Resource, setRecord } from './resource';
-import { DomainRef, findDomain } from './refs';
+import { DomainRef, findDomain, UserRef } from './refs';
+import type { UserResolver } from './user-resolver';
 
 export const USERS: Resource = {
   noun: 'user',
@@ -42,13 +43,39 @@ export interface UserAttrs {
 }
 export interface UserGetParams { id?: string; match?: MatchEntry[]; domain?: DomainRef; loginName?: string; loginNam?: string }
 
-export async function createUser(db: Db, attrs: UserAttrs & { domain: DomainRef }) {
+export async function createUser(db: Db, users: UserResolver, attrs: UserAttrs & { domain: DomainRef }) {
+  if ((await users.domain(db, attrs.domain))?.directory) throw AppError.of(E.DOMAIN_READ_ONLY);
   const domain = await findDomain(db, attrs.domain, { forShare: true });
   return createRecord(db, USERS, withLoginName(attrs), { domain_id: domain.id });
 }
 
-/** A user by id, by match, or by {domain, loginName}: all become one match. */
-export function getUser(db: Db, params: UserGetParams) {
+/**
+ * A user by id, by match, or by {domain, loginName}: all become one match. A reference
+ * (id, or domain and loginName) goes through the resolver first: in a directory domain the
+ * directory answers who it is, and the local row is read by the id it gives.
+ */
+export async function getUser(db: Db, users: UserResolver, params: UserGetParams) {
+  const ref = referenceOf(params);
+  if (ref) return getRecord(db, USERS, { id: (await users.find(db, ref)).id });
+  return getUserByMatch(db, params);
+}
+
+/** {id} alone, or {domain, loginName} alone (as params or as `=` matches): a reference the resolver takes. */
+function referenceOf(params: UserGetParams): UserRef | null {
+  const match = params.match ?? [];
+  if (params.id && match.length === 0) return { id: params.id };
+  const ref: UserRef = { domain: params.domain ? { ...params.domain } : undefined, loginName: params.loginName ?? params.loginNam };
+  for (const [field, op, value] of match) {
+    if (op !== '=' || typeof value !== 'string') return null;
+    if (field === 'domain.name') ref.domain = { ...ref.domain, name: value };
+    else if (field === 'domain.id') ref.domain = { ...ref.domain, id: value };
+    else if (field === 'loginName' || field === 'loginNam') ref.loginName = value;
+    else return null;
+  }
+  return !params.id && ref.domain && ref.loginName !== undefined ? ref : null;
+}
+
+function getUserByMatch(db: Db, params: UserGetParams) {
   const match: MatchEntry[] = [...(params.match ?? [])];
   if (params.domain?.id) match.push(['domain.id', '=', params.domain.id]);
   if (params.domain?.name) match.push(['domain.name', '=', params.domain.name]);
@@ -57,7 +84,15 @@ export function getUser(db: Db, params: UserGetParams) {
   return getRecord(db, USERS, { id: params.id, match });
 }
 
-export function setUser(db: Db, id: string, attrs: UserAttrs) {
+/** The fields a directory domain's directory owns: a change here would be overwritten at the next lookup. */
+const FROM_DIRECTORY = ['loginName', 'loginNam', 'firstName', 'lastName', 'email', 'mobile'] as const;
+
+/** /user/set. A directory user's status may change here (a local lock); its names and attributes are the directory's. */
+export async function setUser(db: Db, users: UserResolver, id: string, attrs: UserAttrs) {
+  if (FROM_DIRECTORY.some((f) => attrs[f] !== undefined)) {
+    const [row] = await db.rows('SELECT domain_id AS "domainId" FROM users WHERE id = $1 AND deleted_at IS NULL', [id]);
+    if (row && (await users.domain(db, { id: row.domainId }))?.directory) throw AppError.of(E.DOMAIN_READ_ONLY);
+  }
   return setRecord(db, USERS, id, withLoginName(attrs));
 }
 

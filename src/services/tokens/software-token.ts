@@ -1,7 +1,8 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Db } from '../../db';
 import { AppError, E } from '../../errors';
-import { findProduct, findUser, ProductRef, UserRef } from '../directory/refs';
+import { findProduct, ProductRef, UserRef } from '../directory/refs';
+import type { UserResolver } from '../directory/user-resolver';
 import { assignToken } from './assignments';
 import { generateSeed, sealSeed } from './token-seeds';
 
@@ -17,13 +18,13 @@ export interface NewSoftwareToken {
  * only ever leaves through a single-use download link; the serial is the product code and
  * ten random digits (as DualShield's "MT…" serials), drawn again on the rare collision.
  */
-export async function createSoftwareToken(db: Db, masterKey: Buffer, attrs: NewSoftwareToken): Promise<{ id: string; serial: string }> {
+export async function createSoftwareToken(db: Db, users: UserResolver, masterKey: Buffer, attrs: NewSoftwareToken): Promise<{ id: string; serial: string }> {
   const product = await findProduct(db, attrs.product);
   if (product.hardware) {
     throw AppError.of(E.INVALID_PARAMS, { errors: [{ path: '/attrs/product', message: 'a hardware product: import its tokens with attrs.data' }] },
       `${product.manufacturerCode}/${product.productCode} is a hardware product: its tokens are imported, not generated`);
   }
-  const user = await findUser(db, attrs.user, { lock: 'share' });
+  const user = await users.find(db, attrs.user, { lock: 'share' });
   const id = randomUUID();
   const seedSealed = sealSeed(masterKey, generateSeed(product.algorithm), id);
   for (let attempt = 0; attempt < 5; attempt++) {

@@ -1,7 +1,8 @@
 import type { Db } from '../../db';
 import { hotpCounterToJson, MAX_STORED_HOTP_COUNTER } from '../../domain/otp';
 import { AppError, E } from '../../errors';
-import { findRepository, findUser, RepositoryRef, UserRef } from '../directory/refs';
+import { findRepository, RepositoryRef, UserRef } from '../directory/refs';
+import type { UserResolver } from '../directory/user-resolver';
 import { verifyFailureBucket } from '../auth/verify-failures';
 import { clearRateLimits } from '../rate-limit';
 import { unassignToken } from './assignments';
@@ -24,10 +25,10 @@ export async function setToken(db: Db, id: string, attrs: TokenAttrs): Promise<v
 }
 
 /** Without `user` the token goes, with its assignments and links; with it, only that user's assignment. */
-export async function deleteToken(db: Db, selector: TokenSelector, user?: UserRef) {
+export async function deleteToken(db: Db, users: UserResolver, selector: TokenSelector, user?: UserRef) {
   const token = await findToken(db, selector, { lock: true });
   if (user) {
-    const { id: userId } = await findUser(db, user);
+    const { id: userId } = await users.find(db, user);
     if (!(await unassignToken(db, token.id, userId))) throw AppError.of(E.TOKEN_NOT_FOUND, { serial: token.serial, user: userId }, 'The user does not hold this token');
     return { id: token.id, serial: token.serial, unassigned: userId };
   }

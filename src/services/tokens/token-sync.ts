@@ -1,7 +1,8 @@
 import type { Db } from '../../db';
 import { otpType } from '../../domain/otp';
 import { AppError, E } from '../../errors';
-import { findUser, UserRef } from '../directory/refs';
+import type { UserRef } from '../directory/refs';
+import type { UserResolver } from '../directory/user-resolver';
 import { findToken, TokenRow, TokenSelector } from './token-refs';
 import { unsealSeed } from './token-seeds';
 
@@ -20,10 +21,10 @@ export function parseSyncCredential(credential: string, digits: number): [string
  * A sync clears the fail count; the lock stays until /token/reset (SPEC).
  */
 export async function syncToken(
-  db: Db, masterKey: Buffer, input: { selector: TokenSelector; user?: UserRef; credential: string }, nowSeconds = Date.now() / 1000,
+  db: Db, masterKey: Buffer, input: { selector: TokenSelector; user?: UserRef; credential: string; users: UserResolver }, nowSeconds = Date.now() / 1000,
 ): Promise<{ counter: number | string } | { drift: number }> {
   const token = await findToken(db, input.selector, { lock: true });
-  if (input.user) await assertHeldBy(db, token, input.user);
+  if (input.user) await assertHeldBy(db, token, await input.users.find(db, input.user));
   const [otp1, otp2] = parseSyncCredential(input.credential, token.digits);
   const type = otpType(token.type);
   const next = type.sync(unsealSeed(masterKey, token.seedSealed, token.id), otp1, otp2, token, nowSeconds);
@@ -33,8 +34,7 @@ export async function syncToken(
   return type.syncReply(next);
 }
 
-async function assertHeldBy(db: Db, token: TokenRow, user: UserRef): Promise<void> {
-  const { id: userId } = await findUser(db, user);
+async function assertHeldBy(db: Db, token: TokenRow, { id: userId }: { id: string }): Promise<void> {
   const [held] = await db.rows(`SELECT 1 FROM token_assignments WHERE token_id = $1 AND user_id = $2`, [token.id, userId]);
   if (!held) throw AppError.of(E.TOKEN_NOT_FOUND, { serial: token.serial }, 'The user does not hold this token');
 }

@@ -1,6 +1,7 @@
 import type { Db } from '../../db';
 import { AppError, E } from '../../errors';
-import { findUser, UserRef } from '../directory/refs';
+import type { UserRef } from '../directory/refs';
+import type { UserResolver } from '../directory/user-resolver';
 import { buildWhere, FieldMap, MatchEntry, SearchParams, searchPage } from '../query/search-query';
 import { findToken, TokenSelector } from './token-refs';
 
@@ -85,8 +86,8 @@ export async function getToken(db: Db, params: TokenSelector & { match?: MatchEn
 export interface TokenSearchParams extends SearchParams { user?: UserRef }
 
 /** /token/search; `user` limits the rows to the tokens that user holds (owner or shared). */
-export async function searchTokens(db: Db, params: TokenSearchParams) {
-  const userId = params.user ? (await findUser(db, params.user)).id : null;
+export async function searchTokens(db: Db, users: UserResolver, params: TokenSearchParams) {
+  const userId = params.user ? (await users.find(db, params.user)).id : null;
   const filter = {
     sql: '($1::uuid IS NULL OR EXISTS (SELECT 1 FROM token_assignments a WHERE a.token_id = t.id AND a.user_id = $1))',
     params: [userId],

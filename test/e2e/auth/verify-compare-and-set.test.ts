@@ -1,3 +1,4 @@
+import { UserResolver } from '../../../src/services/directory/user-resolver';
 import { verifyUserOtp } from '../../../src/services/auth/verify-otp';
 import { isAppError } from '../../../src/errors';
 import { startTestServer, TestServer } from '../../support/server';
@@ -25,7 +26,7 @@ async function verifyWhileAnotherWriterWins(userId: string, otp: string, interfe
   let rounds = 0;
   const beforeCommit = async () => { if (rounds++ === 0) await interfere(); };
   try {
-    const result = await verifyUserOtp(s.db, s.keys, { user: { id: userId }, credential: { otp } }, LIMIT, { beforeCommit });
+    const result = await verifyUserOtp(s.db, s.keys, new UserResolver(s.keys.masterKey), { user: { id: userId }, credential: { otp } }, LIMIT, { beforeCommit });
     return { result, rounds };
   } catch (err) {
     if (!isAppError(err)) throw err;

@@ -1,4 +1,5 @@
 import type { Db } from '../../../src/db';
+import { UserResolver } from '../../../src/services/directory/user-resolver';
 import { loadConfig } from '../../../src/config';
 import { openTestDb, type TestDb } from '../../support/test-db';
 import { isAppError } from '../../../src/errors';
@@ -30,7 +31,7 @@ async function hotpUser(serial: string) {
 }
 
 const verifyOn = (db: Db, userId: string, otp: string) =>
-  verifyUserOtp(db, s.keys, { user: { id: userId }, credential: { otp } }, LIMIT)
+  verifyUserOtp(db, s.keys, new UserResolver(s.keys.masterKey), { user: { id: userId }, credential: { otp } }, LIMIT)
     .catch((err) => { if (isAppError(err)) return err.errorName; throw err; });
 /** The verify statements (they all name the tokens table) prepared on each connection; not the counting statement itself. */
 const COUNT_PREPARED = `SELECT count(*)::int AS n FROM pg_prepared_statements

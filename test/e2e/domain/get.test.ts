@@ -14,7 +14,7 @@ afterAll(() => s.close());
 describe('/domain/get', () => {
   it('when named by id then it answers the whole domain', async () => {
     expect(await s.call('/domain/get', { id: corp.id }))
-      .toEqual({ id: corp.id, name: 'corp', description: 'Head office', createdAt: corp.createdAt });
+      .toEqual({ id: corp.id, name: 'corp', description: 'Head office', pinSource: 'token', directory: null, createdAt: corp.createdAt });
   });
 
   it('when named by match then the same domain', async () => {

@@ -20,7 +20,7 @@ describe('/domain/search', () => {
   it('when called without params then every live domain in name order, with total', async () => {
     const result = await s.call('/domain/search', {});
     expect(result.total).toBe(5);
-    expect(result.rows[0]).toEqual({ id: ids.alpha, name: 'alpha', description: 'first', createdAt: expect.any(String) });
+    expect(result.rows[0]).toEqual({ id: ids.alpha, name: 'alpha', description: 'first', pinSource: 'token', directory: null, createdAt: expect.any(String) });
     expect(result.rows.map((r: { name: string }) => r.name)).toEqual(['alpha', 'bravo', 'charlie', 'delta', 'echo']);
   });
 
@@ -56,7 +56,7 @@ describe('/domain/search', () => {
 
   it('when `return` is ["*"] then every simple field (legacy envelope)', async () => {
     const { body } = await s.rest('/domain/search', { match: [['id', '=', ids.delta]], return: ['*'] });
-    expect(body).toEqual({ error: 0, result: { total: 1, rows: [{ id: ids.delta, name: 'delta', description: 'fourth', createdAt: expect.any(String) }] } });
+    expect(body).toEqual({ error: 0, result: { total: 1, rows: [{ id: ids.delta, name: 'delta', description: 'fourth', pinSource: 'token', directory: null, createdAt: expect.any(String) }] } });
   });
 
   it('when a deleted domain is matched by name then it is not there', async () => {

@@ -11,7 +11,7 @@ describe('/domain/set', () => {
   it('when attrs change then it answers the changed domain and stores it', async () => {
     const id = await create('before', 'old');
     expect(await s.call('/domain/set', { id, attrs: { name: 'after', description: null } }))
-      .toEqual({ id, name: 'after', description: null, createdAt: expect.any(String) });
+      .toEqual({ id, name: 'after', description: null, pinSource: 'token', directory: null, createdAt: expect.any(String) });
     expect(await rowOf(id)).toEqual({ name: 'after', description: null });
   });
 

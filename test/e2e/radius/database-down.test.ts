@@ -3,6 +3,7 @@ import type { Database } from '../../../src/db';
 import { openDatabase } from '../../../src/db';
 import { createLogger } from '../../../src/log';
 import { RunningRadius, startRadius } from '../../../src/listen/radius';
+import { UserResolver } from '../../../src/services/directory/user-resolver';
 import { AuditWriter } from '../../../src/services/audit/audit-writer';
 import { startTestServer, TestServer } from '../../support/server';
 import { itWith, RADCLIENT, radclient, radiusClientFor, radiusUser } from '../../support/radius-tools';
@@ -33,7 +34,7 @@ beforeAll(async () => {
   relay = await startRelay(target);
   db = await openDatabase(Object.assign(new URL(s.databaseUrl), { host: `127.0.0.1:${relay.port}` }).toString(), { poolSize: 4, connectTimeoutMs: 2_000 });
   radius = (await startRadius({ host: '127.0.0.1', port: 0, maxInFlightPerClient: 8, maxEntries: 100, clientRefreshMs: 60_000, clientMissRefreshMs: 0 }, {
-    db, keys: s.keys, log: createLogger('silent'), audit: new AuditWriter(db), failuresPerUser: null,
+    db, keys: s.keys, log: createLogger('silent'), audit: new AuditWriter(db), users: new UserResolver(s.keys.masterKey), failuresPerUser: null,
   }))!;
 }, 60_000);
 afterAll(async () => {

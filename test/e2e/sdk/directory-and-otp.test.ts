@@ -14,7 +14,7 @@ describe('SDK: directory (tg.domain, tg.user)', () => {
     const created = await tg.domain.create({ attrs: { name: 'sdk-directory', description: 'made by the SDK' } });
     expect(created).toEqual({ id: expect.any(String) });
     const viaSdk = await tg.domain.get({ id: created.id });
-    expect(viaSdk).toEqual({ id: created.id, name: 'sdk-directory', description: 'made by the SDK', createdAt: expect.any(String) });
+    expect(viaSdk).toEqual({ id: created.id, name: 'sdk-directory', description: 'made by the SDK', pinSource: 'token', directory: null, createdAt: expect.any(String) });
     expect(viaSdk).toEqual(await s.call('/domain/get', { id: created.id }));
 
     const user = await tg.user.create({ attrs: { domain: { name: 'sdk-directory' }, loginName: 'ada', email: 'ada@example.org' } });

@@ -1,0 +1,34 @@
+import type { Db } from '../../db';
+import { usernameKey } from '../../domain/names/username-key';
+import type { DirectoryEntry } from './ldap/directory-source';
+
+/**
+ * The local rows of directory entries, keyed by (domain, stable id): made on first use,
+ * their names and attributes refreshed from the entry each time it is read again (a rename
+ * in the directory becomes a rename here; the tokens, held by the row's id, stay).
+ * → directory id → user id. Set-based: a batch chunk is two statements.
+ */
+export async function saveDirectoryUsers(db: Db, domainId: string, entries: DirectoryEntry[]): Promise<Map<string, string>> {
+  if (entries.length === 0) return new Map();
+  const cols = {
+    ids: entries.map((e) => e.directoryId), names: entries.map((e) => e.loginName), keys: entries.map((e) => usernameKey(e.loginName)),
+    first: entries.map((e) => e.firstName), last: entries.map((e) => e.lastName), email: entries.map((e) => e.email), mobile: entries.map((e) => e.mobile),
+  };
+  // An entry's name may still be held by the row of another entry (renamed or removed since it
+  // was last read): that row lets go of it, so the unique (domain, login name) holds; it takes
+  // its own current name back when its entry is read again.
+  await db.rows(`
+    UPDATE users u SET login_name = u.login_name || ' (' || u.id || ')', login_name_key = u.login_name_key || ' (' || u.id || ')'
+      FROM unnest($2::text[], $3::text[]) AS e(directory_id, login_name_key)
+     WHERE u.domain_id = $1 AND u.deleted_at IS NULL AND u.login_name_key = e.login_name_key
+       AND u.directory_id IS DISTINCT FROM e.directory_id`, [domainId, cols.ids, cols.keys]);
+  const rows = await db.rows(`
+    INSERT INTO users (domain_id, directory_id, login_name, login_name_key, first_name, last_name, email, mobile)
+    SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+    ON CONFLICT (domain_id, directory_id) WHERE deleted_at IS NULL AND directory_id IS NOT NULL
+    DO UPDATE SET login_name = EXCLUDED.login_name, login_name_key = EXCLUDED.login_name_key, first_name = EXCLUDED.first_name,
+                  last_name = EXCLUDED.last_name, email = EXCLUDED.email, mobile = EXCLUDED.mobile
+    RETURNING id, directory_id AS "directoryId"`,
+  [domainId, cols.ids, cols.names, cols.keys, cols.first, cols.last, cols.email, cols.mobile]);
+  return new Map(rows.map((r: { id: string; directoryId: string }) => [r.directoryId, r.id]));
+}

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { FilterParser } from 'ldapts';
+import type { Db } from '../../db';
+import { seal, unseal } from '../../domain/crypto/seal';
+import { AppError, E } from '../../errors';
+import { bindPasswordContext, DirectoryAttrs, PinSource, withDefaults } from './ldap/directory-settings';
+import { testDirectory, DirectoryTest } from './ldap/directory-source';
+import { DOMAINS } from './domains';
+import { createRecord, setRecord } from './resource';
+
+export interface DomainAttrs { name?: string; description?: string | null; pinSource?: PinSource; directory?: DirectoryAttrs | null }
+
+/** /domain/create: the directory's settings stored with their defaults, the bind password sealed to the new domain's id. */
+export async function createDomain(db: Db, masterKey: Buffer, attrs: DomainAttrs & { name: string }) {
+  checkDirectory(attrs);
+  const id = randomUUID();
+  const extra: Record<string, unknown> = { id };
+  if (attrs.directory) Object.assign(extra, directoryColumns(masterKey, id, attrs.directory));
+  return createRecord(db, DOMAINS, attrs, extra);
+}
+
+/** /domain/set: `directory` replaced whole (null: a local domain again); a bind password left out stays as stored. */
+export async function setDomain(db: Db, masterKey: Buffer, id: string, attrs: DomainAttrs) {
+  checkDirectory(attrs);
+  if (attrs.directory !== undefined) {
+    const columns = attrs.directory === null ? { directory: null, directory_bind_password: null } : directoryColumns(masterKey, id, attrs.directory);
+    const keep = attrs.directory !== null && columns.directory_bind_password === null;
+    await db.rows(`UPDATE domains SET directory = $2, directory_bind_password = ${keep ? 'directory_bind_password' : '$3'}
+                    WHERE id = $1 AND deleted_at IS NULL`, keep ? [id, columns.directory] : [id, columns.directory, columns.directory_bind_password]);
+  }
+  const domain = await setRecord(db, DOMAINS, id, attrs);
+  if (domain.pinSource === 'directory' && !domain.directory) throw pinSourceNeedsDirectory();
+  return domain;
+}
+
+/** /domain/testDirectory. */
+export async function testDomainDirectory(db: Db, masterKey: Buffer, id: string): Promise<DirectoryTest> {
+  const [row] = await db.rows(`SELECT directory, directory_bind_password AS "bindPassword" FROM domains WHERE id = $1 AND deleted_at IS NULL`, [id]);
+  if (!row) throw AppError.of(E.DOMAIN_NOT_FOUND);
+  if (!row.directory) return { ok: false, reason: 'NO_DIRECTORY' };
+  const bindPassword = row.bindPassword ? unseal(masterKey, row.bindPassword, bindPasswordContext(id)).toString('utf8') : '';
+  return testDirectory({ ...row.directory, bindPassword });
+}
+
+function directoryColumns(masterKey: Buffer, domainId: string, directory: DirectoryAttrs) {
+  return {
+    directory: JSON.stringify(withDefaults(directory)),
+    directory_bind_password: directory.bindPassword === undefined ? null : seal(masterKey, Buffer.from(directory.bindPassword, 'utf8'), bindPasswordContext(domainId)),
+  };
+}
+
+function checkDirectory(attrs: DomainAttrs): void {
+  if (attrs.pinSource === 'directory' && attrs.directory === null) throw pinSourceNeedsDirectory();
+  const filter = attrs.directory?.userFilter;
+  if (filter === undefined) return;
+  try {
+    FilterParser.parseString(filter);
+  } catch {
+    throw invalid('/attrs/directory/userFilter', 'must be an LDAP filter (RFC 4515)');
+  }
+}
+
+function pinSourceNeedsDirectory(): AppError {
+  return invalid('/attrs/pinSource', 'pinSource "directory" needs a directory');
+}
+
+function invalid(path: string, message: string): AppError {
+  return AppError.of(E.INVALID_PARAMS, { errors: [{ path, message }] }, message);
+}

@@ -1,0 +1,153 @@
+import type { Db } from '../../db';
+import { unseal } from '../../domain/crypto/seal';
+import { usernameKey } from '../../domain/names/username-key';
+import { AppError, E } from '../../errors';
+import { findUserRow, FindUserOptions, UserRef, UserRow } from './refs';
+import { DirectoryConnections } from './ldap/directory-connections';
+import { asDirectoryError } from './ldap/directory-errors';
+import { bindPasswordContext, DirectorySettings, PinSource } from './ldap/directory-settings';
+import { DirectoryEntry, DirectorySource } from './ldap/directory-source';
+import { saveDirectoryUsers } from './directory-users';
+
+/** How long a process trusts what it read of a domain (its kind, its directory settings); /domain/set here forgets at once. */
+const DOMAIN_TTL_MS = 5000;
+
+/** A user found through the resolver: the local row, and its entry when it lives in a directory. */
+export interface ResolvedUser extends UserRow { dn?: string }
+
+/** A domain as the resolver keeps it: its source and, for a directory, the open connections. */
+export interface ResolvedDomain { id: string; name: string; pinSource: PinSource; directory: DirectorySource | null }
+
+interface Cached<T> { value: T; expiresAt: number }
+
+/**
+ * The one place a reference to a user ({id} | {domain, loginName|loginNam}) becomes a user.
+ * A local domain's users are its rows (refs.ts findUserRow). A directory domain's users
+ * are its directory's entries: found by login (escaped, RFC 4515) or by the stable id the
+ * local row keeps, that row made or refreshed on first use, the answer cached for the
+ * domain's cacheSeconds. No method learns LDAP: they ask this.
+ */
+export class UserResolver {
+  private readonly domains = new Map<string, Cached<ResolvedDomain | null>>();
+  private readonly connections = new Map<string, { settings: string; source: DirectorySource; connections: DirectoryConnections }>();
+  private readonly users = new Map<string, Cached<ResolvedUser | null>>();
+
+  constructor(private readonly masterKey: Buffer, private readonly now: () => number = Date.now) {}
+
+  /** The user `ref` names, or USER_NOT_FOUND. */
+  async find(db: Db, ref: UserRef, opts: FindUserOptions = {}): Promise<ResolvedUser> {
+    const user = await this.lookup(db, ref);
+    if (!user) throw AppError.of(E.USER_NOT_FOUND);
+    // a lock (assignments) is taken on the local row, found by its id now
+    return opts.lock ? { ...user, ...(await findUserRow(db, { id: user.id }, opts)) } : user;
+  }
+
+  /** As find, but null for nobody (verify answers AUTH_FAILED for it, counted, not USER_NOT_FOUND). */
+  async lookup(db: Db, ref: UserRef): Promise<ResolvedUser | null> {
+    if (ref.id) {
+      const row = await findUserRow(db, { id: ref.id }).catch(notFoundAsNull);
+      if (!row) return null;
+      const domain = await this.domain(db, { id: row.domainId });
+      return domain?.directory ? this.confirm(db, domain, row.id) : row;
+    }
+    const domain = await this.domain(db, ref.domain ?? {});
+    if (!domain) return null;
+    const loginName = ref.loginName ?? ref.loginNam ?? '';
+    if (!domain.directory) return findUserRow(db, { ...ref, domain: { id: domain.id } }).catch(notFoundAsNull);
+    return this.cached(`${domain.id}\0login:${usernameKey(loginName)}`, domain, async () => {
+      const entry = await this.directoryCall(() => domain.directory!.findByLogin(loginName));
+      return entry ? this.save(db, domain, entry) : null;
+    });
+  }
+
+  /** A live domain by id or name, as cached; null when there is none. */
+  async domain(db: Db, ref: { id?: string; name?: string }): Promise<ResolvedDomain | null> {
+    const key = ref.id ? `id:${ref.id.toLowerCase()}` : ref.name !== undefined ? `name:${usernameKey(ref.name)}` : null;
+    if (!key) return null;
+    const hit = this.domains.get(key);
+    if (hit && hit.expiresAt > this.now()) return hit.value;
+    const [row] = await db.rows(`
+      SELECT id, name, pin_source AS "pinSource", directory, directory_bind_password AS "bindPassword"
+        FROM domains WHERE deleted_at IS NULL AND ${ref.id ? 'id = $1::uuid' : 'name_key = $1'}`, [ref.id ?? usernameKey(ref.name!)]);
+    const value = row ? this.domainOf(row) : null;
+    this.domains.set(key, { value, expiresAt: this.now() + DOMAIN_TTL_MS });
+    return value;
+  }
+
+  /** Users of a directory domain by login, a chunk a search (batch assignment): login key → local user id. */
+  async resolveMany(db: Db, domain: ResolvedDomain, loginNames: string[]): Promise<Map<string, string>> {
+    const found = await this.directoryCall(() => domain.directory!.findByLogins(loginNames));
+    const ids = await saveDirectoryUsers(db, domain.id, [...found.values()]);
+    return new Map([...found].map(([key, entry]) => [key, ids.get(entry.directoryId)!]));
+  }
+
+  /** pinSource "directory": the password checked by binding as the user's entry. */
+  async checkDirectoryPassword(domain: ResolvedDomain, dn: string | undefined, password: string | undefined): Promise<boolean> {
+    if (!domain.directory || !dn) return false;
+    return this.directoryCall(() => domain.directory!.checkPassword(dn, password ?? ''));
+  }
+
+  /** After /domain/set or /domain/delete: the next call reads the domain again. */
+  forgetDomain(id: string): void {
+    this.domains.clear();
+    for (const key of this.users.keys()) if (key.startsWith(`${id}\0`)) this.users.delete(key);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.connections.values()].map((c) => c.connections.close()));
+    this.connections.clear();
+  }
+
+  /** A directory user known by its local id: still in the directory? Its row refreshed from the entry. */
+  private async confirm(db: Db, domain: ResolvedDomain, userId: string): Promise<ResolvedUser | null> {
+    return this.cached(`${domain.id}\0id:${userId}`, domain, async () => {
+      const [row] = await db.rows('SELECT directory_id AS "directoryId" FROM users WHERE id = $1', [userId]);
+      if (!row?.directoryId) return null;
+      const entry = await this.directoryCall(() => domain.directory!.findById(row.directoryId));
+      return entry ? this.save(db, domain, entry) : null;
+    });
+  }
+
+  private async save(db: Db, domain: ResolvedDomain, entry: DirectoryEntry): Promise<ResolvedUser> {
+    const ids = await saveDirectoryUsers(db, domain.id, [entry]);
+    const row = await findUserRow(db, { id: ids.get(entry.directoryId)! });
+    return { ...row, dn: entry.dn };
+  }
+
+  private async cached(key: string, domain: ResolvedDomain, load: () => Promise<ResolvedUser | null>): Promise<ResolvedUser | null> {
+    const hit = this.users.get(key);
+    if (hit && hit.expiresAt > this.now()) return hit.value;
+    const value = await load();
+    const seconds = domain.directory!.settings.cacheSeconds;
+    if (seconds > 0) this.users.set(key, { value, expiresAt: this.now() + seconds * 1000 });
+    else this.users.delete(key);
+    return value;
+  }
+
+  private async directoryCall<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      throw asDirectoryError(err);
+    }
+  }
+
+  private domainOf(row: { id: string; name: string; pinSource: PinSource; directory: DirectorySettings | null; bindPassword: Buffer | null }): ResolvedDomain {
+    if (!row.directory) return { id: row.id, name: row.name, pinSource: row.pinSource, directory: null };
+    const bindPassword = row.bindPassword ? unseal(this.masterKey, row.bindPassword, bindPasswordContext(row.id)).toString('utf8') : '';
+    const fingerprint = JSON.stringify([row.directory, bindPassword]);
+    let open = this.connections.get(row.id);
+    if (!open || open.settings !== fingerprint) {
+      void open?.connections.close();
+      const connections = new DirectoryConnections({ ...row.directory, bindPassword });
+      open = { settings: fingerprint, connections, source: new DirectorySource(row.directory, connections) };
+      this.connections.set(row.id, open);
+    }
+    return { id: row.id, name: row.name, pinSource: row.pinSource, directory: open.source };
+  }
+}
+
+function notFoundAsNull(err: unknown): null {
+  if (err instanceof AppError && err.errorName === E.USER_NOT_FOUND.name) return null;
+  throw err;
+}
