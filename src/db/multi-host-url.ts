@@ -99,7 +99,6 @@ function takeTargetSessionAttrs(rest: string): { tail: string; target: TargetSes
  * (this file checks DATABASE_URL) but never connect, and load nothing of pg.
  */
 function parseSingleHost(url: string): ReturnType<typeof import('pg-connection-string').parse> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { parse } = require('pg-connection-string') as typeof import('pg-connection-string');
   return parse(url);
 }

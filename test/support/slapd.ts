@@ -104,7 +104,7 @@ access to * by users read by anonymous auth
         await c.bind(adminDn, adminPassword);
         return;
       } catch (err) {
-        if (i > 100 || child.exitCode !== null) throw new Error(`slapd did not start: ${String(err)}`);
+        if (i > 100 || child.exitCode !== null) throw new Error(`slapd did not start: ${String(err)}`, { cause: err });
         await new Promise((r) => setTimeout(r, 50));
       } finally {
         await c.unbind().catch(() => {});
