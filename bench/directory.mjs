@@ -34,7 +34,7 @@ try {
     await gateway.rest('/domain/create', { attrs: { name: 'dirpin', directory, pinSource: 'directory' } }, admin);
     const { rows: [local] } = await pool.query(`SELECT id FROM domains WHERE name = 'local'`);
     await pool.query(`INSERT INTO users (domain_id, login_name, login_name_key)
-                      SELECT $1, 'user' || lpad(g::text, 5, '0'), 'user' || lpad(g::text, 5, '0') FROM generate_series(1, $2) g`, [local.id, N]);
+                      SELECT $1, 'user' || lpad(g::text, greatest(5, length(g::text)), '0'), 'user' || lpad(g::text, greatest(5, length(g::text)), '0') FROM generate_series(1, $2) g`, [local.id, N]);
 
     // HOTP tokens with known seeds, sealed as the server seals them, one per user and domain
     const seeds = Array.from({ length: N }, () => randomBytes(20));
