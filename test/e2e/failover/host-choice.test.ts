@@ -1,4 +1,4 @@
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
 import { connectToDatabase, poolOptionsFor } from '../../../src/db/multi-host';
 import { isDatabaseUnavailable } from '../../../src/errors/database-unavailable';
 import { ClusterTemplate, createClusterTemplate, ReplicatedPostgres, startReplicatedPostgres } from './replicated-postgres';
@@ -25,6 +25,22 @@ const urlOf = (ports: number[], attrs?: string) =>
   `postgres://postgres@${ports.map((p) => `127.0.0.1:${p}`).join(',')}/tokengate${attrs ? `?target_session_attrs=${attrs}` : ''}`;
 const WHERE = 'SELECT pg_is_in_recovery() AS "inRecovery", inet_server_port() AS port';
 
+async function untilAccepting(url: string): Promise<void> {
+  for (let i = 0; ; i++) {
+    const client = new Client({ connectionString: url });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      return;
+    } catch (err) {
+      if (i >= 100) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      await client.end().catch(() => {});
+    }
+  }
+}
+
 describe('multi-host DATABASE_URL', () => {
   it('when the standby is named first and read-write or primary is asked then a connection and a pool reach the primary', async () => {
     const { primaryPort, standbyPort } = cluster;
@@ -44,6 +60,9 @@ describe('multi-host DATABASE_URL', () => {
   });
 
   it('when any is asked then the first host that answers, a standby too', async () => {
+    // A hot standby opens for connections once it is consistent, which may come after streaming
+    // starts on a busy machine; "answers" is what this case is about, so wait until it does.
+    await untilAccepting(urlOf([cluster.standbyPort]));
     const client = await connectToDatabase(urlOf([cluster.standbyPort, cluster.primaryPort], 'any'), {}, 10_000); // generous: under load the first host's answer may come late, and it must still win
     try {
       expect((await client.query(WHERE)).rows).toEqual([{ inRecovery: true, port: cluster.standbyPort }]);
