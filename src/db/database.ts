@@ -88,8 +88,8 @@ export class Database implements Db {
   }
 
   /**
-   * A transaction whose end the caller decides (commit, then keep reading on the same
-   * connection, as the import reply does). Exactly one of commit/rollback, then release.
+   * A transaction whose end the caller decides (tests hold one open across other calls).
+   * Exactly one of commit/rollback, then release.
    */
   async begin(): Promise<OpenTransaction> {
     const client = await this.pool.connect();
