@@ -28,15 +28,13 @@ const DRIVER_MESSAGES = [
   /^Client has encountered a connection error and is not queryable$/,
   /^Client was closed and is not queryable$/,
   /^Query read timeout$/, // a hot statement unanswered (db/hot-lane.ts): its connection is dropped
-  /^Connection terminated/,
 ];
 
 export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   if (typeof err !== 'object' || err === null || depth > 3) return false;
-  const { code, message, driverError, errors } = err as { code?: unknown; message?: unknown; driverError?: unknown; errors?: unknown };
+  const { code, message, errors } = err as { code?: unknown; message?: unknown; errors?: unknown };
   if (typeof code === 'string' && (NODE_CODES.has(code) || SQLSTATES.has(code) || (code.startsWith('08') && code !== '08P01'))) return true;
   if (typeof message === 'string' && DRIVER_MESSAGES.some((m) => m.test(message))) return true;
-  // A wrapped driver error (driverError); node's happy-eyeballs connect an AggregateError.
-  if (driverError && isDatabaseUnavailable(driverError, depth + 1)) return true;
+  // node's happy-eyeballs connect fails with an AggregateError of its attempts.
   return Array.isArray(errors) && errors.length > 0 && errors.every((e) => isDatabaseUnavailable(e, depth + 1));
 }
