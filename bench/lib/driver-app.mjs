@@ -12,8 +12,8 @@ import { pathToFileURL } from 'node:url';
 //   pg-pipeline-named  the same with named statements
 //   postgres         postgres.js with max N, prepared (`unsafe(text, values, { prepare: true })`)
 import { createHmac } from 'node:crypto';
-import http from 'node:http';
 import pg from 'pg';
+import { FLOOR_A, FLOOR_B, serveJsonRoutes } from './json-server.mjs';
 
 const env = process.env;
 const url = env.BENCH_DATABASE_URL ?? '';
@@ -21,8 +21,6 @@ const n = Number(env.BENCH_CONNECTIONS);
 const pepper = Buffer.from(env.BENCH_PEPPER ?? '', 'hex');
 const hash = (value) => createHmac('sha256', pepper).update(value, 'utf8').digest();
 
-const FLOOR_A = 'UPDATE tokens SET counter = counter + 1 WHERE id = $1 RETURNING counter';
-const FLOOR_B = 'SELECT user_id AS "userId", domain_id AS "ecosystemId", expiry_type AS "expiryType", expires_at AS "expiresAt" FROM user_tokens WHERE token_hash = $1';
 
 /** @type {{ query: (name: string, text: string, values: any[]) => Promise<any[]>, end: () => Promise<unknown> }} */
 const driver = await (async () => {
@@ -69,20 +67,4 @@ const routes = {
   },
 };
 
-const server = http.createServer((req, res) => {
-  const chunks = [];
-  req.on('data', (c) => chunks.push(c));
-  req.on('end', async () => {
-    try {
-      const route = routes[req.url];
-      if (!route) { res.writeHead(404).end(); return; }
-      const body = JSON.stringify(await route(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
-    } catch (err) {
-      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(err instanceof Error ? err.message : err) }));
-    }
-  });
-});
-server.keepAliveTimeout = 65_000;
-server.listen(Number(env.BENCH_PORT), '127.0.0.1', () => console.log('driver ready'));
-process.once('SIGTERM', () => { server.close(); server.closeAllConnections(); driver.end().finally(() => process.exit(0)); });
+serveJsonRoutes(routes, Number(env.BENCH_PORT), 'driver ready', () => driver.end());

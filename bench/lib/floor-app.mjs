@@ -10,8 +10,8 @@
 // No authentication, no audit row, no validation: every tokengate row is compared with these.
 // The same statements over other drivers and connection counts: bench/drivers.mjs.
 import { createHmac, randomBytes } from 'node:crypto';
-import http from 'node:http';
 import pg from 'pg';
+import { FLOOR_A, FLOOR_B, serveJsonRoutes } from './json-server.mjs';
 
 const env = process.env;
 const pool = new pg.Pool({ connectionString: env.BENCH_DATABASE_URL, max: Number(env.BENCH_POOL_SIZE) });
@@ -20,13 +20,11 @@ const hash = (value) => createHmac('sha256', pepper).update(value, 'utf8').diges
 
 const routes = {
   async '/floor-a'({ id }) {
-    const { rows: [row] } = await pool.query('UPDATE tokens SET counter = counter + 1 WHERE id = $1 RETURNING counter', [id]);
+    const { rows: [row] } = await pool.query(FLOOR_A, [id]);
     return { counter: row?.counter ?? null };
   },
   async '/floor-b'({ token }) {
-    const { rows: [row] } = await pool.query(
-      'SELECT user_id AS "userId", domain_id AS "ecosystemId", expiry_type AS "expiryType", expires_at AS "expiresAt" FROM user_tokens WHERE token_hash = $1',
-      [hash(token)]);
+    const { rows: [row] } = await pool.query(FLOOR_B, [hash(token)]);
     return row ? { active: true, ...row } : { active: false };
   },
   async '/setup-b'({ n }) {
@@ -40,20 +38,4 @@ const routes = {
   },
 };
 
-const server = http.createServer((req, res) => {
-  const chunks = [];
-  req.on('data', (c) => chunks.push(c));
-  req.on('end', async () => {
-    try {
-      const route = routes[req.url];
-      if (!route) { res.writeHead(404).end(); return; }
-      const body = JSON.stringify(await route(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
-    } catch (err) {
-      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(err instanceof Error ? err.message : err) }));
-    }
-  });
-});
-server.keepAliveTimeout = 65_000;
-server.listen(Number(env.BENCH_PORT), '127.0.0.1', () => console.log('floor ready'));
-process.once('SIGTERM', () => { server.close(); server.closeAllConnections(); pool.end().finally(() => process.exit(0)); });
+serveJsonRoutes(routes, Number(env.BENCH_PORT), 'floor ready', () => pool.end());
