@@ -31,9 +31,12 @@ const ROUND_PAUSE_MS = 200;
 export class HostLocator {
   private known: DatabaseHost | undefined;
   private search: Promise<DatabaseHost> | undefined;
+  /** One host and any session: nothing to search for, and a failed connection is simply failed (pg's own behaviour). */
+  readonly fixed: boolean;
 
   constructor(readonly target: DatabaseTarget, private readonly probeConfig: ClientConfig) {
-    if (target.hosts.length === 1 && target.targetSessionAttrs === 'any') this.known = target.hosts[0];
+    this.fixed = target.hosts.length === 1 && target.targetSessionAttrs === 'any';
+    if (this.fixed) this.known = target.hosts[0];
   }
 
   /** The host to connect to by `deadline` (performance.now() ms): the one known, else the first a search finds. */
@@ -52,7 +55,7 @@ export class HostLocator {
 
   /** A connection to `host` failed or was cut: the next connection looks again (unless it is the only choice). */
   forget(host: DatabaseHost): void {
-    if (this.known === host && !(this.target.hosts.length === 1 && this.target.targetSessionAttrs === 'any')) this.known = undefined;
+    if (this.known === host && !this.fixed) this.known = undefined;
   }
 
   /** Whether a connected client suits target_session_attrs (uses what the server reported at start-up when it did). */
@@ -117,9 +120,8 @@ export function locatorFor(url: string, probeConfig: ClientConfig = {}): HostLoc
  */
 export function poolOptionsFor(url: string, o: { connectTimeoutMs: number }): Pick<PoolConfig, 'connectionString' | 'Client' | 'connectionTimeoutMillis'> {
   const locator = locatorFor(url);
-  const { hosts, targetSessionAttrs } = locator.target;
-  const base = { connectionString: locator.target.urlFor(hosts[0]), connectionTimeoutMillis: o.connectTimeoutMs };
-  if (hosts.length === 1 && targetSessionAttrs === 'any') return base;
+  const base = { connectionString: locator.target.urlFor(locator.target.hosts[0]), connectionTimeoutMillis: o.connectTimeoutMs };
+  if (locator.fixed) return base;
   return { ...base, Client: multiHostClient(locator, o.connectTimeoutMs) as unknown as PoolConfig['Client'] };
 }
 
@@ -166,14 +168,6 @@ function multiHostClient(locator: HostLocator, connectTimeoutMs: number): typeof
  */
 export async function connectToDatabase(url: string, config: Omit<ClientConfig, 'connectionString'>, connectTimeoutMs: number): Promise<Client> {
   const locator = locatorFor(url);
-  const { hosts, targetSessionAttrs } = locator.target;
-  if (hosts.length === 1 && targetSessionAttrs === 'any') {
-    // One host, any session: one attempt, as the pool's own Client makes (poolOptionsFor): a
-    // refused connection fails the call at once rather than waiting out the timeout.
-    const client = new Client({ ...config, connectionString: locator.target.urlFor(hosts[0]), connectionTimeoutMillis: connectTimeoutMs });
-    await client.connect();
-    return client;
-  }
   const deadline = performance.now() + connectTimeoutMs;
   for (;;) {
     const host = await locator.choose(deadline);
@@ -184,7 +178,8 @@ export async function connectToDatabase(url: string, config: Omit<ClientConfig, 
       await client.connect();
       if (await locator.suits(client, reported)) return client;
     } catch (err) {
-      if (performance.now() >= deadline) throw err;
+      // a fixed host is one attempt, as the pool's own Client makes: refused fails the call at once
+      if (locator.fixed || performance.now() >= deadline) throw err;
     }
     locator.forget(host);
     await client.end().catch(() => {});
