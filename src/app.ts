@@ -14,8 +14,6 @@ import { restRouter } from './gateway/rest-route';
 import { isRpcRequest, rpcRoute } from './gateway/rpc-route';
 import { createValidator } from './gateway/validation';
 import { SCHEMA_DIR } from './gateway/schema-dir';
-
-export { SCHEMA_DIR } from './gateway/schema-dir';
 import { assignRequestId } from './gateway/request-id';
 import { extraRouters } from './http';
 import { observeCall } from './http/metrics';
@@ -26,6 +24,7 @@ import { deviceTokenLookup } from './services/devices/device-auth';
 import { createCredentialGuard } from './services/rate-limit';
 import { Config, defaultConfig } from './config';
 import { UserResolver } from './services/directory/user-resolver';
+
 
 export interface AppDeps {
   dataSource: Database;
