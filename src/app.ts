@@ -25,7 +25,6 @@ import { createCredentialGuard } from './services/rate-limit';
 import { Config, defaultConfig } from './config';
 import { UserResolver } from './services/directory/user-resolver';
 
-
 export interface AppDeps {
   dataSource: Database;
   keys: ServerKeys;
