@@ -76,7 +76,15 @@ export async function startServer(config: Config, say: (line: string) => void = 
   const app = createApp({
     dataSource, keys, log, audit, methods: allMethods, callerCache, users, config,
   });
-  let radius: RunningRadius | null;
+  let radius: RunningRadius | null = null;
+  // A start that fails half-way leaves nothing behind (listeners, connections, the embedded database).
+  const abandonStart = async () => {
+    await radius?.close();
+    await stopCallerCache();
+    await users.close();
+    await dataSource.close();
+    await embedded?.stop();
+  };
   try {
     radius = await startRadius({
       host: config.radius.host ?? config.host, port: config.radius.port, radsecPort: config.radius.radsecPort,
@@ -84,9 +92,7 @@ export async function startServer(config: Config, say: (line: string) => void = 
       maxInFlightPerClient: config.radius.maxInFlightPerClient, maxEntries: config.radius.maxEntries, clientRefreshMs: 5_000,
     }, { db: dataSource, keys, log, audit, users, failuresPerUser: config.rateLimits.verifyFailuresPerUser });
   } catch (err) {
-    await stopCallerCache();
-    await dataSource.close();
-    await embedded?.stop();
+    await abandonStart();
     throw err;
   }
   const server: Server = await new Promise<Server>((resolve, reject) => {
@@ -94,10 +100,7 @@ export async function startServer(config: Config, say: (line: string) => void = 
     const s = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
     s.once('error', reject);
   }).catch(async (err: NodeJS.ErrnoException) => {
-    await radius?.close();
-    await stopCallerCache();
-    await dataSource.close();
-    await embedded?.stop();
+    await abandonStart();
     throw err.code === 'EADDRINUSE'
       ? new Error(`port ${config.port} on ${config.host} is in use: set PORT (and HOST) to a free one`) : err;
   });
