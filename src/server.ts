@@ -1,11 +1,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Database } from './db';
 import type { Logger } from 'pino';
 import { createApp } from './app';
 import type { ServerKeys } from './contract/method';
 import type { Config } from './config';
-import { openDatabase } from './db';
+import { openDatabase, type Database } from './db';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded';
 import { loadServerKeys, resolveMasterKey } from './db/server-keys';
 import { jobs, startJobs } from './jobs';
