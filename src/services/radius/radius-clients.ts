@@ -46,18 +46,15 @@ export async function createRadiusClient(db: Db, masterKey: Buffer, attrs: Radiu
   if (attrs.domain) await checkDomain(db, attrs.domain);
   const id = randomUUID();
   // sealed with its row id as context (as seeds are): a sealed secret copied onto another client does not open
-  return createRecord(db, RADIUS_CLIENTS, attrs, { id, secret_sealed: seal(masterKey, Buffer.from(attrs.secret, 'utf8'), id) });
+  return createRecord(db, RADIUS_CLIENTS, attrs, { id, secret_sealed: sealSecret(masterKey, attrs.secret, id) });
 }
+
+const sealSecret = (masterKey: Buffer, secret: string, id: string) => seal(masterKey, Buffer.from(secret, 'utf8'), id);
 
 export async function setRadiusClient(db: Db, masterKey: Buffer, id: string, attrs: Partial<RadiusClientAttrs>) {
   if (attrs.address !== undefined) checkAddress(attrs.address);
   if (attrs.domain) await checkDomain(db, attrs.domain);
-  if (attrs.secret !== undefined) {
-    const changed = await db.rows('UPDATE radius_clients SET secret_sealed = $2 WHERE id = $1 RETURNING 1',
-      [id, seal(masterKey, Buffer.from(attrs.secret, 'utf8'), id)]);
-    if (changed.length === 0) throw AppError.of(E.RADIUS_CLIENT_NOT_FOUND);
-  }
-  return setRecord(db, RADIUS_CLIENTS, id, attrs);
+  return setRecord(db, RADIUS_CLIENTS, id, attrs, attrs.secret === undefined ? {} : { secret_sealed: sealSecret(masterKey, attrs.secret, id) });
 }
 
 export const getRadiusClient = (db: Db, params: GetParams) => getRecord(db, RADIUS_CLIENTS, params);
