@@ -127,7 +127,7 @@ export function createRadiusHandler(deps: RadiusHandlerDeps) {
     const user = ref ? `${ref.domain!.name}/${ref.loginName}` : undefined;
     const details = nasDetails(request);
     const audit = (outcome: 'ok' | 'error', errorName: string | undefined, code: ReplyCode) => deps.audit.write({
-      time: new Date(), caller: `radius:${client.name}`, method: 'radius/access', target: user, outcome, errorName,
+      time: new Date(now()), caller: `radius:${client.name}`, method: 'radius/access', target: user, outcome, errorName,
       durationMs: performance.now() - started, details: { ...details, reply: code },
     }).catch((err) => deps.log.warn({ err }, 'radius: an answer could not be audited'));
 
