@@ -4,8 +4,7 @@ import type { Db } from '../../db';
 import { seal, unseal } from '../../domain/crypto/seal';
 import { usernameKey } from '../../domain/names/username-key';
 import { AppError, E } from '../../errors';
-import type { SearchParams } from '../query/search-query';
-import { createRecord, getRecord, GetParams, Resource, searchRecords, setRecord } from '../directory/resource';
+import { createRecord, Resource, setRecord } from '../directory/resource';
 
 export type RadiusTransport = 'udp' | 'radsec' | 'any';
 
@@ -56,9 +55,6 @@ export async function setRadiusClient(db: Db, masterKey: Buffer, id: string, att
   if (attrs.domain) await checkDomain(db, attrs.domain);
   return setRecord(db, RADIUS_CLIENTS, id, attrs, attrs.secret === undefined ? {} : { secret_sealed: sealSecret(masterKey, attrs.secret, id) });
 }
-
-export const getRadiusClient = (db: Db, params: GetParams) => getRecord(db, RADIUS_CLIENTS, params);
-export const searchRadiusClients = (db: Db, params: SearchParams) => searchRecords(db, RADIUS_CLIENTS, params);
 
 export async function deleteRadiusClient(db: Db, id: string) {
   const rows = await db.rows('DELETE FROM radius_clients WHERE id = $1 RETURNING id', [id]);
