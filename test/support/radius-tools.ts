@@ -5,7 +5,7 @@ import type { TestServer } from './server';
 export const IN_CI = process.env.CI === 'true';
 
 /** Whether a system program is on the PATH. */
-export function hasProgram(name: string): boolean {
+function hasProgram(name: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
 }
 
@@ -39,20 +39,24 @@ export async function radclient(
   port: number, nas: NasClient, attributes: string[],
   opts: { code?: 'auth' | 'status'; messageAuthenticator?: boolean; timeout?: number; host?: string; secret?: string } = {},
 ): Promise<RadclientReply> {
-  const lines = [...attributes, `Packet-Src-IP-Address = ${nas.address}`, ...(opts.messageAuthenticator === false ? [] : ['Message-Authenticator = 0x00'])];
   return parseReply(await radclientRaw(['-x', '-r', '1', '-t', String(opts.timeout ?? 3),
-    `${opts.host ?? '127.0.0.1'}:${port}`, opts.code ?? 'auth', opts.secret ?? nas.secret], lines.join('\n') + '\n'));
+    `${opts.host ?? '127.0.0.1'}:${port}`, opts.code ?? 'auth', opts.secret ?? nas.secret], requestText(nas, attributes, opts.messageAuthenticator) + '\n'));
 }
 
 /** Several requests in one radclient run, one after another (-p 1); the replies in order. */
 export async function radclientSequence(port: number, nas: NasClient, packets: string[][]): Promise<RadclientReply[]> {
-  const input = packets.map((attrs) => [...attrs, `Packet-Src-IP-Address = ${nas.address}`, 'Message-Authenticator = 0x00'].join('\n')).join('\n\n');
+  const input = packets.map((attrs) => requestText(nas, attrs)).join('\n\n');
   const out = await radclientRaw(['-x', '-p', '1', '-r', '1', '-t', '3', `127.0.0.1:${port}`, 'auth', nas.secret], input + '\n');
   return out.split(/^(?=Sent )/m).filter((chunk) => chunk.startsWith('Sent ')).map(parseReply);
 }
 
+/** One request as radclient reads it: its attributes, sent from the NAS's address, with a Message-Authenticator unless told not to. */
+function requestText(nas: NasClient, attributes: string[], messageAuthenticator = true): string {
+  return [...attributes, `Packet-Src-IP-Address = ${nas.address}`, ...(messageAuthenticator ? ['Message-Authenticator = 0x00'] : [])].join('\n');
+}
+
 /** radclient with these arguments and this stdin; its stdout and stderr together. */
-export function radclientRaw(args: string[], input: string): Promise<string> {
+function radclientRaw(args: string[], input: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn('radclient', args);
     let out = '';
@@ -65,7 +69,7 @@ export function radclientRaw(args: string[], input: string): Promise<string> {
 }
 
 /** radclient -x output → the reply code and its attributes. */
-export function parseReply(output: string): RadclientReply {
+function parseReply(output: string): RadclientReply {
   const m = /^Received (Access-\w+|[\w-]+) Id \d+ from .*$/m.exec(output);
   if (!m) return { code: null, attributes: [] };
   const after = output.slice(m.index + m[0].length).split('\n').slice(1);
@@ -79,7 +83,7 @@ export function parseReply(output: string): RadclientReply {
 }
 
 /** The HOTP code at `counter` for a hex seed, from oathtool (not from tokengate's own code). */
-export function oathHotp(seedHex: string, counter: number, digits = 6): string {
+function oathHotp(seedHex: string, counter: number, digits = 6): string {
   return execFileSync('oathtool', ['--hotp', '-d', String(digits), '-c', String(counter), seedHex], { encoding: 'utf8' }).trim();
 }
 

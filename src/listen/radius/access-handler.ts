@@ -13,12 +13,11 @@ import { verifyUserPassword } from '../../services/auth/verify-password';
 import type { UserResolver } from '../../services/directory/user-resolver';
 import type { UserRef } from '../../services/directory/refs';
 import type { RateLimit } from '../../services/rate-limit';
-import type { RadiusClientRow } from '../../services/radius/radius-clients';
+import type { RadiusClientRow, RadiusTransport } from '../../services/radius/radius-clients';
 import { BoundedCache } from './bounded-cache';
 import type { RadiusClientTable } from './client-table';
 
-export type RadiusTransportName = 'udp' | 'radsec';
-export interface PacketSource { address: string; port: number; transport: RadiusTransportName }
+export interface PacketSource { address: string; port: number; transport: Exclude<RadiusTransport, 'any'> }
 
 /** A challenge in flight (SPEC §10): single use, 120 s, that client and that user. */
 interface ChallengeState { clientId: string; user: string; userId: string; tokenIds: string[] }
@@ -38,8 +37,8 @@ export interface RadiusHandlerDeps {
   now?: () => number;
 }
 
-export const CHALLENGE_TTL_MS = 120_000;
-export const RETRANSMISSION_TTL_MS = 30_000;
+const CHALLENGE_TTL_MS = 120_000;
+const RETRANSMISSION_TTL_MS = 30_000;
 const DROP_AUDIT_INTERVAL_MS = 60_000;
 const REJECT_ATTRIBUTES: [string, string][] = []; // the same whatever part was wrong
 
@@ -128,7 +127,7 @@ export function createRadiusHandler(deps: RadiusHandlerDeps) {
     const user = ref ? `${ref.domain!.name}/${ref.loginName}` : undefined;
     const details = nasDetails(request);
     const audit = (outcome: 'ok' | 'error', errorName: string | undefined, code: ReplyCode) => deps.audit.write({
-      time: new Date(), caller: `radius:${client.name}`, method: 'radius/access', target: user, outcome, errorName,
+      time: new Date(now()), caller: `radius:${client.name}`, method: 'radius/access', target: user, outcome, errorName,
       durationMs: performance.now() - started, details: { ...details, reply: code },
     }).catch((err) => deps.log.warn({ err }, 'radius: an answer could not be audited'));
 
@@ -183,7 +182,7 @@ export function createRadiusHandler(deps: RadiusHandlerDeps) {
  * e-mail-shaped logins work and another domain is never reached). A client without one
  * needs `login@domain`.
  */
-export function userRefOf(client: Pick<RadiusClientRow, 'domain'>, userName: string): UserRef | null {
+function userRefOf(client: Pick<RadiusClientRow, 'domain'>, userName: string): UserRef | null {
   const at = userName.lastIndexOf('@');
   if (client.domain) {
     if (at > 0 && usernameKey(userName.slice(at + 1)) === usernameKey(client.domain)) {

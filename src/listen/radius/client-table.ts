@@ -57,7 +57,7 @@ export class RadiusClientTable {
 }
 
 /** "10.0.0.0/8", "192.0.2.1", "2001:db8::/32", "::ffff:192.0.2.1" (a v4 client on a dual-stack socket). */
-export function parseNetwork(text: string): Network | null {
+function parseNetwork(text: string): Network | null {
   const [ip, prefixText] = text.split('/');
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
   const v4 = mapped ? mapped[1] : ip;

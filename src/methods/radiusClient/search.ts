@@ -1,9 +1,10 @@
 import { defineMethod } from '../../contract/method';
-import { searchRadiusClients } from '../../services/radius/radius-clients';
+import { searchRecords } from '../../services/directory/resource';
+import { RADIUS_CLIENTS } from '../../services/radius/radius-clients';
 
 export default defineMethod<'/radiusClient/search'>({
   name: '/radiusClient/search',
   scope: 'admin',
   transaction: 'none',
-  handler: ({ db, params }) => searchRadiusClients(db, params),
+  handler: ({ db, params }) => searchRecords(db, RADIUS_CLIENTS, params),
 });

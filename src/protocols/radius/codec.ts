@@ -7,7 +7,7 @@ import * as radius from 'radius';
  * (RFC 3579 §3.2), and replies that carry the Message-Authenticator as their FIRST
  * attribute (the library appends it last; BlastRADIUS, CVE-2024-3596, wants it first).
  */
-export const MESSAGE_AUTHENTICATOR = 80;
+const MESSAGE_AUTHENTICATOR = 80;
 const HEADER = 20;
 const MAX_PACKET = 4096;
 

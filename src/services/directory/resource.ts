@@ -60,9 +60,9 @@ export async function createRecord(db: Db, r: Resource, attrs: object, extraColu
   return { id: row.id as string };
 }
 
-/** UPDATE of the writable attributes given; answers the object as /X/get would. */
-export async function setRecord(db: Db, r: Resource, id: string, attrs: object) {
-  const columns = toColumns(r, attrs);
+/** UPDATE of the writable attributes given (plus columns the caller resolved, e.g. a sealed secret); answers the object as /X/get would. */
+export async function setRecord(db: Db, r: Resource, id: string, attrs: object, extraColumns: Record<string, unknown> = {}) {
+  const columns = { ...toColumns(r, attrs), ...extraColumns };
   const names = Object.keys(columns);
   if (names.length > 0) {
     const assignments = names.map((name, i) => `${name} = $${i + 2}`).join(', ');

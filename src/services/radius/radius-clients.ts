@@ -4,8 +4,7 @@ import type { Db } from '../../db';
 import { seal, unseal } from '../../domain/crypto/seal';
 import { usernameKey } from '../../domain/names/username-key';
 import { AppError, E } from '../../errors';
-import type { SearchParams } from '../query/search-query';
-import { createRecord, getRecord, GetParams, Resource, searchRecords, setRecord } from '../directory/resource';
+import { createRecord, Resource, setRecord } from '../directory/resource';
 
 export type RadiusTransport = 'udp' | 'radsec' | 'any';
 
@@ -46,22 +45,16 @@ export async function createRadiusClient(db: Db, masterKey: Buffer, attrs: Radiu
   if (attrs.domain) await checkDomain(db, attrs.domain);
   const id = randomUUID();
   // sealed with its row id as context (as seeds are): a sealed secret copied onto another client does not open
-  return createRecord(db, RADIUS_CLIENTS, attrs, { id, secret_sealed: seal(masterKey, Buffer.from(attrs.secret, 'utf8'), id) });
+  return createRecord(db, RADIUS_CLIENTS, attrs, { id, secret_sealed: sealSecret(masterKey, attrs.secret, id) });
 }
+
+const sealSecret = (masterKey: Buffer, secret: string, id: string) => seal(masterKey, Buffer.from(secret, 'utf8'), id);
 
 export async function setRadiusClient(db: Db, masterKey: Buffer, id: string, attrs: Partial<RadiusClientAttrs>) {
   if (attrs.address !== undefined) checkAddress(attrs.address);
   if (attrs.domain) await checkDomain(db, attrs.domain);
-  if (attrs.secret !== undefined) {
-    const changed = await db.rows('UPDATE radius_clients SET secret_sealed = $2 WHERE id = $1 RETURNING 1',
-      [id, seal(masterKey, Buffer.from(attrs.secret, 'utf8'), id)]);
-    if (changed.length === 0) throw AppError.of(E.RADIUS_CLIENT_NOT_FOUND);
-  }
-  return setRecord(db, RADIUS_CLIENTS, id, attrs);
+  return setRecord(db, RADIUS_CLIENTS, id, attrs, attrs.secret === undefined ? {} : { secret_sealed: sealSecret(masterKey, attrs.secret, id) });
 }
-
-export const getRadiusClient = (db: Db, params: GetParams) => getRecord(db, RADIUS_CLIENTS, params);
-export const searchRadiusClients = (db: Db, params: SearchParams) => searchRecords(db, RADIUS_CLIENTS, params);
 
 export async function deleteRadiusClient(db: Db, id: string) {
   const rows = await db.rows('DELETE FROM radius_clients WHERE id = $1 RETURNING id', [id]);
