@@ -1,11 +1,10 @@
 import type { Db } from '../../db';
-import { unseal } from '../../domain/crypto/seal';
 import { usernameKey } from '../../domain/names/username-key';
 import { AppError, E } from '../../errors';
 import { findUserRow, FindUserOptions, UserRef, UserRow } from './refs';
 import { DirectoryConnections } from './ldap/directory-connections';
 import { asDirectoryError } from './ldap/directory-errors';
-import { bindPasswordContext, DirectorySettings, PinSource } from './ldap/directory-settings';
+import { DirectorySettings, PinSource, unsealBindPassword } from './ldap/directory-settings';
 import { DirectoryEntry, DirectorySource } from './ldap/directory-source';
 import { saveDirectoryUsers } from './directory-users';
 
@@ -134,7 +133,7 @@ export class UserResolver {
 
   private domainOf(row: { id: string; name: string; pinSource: PinSource; directory: DirectorySettings | null; bindPassword: Buffer | null }): ResolvedDomain {
     if (!row.directory) return { id: row.id, name: row.name, pinSource: row.pinSource, directory: null };
-    const bindPassword = row.bindPassword ? unseal(this.masterKey, row.bindPassword, bindPasswordContext(row.id)).toString('utf8') : '';
+    const bindPassword = unsealBindPassword(this.masterKey, row.id, row.bindPassword);
     const fingerprint = JSON.stringify([row.directory, bindPassword]);
     let open = this.connections.get(row.id);
     if (!open || open.settings !== fingerprint) {
