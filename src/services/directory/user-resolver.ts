@@ -3,7 +3,7 @@ import { usernameKey } from '../../domain/names/username-key';
 import { AppError, E } from '../../errors';
 import { findUserRow, FindUserOptions, UserRef, UserRow } from './refs';
 import { DirectoryConnections } from './ldap/directory-connections';
-import { asDirectoryError } from './ldap/directory-errors';
+import { fromDirectory } from './ldap/directory-errors';
 import { DirectorySettings, PinSource, unsealBindPassword } from './ldap/directory-settings';
 import { DirectoryEntry, DirectorySource } from './ldap/directory-source';
 import { saveDirectoryUsers } from './directory-users';
@@ -54,7 +54,7 @@ export class UserResolver {
     const loginName = ref.loginName ?? ref.loginNam ?? '';
     if (!domain.directory) return findUserRow(db, { ...ref, domain: { id: domain.id } }).catch(notFoundAsNull);
     return this.cached(`${domain.id}\0login:${usernameKey(loginName)}`, domain, async () => {
-      const entry = await this.directoryCall(() => domain.directory!.findByLogin(loginName));
+      const entry = await fromDirectory(() => domain.directory!.findByLogin(loginName));
       return entry ? this.save(db, domain, entry) : null;
     });
   }
@@ -75,7 +75,7 @@ export class UserResolver {
 
   /** Users of a directory domain by login, a chunk a search (batch assignment): login key → local user id. */
   async resolveMany(db: Db, domain: ResolvedDomain, loginNames: string[]): Promise<Map<string, string>> {
-    const found = await this.directoryCall(() => domain.directory!.findByLogins(loginNames));
+    const found = await fromDirectory(() => domain.directory!.findByLogins(loginNames));
     const ids = await saveDirectoryUsers(db, domain.id, [...found.values()]);
     return new Map([...found].map(([key, entry]) => [key, ids.get(entry.directoryId)!]));
   }
@@ -83,7 +83,7 @@ export class UserResolver {
   /** pinSource "directory": the password checked by binding as the user's entry. */
   async checkDirectoryPassword(domain: ResolvedDomain, dn: string | undefined, password: string | undefined): Promise<boolean> {
     if (!domain.directory || !dn) return false;
-    return this.directoryCall(() => domain.directory!.checkPassword(dn, password ?? ''));
+    return fromDirectory(() => domain.directory!.checkPassword(dn, password ?? ''));
   }
 
   /** After /domain/set or /domain/delete: the next call reads the domain again. */
@@ -102,7 +102,7 @@ export class UserResolver {
     return this.cached(`${domain.id}\0id:${userId}`, domain, async () => {
       const [row] = await db.rows('SELECT directory_id AS "directoryId" FROM users WHERE id = $1', [userId]);
       if (!row?.directoryId) return null;
-      const entry = await this.directoryCall(() => domain.directory!.findById(row.directoryId));
+      const entry = await fromDirectory(() => domain.directory!.findById(row.directoryId));
       return entry ? this.save(db, domain, entry) : null;
     });
   }
@@ -121,14 +121,6 @@ export class UserResolver {
     if (seconds > 0) this.users.set(key, { value, expiresAt: this.now() + seconds * 1000 });
     else this.users.delete(key);
     return value;
-  }
-
-  private async directoryCall<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (err) {
-      throw asDirectoryError(err);
-    }
   }
 
   private domainOf(row: { id: string; name: string; pinSource: PinSource; directory: DirectorySettings | null; bindPassword: Buffer | null }): ResolvedDomain {
