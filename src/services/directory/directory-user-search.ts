@@ -12,7 +12,7 @@ export async function directoryDomainOf(db: Db, users: UserResolver, match: Matc
   for (const [field, op, value] of match) {
     if (op !== '=' || typeof value !== 'string') continue;
     const ref = field === 'domain.name' ? { name: value } : field === 'domain.id' ? { id: value } : null;
-    if (!ref || (ref.id && !/^[0-9a-f-]{36}$/i.test(ref.id))) continue;
+    if (!ref) continue;
     const domain = await users.domain(db, ref);
     if (domain?.directory) return domain;
   }

@@ -1,6 +1,7 @@
 import type { Db } from '../../db';
 import { usernameKey } from '../../domain/names/username-key';
 import { AppError, E } from '../../errors';
+import { UUID } from '../query/search-query';
 import { findUserRow, FindUserOptions, UserRef, UserRow } from './refs';
 import { DirectoryConnections } from './ldap/directory-connections';
 import { fromDirectory } from './ldap/directory-errors';
@@ -59,10 +60,10 @@ export class UserResolver {
     });
   }
 
-  /** A live domain by id or name, as cached; null when there is none. */
+  /** A live domain by id or name, as cached; null when there is none (an id that is no uuid names none). */
   async domain(db: Db, ref: { id?: string; name?: string }): Promise<ResolvedDomain | null> {
     const key = ref.id ? `id:${ref.id.toLowerCase()}` : ref.name !== undefined ? `name:${usernameKey(ref.name)}` : null;
-    if (!key) return null;
+    if (!key || (ref.id && !UUID.test(ref.id))) return null;
     const hit = this.domains.get(key);
     if (hit && hit.expiresAt > this.now()) return hit.value;
     const [row] = await db.rows(`
