@@ -1,6 +1,7 @@
 import type { Db } from '../../db';
 import { usernameKey } from '../../domain/names/username-key';
 import { AppError, E } from '../../errors';
+import { releaseLoginNames } from '../directory/directory-users';
 import type { UserResolver } from '../directory/user-resolver';
 import type { CheckedRow } from './row-checks';
 
@@ -25,9 +26,6 @@ export async function resolveDirectoryNames(db: Db, users: UserResolver, rows: C
     if (createUsers) throw AppError.of(E.DOMAIN_READ_ONLY, { domain: domainName }, `Users of domain "${domainName}" come from its directory; createUsers cannot make them`);
     const found = await users.resolveMany(db, domain, [...names]);
     const missing = [...new Set([...names].map(usernameKey))].filter((key) => !found.has(key));
-    if (missing.length > 0) {
-      await db.rows(`UPDATE users SET login_name = login_name || ' (' || id || ')', login_name_key = login_name_key || ' (' || id || ')'
-                      WHERE domain_id = $1 AND login_name_key = ANY($2::text[]) AND deleted_at IS NULL AND directory_id IS NOT NULL`, [domain.id, missing]);
-    }
+    await releaseLoginNames(db, domain.id, missing);
   }
 }

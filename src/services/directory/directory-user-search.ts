@@ -3,7 +3,7 @@ import { likeFilter, equalityFilter, andFilter } from '../../domain/ldap/filter-
 import { AppError, E } from '../../errors';
 import type { MatchEntry, SearchParams } from '../query/search-query';
 import { saveDirectoryUsers } from './directory-users';
-import { asDirectoryError } from './ldap/directory-errors';
+import { fromDirectory } from './ldap/directory-errors';
 import type { ResolvedDomain, UserResolver } from './user-resolver';
 import { USERS } from './users';
 
@@ -12,7 +12,7 @@ export async function directoryDomainOf(db: Db, users: UserResolver, match: Matc
   for (const [field, op, value] of match) {
     if (op !== '=' || typeof value !== 'string') continue;
     const ref = field === 'domain.name' ? { name: value } : field === 'domain.id' ? { id: value } : null;
-    if (!ref || (ref.id && !/^[0-9a-f-]{36}$/i.test(ref.id))) continue;
+    if (!ref) continue;
     const domain = await users.domain(db, ref);
     if (domain?.directory) return domain;
   }
@@ -38,7 +38,7 @@ export async function searchDirectoryUsers(db: Db, domain: ResolvedDomain, param
     const message = `a directory domain is searched by loginName (=, like) only, not by ${field} ${op}`;
     throw AppError.of(E.INVALID_PARAMS, { errors: [{ path: '/match', message }] }, message);
   }
-  const entries = await domain.directory!.findAll(andFilter(...filters)).catch((err) => { throw asDirectoryError(err); });
+  const entries = await fromDirectory(() => domain.directory!.findAll(andFilter(...filters)));
   if (entries === null) {
     const message = 'the directory holds more users than one search reads; narrow the match on loginName';
     throw AppError.of(E.INVALID_PARAMS, { errors: [{ path: '/match', message }] }, message);

@@ -17,11 +17,7 @@ export async function saveDirectoryUsers(db: Db, domainId: string, entries: Dire
   // An entry's name may still be held by the row of another entry (renamed or removed since it
   // was last read): that row lets go of it, so the unique (domain, login name) holds; it takes
   // its own current name back when its entry is read again.
-  await db.rows(`
-    UPDATE users u SET login_name = u.login_name || ' (' || u.id || ')', login_name_key = u.login_name_key || ' (' || u.id || ')'
-      FROM unnest($2::text[], $3::text[]) AS e(directory_id, login_name_key)
-     WHERE u.domain_id = $1 AND u.deleted_at IS NULL AND u.login_name_key = e.login_name_key
-       AND u.directory_id IS DISTINCT FROM e.directory_id`, [domainId, cols.ids, cols.keys]);
+  await releaseLoginNames(db, domainId, cols.keys, cols.ids);
   const rows = await db.rows(`
     INSERT INTO users (domain_id, directory_id, login_name, login_name_key, first_name, last_name, email, mobile)
     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
@@ -31,4 +27,19 @@ export async function saveDirectoryUsers(db: Db, domainId: string, entries: Dire
     RETURNING id, directory_id AS "directoryId"`,
   [domainId, cols.ids, cols.names, cols.keys, cols.first, cols.last, cols.email, cols.mobile]);
   return new Map(rows.map((r: { id: string; directoryId: string }) => [r.directoryId, r.id]));
+}
+
+/**
+ * Rows of `domainId` holding one of these login keys let go of it (their name gets " (<id>)"
+ * appended), so another entry may take it. With `keptBy` (directory ids, parallel to `keys`)
+ * the row of the entry that now has the name keeps it (any other row, a local one too, lets
+ * go); without it, directory rows let go (a NULL is "distinct from" every directory id).
+ */
+export async function releaseLoginNames(db: Db, domainId: string, keys: string[], keptBy?: string[]): Promise<void> {
+  if (keys.length === 0) return;
+  await db.rows(`
+    UPDATE users u SET login_name = u.login_name || ' (' || u.id || ')', login_name_key = u.login_name_key || ' (' || u.id || ')'
+      FROM unnest($2::text[], $3::text[]) AS e(login_name_key, directory_id)
+     WHERE u.domain_id = $1 AND u.deleted_at IS NULL AND u.login_name_key = e.login_name_key
+       AND u.directory_id IS DISTINCT FROM e.directory_id`, [domainId, keys, keptBy ?? keys.map(() => null)]);
 }

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { FilterParser } from 'ldapts';
 import type { Db } from '../../db';
-import { seal, unseal } from '../../domain/crypto/seal';
 import { AppError, E } from '../../errors';
-import { bindPasswordContext, DirectoryAttrs, PinSource, withDefaults } from './ldap/directory-settings';
+import { DirectoryAttrs, PinSource, sealBindPassword, unsealBindPassword, withDefaults } from './ldap/directory-settings';
 import { testDirectory, DirectoryTest } from './ldap/directory-source';
 import { DOMAINS } from './domains';
 import { createRecord, setRecord } from './resource';
@@ -38,14 +37,13 @@ export async function testDomainDirectory(db: Db, masterKey: Buffer, id: string)
   const [row] = await db.rows(`SELECT directory, directory_bind_password AS "bindPassword" FROM domains WHERE id = $1 AND deleted_at IS NULL`, [id]);
   if (!row) throw AppError.of(E.DOMAIN_NOT_FOUND);
   if (!row.directory) return { ok: false, reason: 'NO_DIRECTORY' };
-  const bindPassword = row.bindPassword ? unseal(masterKey, row.bindPassword, bindPasswordContext(id)).toString('utf8') : '';
-  return testDirectory({ ...row.directory, bindPassword });
+  return testDirectory({ ...row.directory, bindPassword: unsealBindPassword(masterKey, id, row.bindPassword) });
 }
 
 function directoryColumns(masterKey: Buffer, domainId: string, directory: DirectoryAttrs) {
   return {
     directory: JSON.stringify(withDefaults(directory)),
-    directory_bind_password: directory.bindPassword === undefined ? null : seal(masterKey, Buffer.from(directory.bindPassword, 'utf8'), bindPasswordContext(domainId)),
+    directory_bind_password: directory.bindPassword === undefined ? null : sealBindPassword(masterKey, domainId, directory.bindPassword),
   };
 }
 

@@ -1,11 +1,11 @@
 import type { Db } from '../../db';
-import { unseal } from '../../domain/crypto/seal';
 import { usernameKey } from '../../domain/names/username-key';
 import { AppError, E } from '../../errors';
+import { UUID } from '../query/search-query';
 import { findUserRow, FindUserOptions, UserRef, UserRow } from './refs';
 import { DirectoryConnections } from './ldap/directory-connections';
-import { asDirectoryError } from './ldap/directory-errors';
-import { bindPasswordContext, DirectorySettings, PinSource } from './ldap/directory-settings';
+import { fromDirectory } from './ldap/directory-errors';
+import { DirectorySettings, PinSource, unsealBindPassword } from './ldap/directory-settings';
 import { DirectoryEntry, DirectorySource } from './ldap/directory-source';
 import { saveDirectoryUsers } from './directory-users';
 
@@ -55,15 +55,15 @@ export class UserResolver {
     const loginName = ref.loginName ?? ref.loginNam ?? '';
     if (!domain.directory) return findUserRow(db, { ...ref, domain: { id: domain.id } }).catch(notFoundAsNull);
     return this.cached(`${domain.id}\0login:${usernameKey(loginName)}`, domain, async () => {
-      const entry = await this.directoryCall(() => domain.directory!.findByLogin(loginName));
+      const entry = await fromDirectory(() => domain.directory!.findByLogin(loginName));
       return entry ? this.save(db, domain, entry) : null;
     });
   }
 
-  /** A live domain by id or name, as cached; null when there is none. */
+  /** A live domain by id or name, as cached; null when there is none (an id that is no uuid names none). */
   async domain(db: Db, ref: { id?: string; name?: string }): Promise<ResolvedDomain | null> {
     const key = ref.id ? `id:${ref.id.toLowerCase()}` : ref.name !== undefined ? `name:${usernameKey(ref.name)}` : null;
-    if (!key) return null;
+    if (!key || (ref.id && !UUID.test(ref.id))) return null;
     const hit = this.domains.get(key);
     if (hit && hit.expiresAt > this.now()) return hit.value;
     const [row] = await db.rows(`
@@ -76,7 +76,7 @@ export class UserResolver {
 
   /** Users of a directory domain by login, a chunk a search (batch assignment): login key → local user id. */
   async resolveMany(db: Db, domain: ResolvedDomain, loginNames: string[]): Promise<Map<string, string>> {
-    const found = await this.directoryCall(() => domain.directory!.findByLogins(loginNames));
+    const found = await fromDirectory(() => domain.directory!.findByLogins(loginNames));
     const ids = await saveDirectoryUsers(db, domain.id, [...found.values()]);
     return new Map([...found].map(([key, entry]) => [key, ids.get(entry.directoryId)!]));
   }
@@ -84,7 +84,7 @@ export class UserResolver {
   /** pinSource "directory": the password checked by binding as the user's entry. */
   async checkDirectoryPassword(domain: ResolvedDomain, dn: string | undefined, password: string | undefined): Promise<boolean> {
     if (!domain.directory || !dn) return false;
-    return this.directoryCall(() => domain.directory!.checkPassword(dn, password ?? ''));
+    return fromDirectory(() => domain.directory!.checkPassword(dn, password ?? ''));
   }
 
   /** After /domain/set or /domain/delete: the next call reads the domain again. */
@@ -103,7 +103,7 @@ export class UserResolver {
     return this.cached(`${domain.id}\0id:${userId}`, domain, async () => {
       const [row] = await db.rows('SELECT directory_id AS "directoryId" FROM users WHERE id = $1', [userId]);
       if (!row?.directoryId) return null;
-      const entry = await this.directoryCall(() => domain.directory!.findById(row.directoryId));
+      const entry = await fromDirectory(() => domain.directory!.findById(row.directoryId));
       return entry ? this.save(db, domain, entry) : null;
     });
   }
@@ -124,17 +124,9 @@ export class UserResolver {
     return value;
   }
 
-  private async directoryCall<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (err) {
-      throw asDirectoryError(err);
-    }
-  }
-
   private domainOf(row: { id: string; name: string; pinSource: PinSource; directory: DirectorySettings | null; bindPassword: Buffer | null }): ResolvedDomain {
     if (!row.directory) return { id: row.id, name: row.name, pinSource: row.pinSource, directory: null };
-    const bindPassword = row.bindPassword ? unseal(this.masterKey, row.bindPassword, bindPasswordContext(row.id)).toString('utf8') : '';
+    const bindPassword = unsealBindPassword(this.masterKey, row.id, row.bindPassword);
     const fingerprint = JSON.stringify([row.directory, bindPassword]);
     let open = this.connections.get(row.id);
     if (!open || open.settings !== fingerprint) {

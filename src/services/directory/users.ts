@@ -1,7 +1,7 @@
 import type { Db } from '../../db';
 import { AppError, E } from '../../errors';
 import { usernameKey } from '../../domain/names/username-key';
-import type { MatchEntry } from '../query/search-query';
+import { type MatchEntry, UUID } from '../query/search-query';
 import { createRecord, getRecord, Resource, setRecord } from './resource';
 import { DomainRef, findDomain, UserRef } from './refs';
 import type { UserResolver } from './user-resolver';
@@ -68,7 +68,8 @@ function referenceOf(params: UserGetParams): UserRef | null {
   for (const [field, op, value] of match) {
     if (op !== '=' || typeof value !== 'string') return null;
     if (field === 'domain.name') ref.domain = { ...ref.domain, name: value };
-    else if (field === 'domain.id') ref.domain = { ...ref.domain, id: value };
+    // a domain.id of the wrong type is the match path's to refuse (INVALID_PARAMS), as any other field's
+    else if (field === 'domain.id' && UUID.test(value)) ref.domain = { ...ref.domain, id: value };
     else if (field === 'loginName' || field === 'loginNam') ref.loginName = value;
     else return null;
   }

@@ -22,7 +22,7 @@ export type MatchEntry = [string, string, unknown];
 export interface SearchParams { match?: MatchEntry[]; orderBy?: string | string[]; offset?: number; limit?: number }
 
 const OPERATORS: Record<string, string> = { '=': '=', '!=': '<>', '<': '<', '>': '>', '<=': '<=', '>=': '>=', like: 'LIKE' };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function buildWhere(fields: FieldMap, match: MatchEntry[] = [], firstParam = 1): { sql: string; params: unknown[] } {
   const clauses: string[] = [];

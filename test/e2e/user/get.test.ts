@@ -57,6 +57,11 @@ describe('/user/get', () => {
     expect((await s.rpc('/user/get', { domain: { name: 'nowhere' }, loginName: 'alice' })).error?.data.name).toBe('USER_NOT_FOUND');
   });
 
+  it('when a match names domain.id by a value that is no uuid then INVALID_PARAMS, as any match field of the wrong type', async () => {
+    const reply = await s.rpc('/user/get', { match: [['domain.id', '=', 'not-a-uuid'], ['loginName', '=', 'alice']] });
+    expect(reply.error).toMatchObject({ code: -32602, message: 'match: "domain.id" takes a uuid value' });
+  });
+
   it('when the user was deleted then USER_NOT_FOUND, though its tombstone remains', async () => {
     const { id } = await s.call('/user/create', { attrs: { 'domain.name': 'corp', loginName: 'ghost' } });
     await s.call('/user/delete', { id });

@@ -2,7 +2,7 @@ import { ResultCodeError, BusyError, UnavailableError, TimeLimitExceededError, A
 import { AppError, E } from '../../../errors';
 
 /** Seconds a client should wait before asking again when the directory cannot answer. */
-export const DIRECTORY_RETRY_AFTER_SECONDS = 5;
+const DIRECTORY_RETRY_AFTER_SECONDS = 5;
 
 /**
  * True when an error means "the directory cannot answer now" (no connection, a timeout,
@@ -13,13 +13,13 @@ export function isDirectoryOutage(err: unknown): boolean {
   return !(err instanceof ResultCodeError) && !(err instanceof AppError);
 }
 
-/** SERVICE_UNAVAILABLE for an outage (never a stack or the server's words); anything else passes. */
-export function asDirectoryError(err: unknown): unknown {
-  if (err instanceof AppError || !isDirectoryOutage(err)) return err;
-  return directoryUnavailable();
-}
-
-export function directoryUnavailable(): AppError {
-  return AppError.of(E.SERVICE_UNAVAILABLE, { retryAfter: DIRECTORY_RETRY_AFTER_SECONDS, reason: 'DIRECTORY_UNAVAILABLE' },
-    'The directory cannot be reached; retry later');
+/** `work` against a directory, an outage become SERVICE_UNAVAILABLE (never a stack or the server's words); anything else passes. */
+export async function fromDirectory<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof AppError || !isDirectoryOutage(err)) throw err;
+    throw AppError.of(E.SERVICE_UNAVAILABLE, { retryAfter: DIRECTORY_RETRY_AFTER_SECONDS, reason: 'DIRECTORY_UNAVAILABLE' },
+      'The directory cannot be reached; retry later');
+  }
 }

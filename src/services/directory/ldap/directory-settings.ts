@@ -1,3 +1,5 @@
+import { seal, unseal } from '../../../domain/crypto/seal';
+
 /** A domain's directory as stored (domains.directory, jsonb) and as /domain/get shows it: never the bind password. */
 export interface DirectorySettings {
   url: string;
@@ -28,7 +30,16 @@ export function withDefaults(attrs: DirectoryAttrs): DirectorySettings {
 }
 
 
-/** The seal context of a domain's bind password: a sealed value copied onto another domain does not open. */
-export function bindPasswordContext(domainId: string): string {
+/** A domain's bind password sealed for storage, its context the domain's id: a sealed value copied onto another domain does not open. */
+export function sealBindPassword(masterKey: Buffer, domainId: string, password: string): Buffer {
+  return seal(masterKey, Buffer.from(password, 'utf8'), bindPasswordContext(domainId));
+}
+
+/** The stored bind password in the clear ('' when none is stored). */
+export function unsealBindPassword(masterKey: Buffer, domainId: string, sealed: Buffer | null): string {
+  return sealed ? unseal(masterKey, sealed, bindPasswordContext(domainId)).toString('utf8') : '';
+}
+
+function bindPasswordContext(domainId: string): string {
   return `domain-directory:${domainId}`;
 }

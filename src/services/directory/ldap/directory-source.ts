@@ -22,7 +22,7 @@ const PAGE_SIZE = 500;
 /** Names in one OR filter (batch assignment). */
 const OR_NAMES = 100;
 /** Most entries one /user/search reads; a larger result asks for a narrower match. */
-export const MAX_SEARCH_ENTRIES = 200_000;
+const MAX_SEARCH_ENTRIES = 200_000;
 
 /** The searches and binds tokengate makes in one domain's directory. Every value in a filter is escaped (RFC 4515). */
 export class DirectorySource {
@@ -134,7 +134,7 @@ export class DirectorySource {
 }
 
 /** Login names in the order /user/search answers them: by their key, then as written. */
-export function compareLogins(a: string, b: string): number {
+function compareLogins(a: string, b: string): number {
   const ka = usernameKey(a);
   const kb = usernameKey(b);
   return ka < kb ? -1 : ka > kb ? 1 : a < b ? -1 : a > b ? 1 : 0;
