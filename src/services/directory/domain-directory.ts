@@ -21,13 +21,13 @@ export async function createDomain(db: Db, masterKey: Buffer, attrs: DomainAttrs
 /** /domain/set: `directory` replaced whole (null: a local domain again); a bind password left out stays as stored. */
 export async function setDomain(db: Db, masterKey: Buffer, id: string, attrs: DomainAttrs) {
   checkDirectory(attrs);
-  if (attrs.directory !== undefined) {
-    const columns = attrs.directory === null ? { directory: null, directory_bind_password: null } : directoryColumns(masterKey, id, attrs.directory);
-    const keep = attrs.directory !== null && columns.directory_bind_password === null;
-    await db.rows(`UPDATE domains SET directory = $2, directory_bind_password = ${keep ? 'directory_bind_password' : '$3'}
-                    WHERE id = $1 AND deleted_at IS NULL`, keep ? [id, columns.directory] : [id, columns.directory, columns.directory_bind_password]);
+  const extra: Record<string, unknown> = {};
+  if (attrs.directory === null) Object.assign(extra, { directory: null, directory_bind_password: null });
+  else if (attrs.directory) {
+    const { directory, directory_bind_password: sealed } = directoryColumns(masterKey, id, attrs.directory);
+    Object.assign(extra, sealed === null ? { directory } : { directory, directory_bind_password: sealed });
   }
-  const domain = await setRecord(db, DOMAINS, id, attrs);
+  const domain = await setRecord(db, DOMAINS, id, attrs, extra);
   if (domain.pinSource === 'directory' && !domain.directory) throw pinSourceNeedsDirectory();
   return domain;
 }
