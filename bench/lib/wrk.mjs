@@ -14,7 +14,10 @@
 //           all of its processes that this bench started).
 // runTurns() gives every variant a warm-up, then BENCH_SECONDS in turns of BENCH_TURN_SECONDS,
 // the order reversed every round (A B C, C B A, …), so whatever else loads the shared machine
-// falls on all of them alike. p50/p99 come from the merged latency histograms of the turns
+// falls on all of them alike. Every turn starts with BENCH_TURN_WARMUP_SECONDS (1) of load that is
+// not counted: a server idle while the others took their turns has closed its idle pool
+// connections, and reopening them under 64 waiting requests was most of every p99 (floor B:
+// p99 182 ms with cold turn starts, 21 ms with warm ones, same run otherwise). p50/p99 come from the merged latency histograms of the turns
 // (wrk's own histogram, with wrk's correction for coordinated omission, as wrk prints them).
 import { execFile } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
@@ -194,12 +197,14 @@ export async function runTurns(variants, opts = {}) {
   for (const v of variants) if (warmupSeconds > 0) await wrk(v, Math.max(1, Math.round(warmupSeconds)), { connections });
   const acc = variants.map(() => ({ requests: 0, seconds: 0, errors: 0, cpuMs: 0, dbCpuMs: 0, hist: [], failures: new Map() }));
   const turns = Math.max(1, Math.round(seconds / turnSeconds));
+  const turnWarmup = Number(process.env.BENCH_TURN_WARMUP_SECONDS ?? 1);
   for (let turn = 0; turn < turns; turn++) {
     const order = variants.map((_, i) => i);
     if (turn % 2 === 1) order.reverse();
     for (const i of order) {
       const v = variants[i];
       const a = acc[i];
+      if (turnWarmup > 0) await wrk(v, turnWarmup, { connections });
       const cpuBefore = v.pid ? cpuMsOf(v.pid) : 0;
       const dbBefore = postgresCpuMs();
       const r = await wrk(v, Math.max(1, Math.round(seconds / turns)), { connections }); // wrk takes whole seconds
