@@ -4,11 +4,13 @@ import { isDatabaseUnavailable } from '../errors/database-unavailable';
 
 /**
  * The hot paths' autocommit statements (verify snapshot and compare-and-set, credential
- * look-ups, rate-limit counts, audit rows) go over a few connections of their own in pg's
- * pipeline mode: a connection carries the next statement before the last one's reply has
- * come back, so PostgreSQL reads several per wake-up and answers them in one write. Each
+ * look-ups, rate-limit counts, audit rows) go over connections of their own (one by default)
+ * in pg's pipeline mode: a connection carries the next statement before the last one's reply
+ * has come back, so PostgreSQL reads several per wake-up and answers them in one write. Each
  * statement is named (prepared once per connection): planning the verify snapshot cost
- * the database several times what running it does.
+ * the database several times what running it does. One connection is the default because a
+ * process's event loop cannot make more of these statements than one backend runs; on 2
+ * cores, 4 lanes gave /auth/verify 2633 calls/s and 1 lane 4386/s in the same wrk run.
  *
  * Only autocommit statements come here, each committing on its own, so pipelining them
  * changes no answer: a statement that fails fails alone (pg sends a Sync after each).
