@@ -19,7 +19,7 @@
 //   reference instead ("ratioTo": "HTTP /rpc").
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -84,10 +84,10 @@ export async function printStatementStats(url, top = 12) {
     await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
     const { rows } = await client.query(`
       SELECT calls, round((total_exec_time + total_plan_time)::numeric, 0) AS ms, round((1000 * mean_exec_time)::numeric, 0) AS exec_us,
-             round((1000 * mean_plan_time)::numeric, 0) AS plan_us, regexp_replace(query, '\\s+', ' ', 'g') AS query
+             round((1000 * mean_plan_time)::numeric, 0) AS plan_us, round(max_exec_time::numeric, 1) AS max_ms, regexp_replace(query, '\\s+', ' ', 'g') AS query
         FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT $1`, [top]);
     console.log('PostgreSQL time by statement (pg_stat_statements, whole run):');
-    for (const r of rows) console.log(`  ${String(r.ms).padStart(7)} ms ${String(r.calls).padStart(8)} calls  exec ${String(r.exec_us).padStart(5)} µs  plan ${String(r.plan_us).padStart(4)} µs  ${r.query.slice(0, 150)}`);
+    for (const r of rows) console.log(`  ${String(r.ms).padStart(7)} ms ${String(r.calls).padStart(8)} calls  exec ${String(r.exec_us).padStart(5)} µs  plan ${String(r.plan_us).padStart(4)} µs  max ${String(r.max_ms).padStart(6)} ms  ${r.query.slice(0, 150)}`);
   } finally {
     await client.end();
   }
@@ -175,7 +175,8 @@ export async function startDriverApp(databaseUrl, driver, connections, pepper) {
 function startChild(args, env, readyLine) {
   const prof = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_PROFILE)}`] : [];
   /** @type {import('node:child_process').ChildProcessByStdio<null, import('node:stream').Readable, import('node:stream').Readable> & { stop?: () => Promise<void> }} */
-  const child = spawn(process.execPath, [...prof, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const flags = env.BENCH_NODE_FLAGS ? env.BENCH_NODE_FLAGS.split(' ') : [];
+  const child = spawn(process.execPath, [...prof, ...flags, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = ''; // the tail of both streams, shown when the child dies unasked
   let stopping = false;
   child.stop = () => new Promise((/** @type {(value?: void) => void} */ res) => {
@@ -188,6 +189,7 @@ function startChild(args, env, readyLine) {
     let ready = false;
     const onData = (d) => {
       output = (output + d).slice(-20_000);
+      if (process.env.BENCH_CHILD_LOG) appendFileSync(process.env.BENCH_CHILD_LOG, d);
       if (!ready && readyLine.test(output)) { ready = true; res(child); }
     };
     child.stdout.on('data', onData);

@@ -5,7 +5,7 @@ describe('loadConfig', () => {
     const c = loadConfig({});
     expect({ ...c, dataDir: undefined }).toEqual({
       dataDir: undefined, embeddedPgPort: 54329, port: 8080, host: '0.0.0.0', logLevel: 'info', bodyLimit: '10mb',
-      poolSize: 20, pipelinedPoolSize: 4, trustProxy: 'loopback', userTokenMaxTtl: 31_536_000, rpcBatchMax: 100, credentialCacheSize: 10_000, credentialCacheTtlSeconds: 60, auditRetentionDays: 90, preparedStatements: true, dbConnectTimeoutMs: 5_000,
+      poolSize: 20, pipelinedPoolSize: 1, trustProxy: 'loopback', userTokenMaxTtl: 31_536_000, rpcBatchMax: 100, credentialCacheSize: 10_000, credentialCacheTtlSeconds: 60, auditRetentionDays: 90, preparedStatements: true, dbConnectTimeoutMs: 5_000,
       rateLimits: {
         authFailuresPerIp: { limit: 100, windowSeconds: 300 },
         authFailuresPerDevice: { limit: 20, windowSeconds: 300 },
