@@ -1,3 +1,4 @@
+import { Socket } from 'node:net';
 import { openTestDb, type TestDb } from '../../support/test-db';
 import { isDatabaseUnavailable } from '../../../src/errors';
 import { startTestServer, TestServer } from '../../support/server';
@@ -15,6 +16,20 @@ beforeAll(async () => {
   db = await openTestDb(s.databaseUrl, { poolSize: 1, hotConnections: 1 });
 });
 afterAll(async () => { await db?.close(); await s.close(); });
+
+/** Counts node's socket writes to `port` (one per syscall batch: _write or _writev) until stop(). */
+function socketWritesTo(port: number) {
+  const proto = Socket.prototype as unknown as Record<'_write' | '_writev', (this: Socket, ...args: unknown[]) => unknown>;
+  const originals = { _write: proto._write, _writev: proto._writev };
+  const counter = { count: 0, stop: () => Object.assign(proto, originals) };
+  for (const name of ['_write', '_writev'] as const) {
+    proto[name] = function (this: Socket, ...args: unknown[]) {
+      if (this.remotePort === port) counter.count++;
+      return originals[name].apply(this, args);
+    };
+  }
+  return counter;
+}
 
 const pid = async () => (await db.hot<{ pid: number }>('SELECT pg_backend_pid() AS pid'))[0].pid;
 
@@ -49,6 +64,19 @@ describe('the hot lane (pipelined, named statements)', () => {
     });
     const pids = new Set(answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value[0].pid] : [])));
     expect(pids.size).toBe(1);
+  });
+
+  it('when 40 statements are sent in one event-loop turn then they leave in one socket write, each with its own answer', async () => {
+    const text = 'SELECT $1::int * 2 AS v';
+    await db.hot(text, [0]); // parsed and named once: what follows is only Bind/Execute/Sync
+    const writes = socketWritesTo(Number(new URL(s.databaseUrl).port));
+    try {
+      const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => db.hot<{ v: number }>(text, [i])));
+      expect(answers.map(([row]) => row.v)).toEqual(Array.from({ length: 40 }, (_, i) => 2 * i));
+    } finally {
+      writes.stop();
+    }
+    expect(writes.count).toBe(1);
   });
 
   it('when PostgreSQL ends the connection then the call in flight is "unavailable" and the next call is answered on a new connection', async () => {
