@@ -6,13 +6,12 @@ import { systemClock, type Clock, type MethodModule, type ServerKeys } from './c
 import type { CallerCache } from './gateway/caller-cache';
 import { callerResolver, credentialChecker, CredentialCheck } from './gateway/credentials';
 import { exposeError } from './gateway/error-out';
-import { createPipeline, Pipeline } from './gateway/pipeline';
+import type { Pipeline } from './gateway/pipeline';
 import { legacyNotFoundBody, sendLegacyError } from './gateway/legacy-envelope';
-import { createRegistry } from './gateway/registry';
+import { methodGateway } from './gateway/method-gateway';
 import { createRpcHandler, RpcLimits } from './gateway/rpc-handler';
 import { restRouter } from './gateway/rest-route';
 import { isRpcRequest, rpcRoute } from './gateway/rpc-route';
-import { createValidator } from './gateway/validation';
 import { SCHEMA_DIR } from './gateway/schema-dir';
 import { assignRequestId } from './gateway/request-id';
 import { extraRouters } from './http';
@@ -70,10 +69,8 @@ export function createApp(deps: AppDeps): TokengateApp {
   const audit = deps.audit ?? new AuditWriter(dataSource);
   const config: Config = { ...defaultConfig(), ...deps.config };
   const { rateLimits, bodyLimit } = config;
-  const validator = createValidator(SCHEMA_DIR);
-  const registry = createRegistry(deps.methods, (name) => validator.compile(name));
-  const pipeline = createPipeline({
-    registry, dataSource, keys, log, config: { rateLimits, userTokenMaxTtl: config.userTokenMaxTtl }, clock: deps.clock ?? systemClock,
+  const { registry, pipeline } = methodGateway(deps.methods, {
+    dataSource, keys, log, config: { rateLimits, userTokenMaxTtl: config.userTokenMaxTtl }, clock: deps.clock ?? systemClock,
     users: deps.users ?? new UserResolver(keys.masterKey),
     onCallDone: async (record) => {
       // Committed by now: this process's own next call must not meet the old credential,

@@ -2,10 +2,7 @@ import type { Database } from '../db';
 import { systemClock, type Caller, type MethodModule, type ServerKeys } from '../contract/method';
 import { defaultConfig } from '../config';
 import { isAppError } from '../errors';
-import { createPipeline } from '../gateway/pipeline';
-import { createRegistry } from '../gateway/registry';
-import { SCHEMA_DIR } from '../gateway/schema-dir';
-import { createValidator } from '../gateway/validation';
+import { methodGateway } from '../gateway/method-gateway';
 import { createLogger } from '../log';
 import { AuditWriter } from '../services/audit/audit-writer';
 import { UserResolver } from '../services/directory/user-resolver';
@@ -22,12 +19,10 @@ export type OperatorCall = (methodName: string, params: unknown) => Promise<unkn
  * catalog name, the message and any per-field reasons, for the console.
  */
 export function operatorCalls(dataSource: Database, keys: ServerKeys, methods: readonly MethodModule[]): OperatorCall {
-  const validator = createValidator(SCHEMA_DIR);
-  const registry = createRegistry(methods, (name) => validator.compile(name));
   const audit = new AuditWriter(dataSource);
   const { rateLimits, userTokenMaxTtl } = defaultConfig();
-  const pipeline = createPipeline({
-    registry, dataSource, keys, log: createLogger('error', process.stderr), config: { rateLimits, userTokenMaxTtl }, clock: systemClock,
+  const { pipeline } = methodGateway(methods, {
+    dataSource, keys, log: createLogger('error', process.stderr), config: { rateLimits, userTokenMaxTtl }, clock: systemClock,
     users: new UserResolver(keys.masterKey), // the apikey methods name no user: no directory is ever opened
     onCallDone: (record) => audit.write(record),
   });
