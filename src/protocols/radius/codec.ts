@@ -44,11 +44,16 @@ export function readHeader(packet: Buffer): RadiusHeader {
 /** Decodes a request with the client's secret; a wrong Message-Authenticator or a broken attribute list throws RadiusDropError. */
 export function decodeRequest(received: Buffer, secret: string): RadiusRequest {
   const header = readHeader(received);
-  const packet = Buffer.from(received.subarray(0, header.length)); // the library writes into it while checking
-  const ma = findAttribute(packet, MESSAGE_AUTHENTICATOR);
-  if (ma !== null && !messageAuthenticatorHolds(packet, ma, secret)) {
+  const bytes = received.subarray(0, header.length);
+  const ma = findAttribute(bytes, MESSAGE_AUTHENTICATOR);
+  if (ma !== null && !messageAuthenticatorHolds(bytes, ma, secret)) {
     throw new RadiusDropError('bad_authenticator', 'Message-Authenticator does not match (wrong secret or forged)');
   }
+  // The library gets a copy (it writes into it) WITHOUT the Message-Authenticator checked above:
+  // given one, it checks it again by re-encoding the whole packet (a 4 KB buffer, 16 random
+  // bytes, every attribute, an HMAC) and comparing as strings, not in constant time. That
+  // second check was a third of the cost of decoding (bench/radius.mjs, BENCH_PROFILE).
+  const packet = ma === null ? Buffer.from(bytes) : withoutAttributeAt(bytes, ma);
   let decoded: radius.RadiusPacket;
   try {
     decoded = radius.decode({ packet, secret });
@@ -60,6 +65,14 @@ export function decodeRequest(received: Buffer, secret: string): RadiusRequest {
   }
   const raw = (decoded as unknown as { raw_attributes: [number, Buffer][] }).raw_attributes;
   return { ...header, attributes: decoded.attributes, rawAttributes: raw, hasMessageAuthenticator: ma !== null, decoded };
+}
+
+/** A copy of `packet` without the attribute at offset `at`, its Length field made to match. */
+function withoutAttributeAt(packet: Buffer, at: number): Buffer {
+  const length = packet[at + 1];
+  const copy = Buffer.concat([packet.subarray(0, at), packet.subarray(at + length)]);
+  copy.writeUInt16BE(copy.length, 2);
+  return copy;
 }
 
 /** Offset of the first attribute of `type`, or null; a broken attribute list throws. */
