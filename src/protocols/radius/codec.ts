@@ -114,8 +114,13 @@ export function encodeReply(request: RadiusRequest, code: ReplyCode, attributes:
     attributes: [['Message-Authenticator', Buffer.alloc(16)], ...attributes, ...proxyStates],
     authenticator: request.authenticator,
   } as Parameters<typeof radius.encode>[0]);
-  request.authenticator.copy(packet, 4);
-  createHmac('md5', secret).update(packet).digest().copy(packet, HEADER + 2);
-  createHash('md5').update(packet).update(secret).digest().copy(packet, 4);
-  return packet;
+  // The library's packet is a slice of a 4 KB buffer of its own: the reply is copied into a
+  // buffer of its size, as the retransmission cache keeps up to TOKENGATE_RADIUS_CACHE_ENTRIES
+  // replies for 30 s (4 KB each pinned 40 MB at the default 10000, and GC work per reply).
+  const reply = Buffer.allocUnsafeSlow(packet.length);
+  packet.copy(reply);
+  request.authenticator.copy(reply, 4);
+  createHmac('md5', secret).update(reply).digest().copy(reply, HEADER + 2);
+  createHash('md5').update(reply).update(secret).digest().copy(reply, 4);
+  return reply;
 }

@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { decodeRequest, RadiusDropError } from '../../../src/protocols/radius/codec';
+import { decodeRequest, encodeReply, RadiusDropError } from '../../../src/protocols/radius/codec';
 
 /**
  * Access-Requests built byte by byte from the RFCs, not by the library the codec uses:
@@ -65,5 +65,26 @@ describe('RADIUS request decoding (RFC 2865, RFC 3579)', () => {
       expect(thrown).toBeInstanceOf(RadiusDropError);
       expect((thrown as RadiusDropError).reason).toBe('bad_authenticator');
     }
+  });
+
+  it('when a reply is encoded then its Message-Authenticator comes first and holds (RFC 3579), its Response Authenticator holds (RFC 2865), Proxy-State comes back, and it holds no more memory than its own bytes', () => {
+    const { packet, authenticator } = accessRequest('1234755224');
+    const reply = encodeReply(decodeRequest(packet, SECRET), 'Access-Challenge', [['Reply-Message', 'Enter the one-time password']], SECRET);
+    const message = Buffer.from('Enter the one-time password');
+    const length = 20 + 18 + (2 + message.length) + (2 + 8);
+    expect(reply.length).toBe(length);
+    expect(reply.buffer.byteLength).toBe(length); // the retransmission cache keeps replies for 30 s: no 4 KB behind each
+    expect([...reply.subarray(0, 4)]).toEqual([11, 7, length >> 8, length & 0xff]);
+    expect(reply.subarray(20, 22)).toEqual(Buffer.from([80, 18]));
+    expect(reply.subarray(38)).toEqual(Buffer.concat([attribute(18, message), attribute(33, Buffer.from('proxy-42'))]));
+    // RFC 3579 §3.2: HMAC-MD5 over the reply with the Request Authenticator in place and the Message-Authenticator zeroed
+    const signed = Buffer.from(reply);
+    authenticator.copy(signed, 4);
+    signed.fill(0, 22, 38);
+    expect(reply.subarray(22, 38)).toEqual(createHmac('md5', SECRET).update(signed).digest());
+    // RFC 2865 §3: MD5(Code, Identifier, Length, Request Authenticator, Attributes, Secret)
+    const checked = Buffer.from(reply);
+    authenticator.copy(checked, 4);
+    expect(reply.subarray(4, 20)).toEqual(createHash('md5').update(checked).update(SECRET).digest());
   });
 });
