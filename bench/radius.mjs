@@ -27,8 +27,13 @@
 //   that a real client gets the same Accepts. Why not a C sender: the bench would have to
 //   compile one, and the measured sender cost (printed) is already far below the server's.
 // Timing as every wrk bench (lib/wrk.mjs): each side BENCH_WARMUP_SECONDS (2) of warm-up, then
-// BENCH_SECONDS in turns of BENCH_TURN_SECONDS (5), each turn after 1 s of uncounted load,
-// the order reversed every round. RADIUS latencies are every call's, exact.
+// BENCH_SECONDS in turns of BENCH_TURN_SECONDS (here 1, not 5: the two sides never run at the
+// same time, and on a shared machine 5 s turns put a neighbour's burst on one side only),
+// each turn after 1 s of uncounted load, the order reversed every round. RADIUS latencies
+// are every call's, exact; HTTP's are wrk's histogram. Both generators' CPU per call is
+// printed (wrk's from this process's exited-children time).
+// Per client the server runs at most TOKENGATE_RADIUS_MAX_IN_FLIGHT (32) requests at once and
+// drops the rest: BENCH_CONCURRENCY above 32 shows drops (errors), by design.
 //
 // Usage: npm run build && flock /tmp/bench.lock node bench/radius.mjs
 //   BENCH_PIN=off, BENCH_CONCURRENCY (16 in flight per side), BENCH_SECONDS, BENCH_RADCLIENT,
@@ -36,7 +41,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -46,7 +51,8 @@ import { printResult } from './lib/report.mjs';
 import { BodyLines, percentileMs, wrk, wrkOptions } from './lib/wrk.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const TURN_SECONDS = Number(process.env.BENCH_TURN_SECONDS ?? 5);
+// short turns, alternated, so the other load on the shared machine falls on both sides alike
+const TURN_SECONDS = Number(process.env.BENCH_TURN_SECONDS ?? 1);
 const WARMUP_SECONDS = wrkOptions.warmupSeconds;
 const TURN_WARMUP_SECONDS = Number(process.env.BENCH_TURN_WARMUP_SECONDS ?? 1);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -57,6 +63,13 @@ const ONLY = process.env.BENCH_ONLY; // 'radius' | 'http' | undefined (both)
 /** Packets encoded ahead of a turn (35 µs each): for twice the best rate seen so far, and at least this many calls/s. */
 const MIN_PLANNED_RATE = 2000;
 const REPLY_TIMEOUT_MS = 5000;
+
+/** User + system CPU of this process's exited children (wrk), in µs (Linux /proc, USER_HZ 100). */
+function childrenCpuUs() {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[13]) + Number(fields[14])) * 10_000;
+}
 
 /** Access-Requests made on demand before a turn, each sent once: packet i is call i. */
 class RadiusSequence {
@@ -133,16 +146,20 @@ if (isMain(import.meta.url)) {
       + `${SECONDS} s per side in ${TURN_SECONDS} s turns after ${WARMUP_SECONDS} s warm-up, synchronous_commit=${db.syncCommit}`);
     const httpResult = sides.includes(http) ? results[sides.indexOf(http)] : undefined;
     const udpResult = sides.includes(udp) ? results[sides.indexOf(udp)] : undefined;
-    if (httpResult) printResult(http.name, httpResult, { baseline: Boolean(udpResult), ratioTo: 'HTTP /auth/verify' });
+    const generator = (r) => ({ generatorCpuUsPerCall: Math.round(r.generatorCpuUsPerCall) });
+    if (httpResult) {
+      printResult(http.name, httpResult, { baseline: Boolean(udpResult), ratioTo: 'HTTP /auth/verify', extra: generator(httpResult) });
+      console.log(`    wrk itself: ${httpResult.generatorCpuUsPerCall.toFixed(0)} µs CPU per call`);
+    }
     if (udpResult) {
       // failed calls (on either side) void both targets: the figures are not those of the work
       const clean = udpResult.errors === 0 && !httpResult?.errors;
       const p99 = { target: 'p99 ≤ 50 ms', met: clean && udpResult.p99 <= 50 };
       const targets = [...(httpResult ? [{ target: '≥ 0.8× HTTP', met: clean && udpResult.rps / httpResult.rps >= 0.8 }] : []), p99];
       printResult(udp.name, udpResult, {
-        vs: httpResult, ratioTo: 'HTTP /auth/verify', extra: { targets, generatorCpuUsPerCall: Math.round(udpResult.generatorCpuUsPerCall) },
+        vs: httpResult, ratioTo: 'HTTP /auth/verify', extra: { targets, ...generator(udpResult) },
       });
-      console.log(`    the UDP sender itself: ${udpResult.generatorCpuUsPerCall.toFixed(0)} µs CPU per call (the server: ${udpResult.cpuUsPerCall?.toFixed(0) ?? '?'} µs)`);
+      console.log(`    the UDP sender itself: ${udpResult.generatorCpuUsPerCall.toFixed(0)} µs CPU per call`);
       if (PIN && !p99.met && udpResult.cpuUsPerCall) {
         // what the scrypt PIN alone implies: C calls queued on 2 cores, each ~cpuUsPerCall of CPU
         const floorMs = (CONCURRENCY * udpResult.cpuUsPerCall) / 2 / 1000;
@@ -159,7 +176,12 @@ if (isMain(import.meta.url)) {
  * benches); per side: calls, calls/s, p50, p99, errors, server and PostgreSQL CPU per call.
  */
 async function measure(sides) {
-  const run = (side, seconds) => (side.packets ? sendUdp(side, seconds) : wrk(side, seconds, { connections: CONCURRENCY }));
+  const run = async (side, seconds) => {
+    if (side.packets) return sendUdp(side, seconds);
+    const before = childrenCpuUs();
+    const r = await wrk(side, seconds, { connections: CONCURRENCY });
+    return { ...r, generatorCpuUs: childrenCpuUs() - before }; // wrk's CPU, counted once it has exited
+  };
   for (const side of sides) if (WARMUP_SECONDS > 0) await run(side, WARMUP_SECONDS);
   const acc = sides.map(() => ({ requests: 0, seconds: 0, errors: 0, cpuMs: 0, dbCpuMs: 0, generatorCpuUs: 0, hist: [], failures: new Map() }));
   const turns = Math.max(1, Math.round(SECONDS / TURN_SECONDS));
