@@ -27,9 +27,10 @@
 //   that a real client gets the same Accepts. Why not a C sender: the bench would have to
 //   compile one, and the measured sender cost (printed) is already far below the server's.
 // Timing as every wrk bench (lib/wrk.mjs): each side BENCH_WARMUP_SECONDS (2) of warm-up, then
-// BENCH_SECONDS in turns of BENCH_TURN_SECONDS (here 1, not 5: the two sides never run at the
-// same time, and on a shared machine 5 s turns put a neighbour's burst on one side only),
-// each turn after 1 s of uncounted load, the order reversed every round. RADIUS latencies
+// BENCH_SECONDS in turns of BENCH_TURN_SECONDS (OTP alone: 1, not 5, as the two sides never run
+// at the same time and on a shared machine 5 s turns put a neighbour's burst on one side only;
+// PIN+OTP: 5, see TURN_SECONDS), each turn after 1 s of uncounted load, the order reversed
+// every round. RADIUS latencies
 // are every call's, exact; HTTP's are wrk's histogram. Both generators' CPU per call is
 // printed (wrk's from this process's exited-children time).
 // Per client the server runs at most TOKENGATE_RADIUS_MAX_IN_FLIGHT (32) requests at once and
@@ -51,14 +52,16 @@ import { printResult } from './lib/report.mjs';
 import { BodyLines, percentileMs, wrk, wrkOptions } from './lib/wrk.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-// short turns, alternated, so the other load on the shared machine falls on both sides alike
-const TURN_SECONDS = Number(process.env.BENCH_TURN_SECONDS ?? 1);
+const PIN = process.env.BENCH_PIN === 'off' ? '' : '1234';
+// OTP alone: short turns, alternated, so the other load on the shared machine falls on both sides
+// alike. PIN+OTP: calls take ~0.5 s, and the calls left in flight when a turn ends still cost the
+// server their scrypt, uncounted: with 1 s turns that was half of every turn's work.
+const TURN_SECONDS = Number(process.env.BENCH_TURN_SECONDS ?? (PIN ? 5 : 1));
 const WARMUP_SECONDS = wrkOptions.warmupSeconds;
 const TURN_WARMUP_SECONDS = Number(process.env.BENCH_TURN_WARMUP_SECONDS ?? 1);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const USERS = Number(process.env.BENCH_USERS ?? 1024); // per protocol; must be well above CONCURRENCY
 const SECRET = 'bench-radius-secret-0123456789';
-const PIN = process.env.BENCH_PIN === 'off' ? '' : '1234';
 const ONLY = process.env.BENCH_ONLY; // 'radius' | 'http' | undefined (both)
 /** Packets encoded ahead of a turn (35 µs each): for twice the best rate seen so far, and at least this many calls/s. */
 const MIN_PLANNED_RATE = 2000;
@@ -164,7 +167,7 @@ if (isMain(import.meta.url)) {
         // what the scrypt PIN alone implies: C calls queued on 2 cores, each ~cpuUsPerCall of CPU
         const floorMs = (CONCURRENCY * udpResult.cpuUsPerCall) / 2 / 1000;
         console.log(`    with ${CONCURRENCY} calls in flight and ${(udpResult.cpuUsPerCall / 1000).toFixed(1)} ms of server CPU each (the scrypt PIN, SPEC §4), `
-          + `2 cores give every call a wait of about ${floorMs.toFixed(0)} ms: p99 ≤ 50 ms needs at most ${Math.max(1, Math.floor((2 * 50_000) / udpResult.cpuUsPerCall))} in flight`);
+          + `2 idle cores give every call a wait of about ${floorMs.toFixed(0)} ms: p99 ≤ 50 ms needs at most ${Math.max(1, Math.floor((2 * 50_000) / udpResult.cpuUsPerCall))} in flight`);
       }
       await crossCheckWithRadclient(udp, radius);
     }
@@ -215,8 +218,10 @@ async function measure(sides) {
 /**
  * One turn of `seconds`: CONCURRENCY lanes, each a UDP socket with one request outstanding
  * at a time (its reply is the next datagram on that socket), sending the sequence's next
- * packet as soon as the last is answered. Returns the figures in lib/wrk.mjs's shape: the
- * latencies as [µs, count] pairs, and the sender's own CPU.
+ * packet as soon as the last is answered. At the end the calls in flight are abandoned, as
+ * wrk abandons its own (the server still does their work after the turn, on both sides alike).
+ * Returns the figures in lib/wrk.mjs's shape: the latencies as [µs, count] pairs, and the
+ * sender's own CPU.
  */
 async function sendUdp(side, seconds) {
   const seq = side.packets;
@@ -233,22 +238,32 @@ async function sendUdp(side, seconds) {
   })));
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
-  const deadline = started + seconds * 1000;
+  const finishers = [];
+  // at the end, as wrk -d does: the calls in flight are left unanswered and uncounted
+  const end = setTimeout(() => finishers.forEach((finish) => finish()), seconds * 1000);
   await Promise.all(sockets.map((socket) => new Promise((resolve) => {
     let sentAt = 0;
     let identifier = -1; // of the request outstanding
     let timer;
+    let done = false;
     const sendNext = () => {
-      if (performance.now() >= deadline) return finish();
+      if (done) return;
       if (seq.next >= limit) { failures['packets used up (raise MIN_PLANNED_RATE)']++; return finish(); }
       const packet = seq.packets[seq.next++];
       identifier = packet[1];
       sentAt = performance.now();
       socket.send(packet);
     };
-    const finish = () => { clearInterval(timer); socket.close(); resolve(undefined); };
+    const finish = () => {
+      if (done) return;
+      done = true;
+      clearInterval(timer);
+      socket.close();
+      resolve(undefined);
+    };
+    finishers.push(finish);
     socket.on('message', (reply) => {
-      if (reply[1] !== identifier) return; // a late reply to a request already given up on
+      if (done || reply[1] !== identifier) return; // a late reply to a request already given up on
       identifier = -1;
       const us = Math.round((performance.now() - sentAt) * 1000);
       latencies.set(us, (latencies.get(us) ?? 0) + 1);
@@ -264,6 +279,7 @@ async function sendUdp(side, seconds) {
     }, 250);
     sendNext();
   })));
+  clearTimeout(end);
   const elapsed = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   seq.bestRate = Math.max(seq.bestRate, answered / elapsed);
