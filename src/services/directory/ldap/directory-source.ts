@@ -26,8 +26,9 @@ const MAX_SEARCH_ENTRIES = 200_000;
 /** Page size of a whole-directory scan: Active Directory's most; slapd sent 100k entries in 0.9 s at 1000, 1.5 s at 500. */
 const SCAN_PAGE_SIZE = 1000;
 /**
- * Most entries a whole-directory scan keeps (about 0.4 KB of heap each: ~100 MB at the
- * bound). A larger directory is not scanned: its names are searched for, OR filters.
+ * Most entries a whole-directory scan keeps (measured: 33 MB of heap for 100k entries with
+ * two mapped attributes, ~80 MB at the bound). A larger directory is not kept: its names
+ * are searched for, OR filters.
  */
 export const MAX_SCAN_ENTRIES = 250_000;
 
