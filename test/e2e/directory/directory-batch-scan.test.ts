@@ -13,7 +13,8 @@ const SCAN_FROM = 20;
 
 describeWithSlapd('/token/batchAssignTokens reading a directory whole (SPEC §11, against slapd)', () => {
   beforeAll(async () => {
-    ldap = await startSlapd({ users: USERS });
+    // user00002 may read at most 100 entries a search: a directory that will not be read whole
+    ldap = await startSlapd({ users: USERS, databaseConfig: `limits dn.exact="uid=user00002,ou=people,dc=example,dc=com" size=100` });
     s = await startTestServer({ resolverScanFrom: SCAN_FROM });
   }, 60_000);
   afterAll(async () => {
@@ -24,9 +25,9 @@ describeWithSlapd('/token/batchAssignTokens reading a directory whole (SPEC §11
 
   const uid = (i: number) => `user${String(i).padStart(5, '0')}`;
   const people = () => `ou=people,${ldap.baseDn}`;
-  async function directoryDomain(name: string, url = ldap.url) {
+  async function directoryDomain(name: string, url = ldap.url, bindDn = ldap.adminDn, bindPassword = ldap.adminPassword) {
     const { id } = await s.call('/domain/create', { attrs: { name, directory: {
-      url, bindDn: ldap.adminDn, bindPassword: ldap.adminPassword, baseDn: people(), loginAttribute: 'uid', timeoutMs: 1000,
+      url, bindDn, bindPassword, baseDn: people(), loginAttribute: 'uid', timeoutMs: 1000,
     } } });
     return id as string;
   }
@@ -100,6 +101,21 @@ describeWithSlapd('/token/batchAssignTokens reading a directory whole (SPEC §11
       { id: left.id, loginName: `left-${tag} (${left.id})` },
     ]);
     expect(await s.db.query('SELECT count(*)::int AS n FROM users WHERE domain_id = $1', [domainId])).toEqual([{ n: 3 + 1 + fillers }]);
+  });
+
+  it('when the directory refuses to be read whole (a size limit) then the names are searched for and the batch is assigned', async () => {
+    await directoryDomain('corp-limited', ldap.url, `uid=user00002,${people()}`, 'pw-user00002');
+    const serials = Array.from({ length: SCAN_FROM }, (_, i) => `LIMIT-${String(i + 1).padStart(2, '0')}`);
+    await createTokens(s, serials);
+    const scan = jest.spyOn(DirectorySource.prototype, 'scanLogins');
+    const byName = jest.spyOn(DirectorySource.prototype, 'findByLogins');
+    const reply = await uploadCsv(s, [header, ...serials.map((serial, i) => `corp-limited,${uid(i + 1)},DN,ST,${serial}`)].join('\n'));
+
+    expect([reply.status, reply.body.result]).toEqual([200, { total: SCAN_FROM, assigned: SCAN_FROM, failed: 0, errors: [] }]);
+    expect(scan).toHaveBeenCalledTimes(1);
+    expect(await scan.mock.results[0]!.value).toBeNull();
+    expect(byName).toHaveBeenCalledTimes(1);
+    expect((await assignmentsOf(s, 'LIMIT-')).map((a) => a.loginName)).toEqual(Array.from({ length: SCAN_FROM }, (_, i) => uid(i + 1)));
   });
 
   it.each([

@@ -1,4 +1,4 @@
-import { AndFilter, Entry, EqualityFilter, Filter, FilterParser, InvalidCredentialsError, NoSuchObjectError, OrFilter, SizeLimitExceededError } from 'ldapts';
+import { AdminLimitExceededError, AndFilter, Entry, EqualityFilter, Filter, FilterParser, InvalidCredentialsError, NoSuchObjectError, OrFilter, SizeLimitExceededError } from 'ldapts';
 import { usernameKey } from '../../../domain/names/username-key';
 import { andFilter, equalityFilter } from '../../../domain/ldap/filter-escape';
 import { objectGuidFromString, objectGuidToString } from '../../../domain/ldap/object-guid';
@@ -92,8 +92,19 @@ export class DirectorySource {
    * than `maxEntries` (the scan stops there). Batch assignment reads a directory this way when
    * it names many of its users: one pass over the directory costs the server less than
    * searching for each name, and nothing at all when its filter's attributes are not indexed.
+   * Also null when the directory will not hand out that many to the bind DN (a size or
+   * administrative limit): its names are searched for then.
    */
   async scanLogins(maxEntries = MAX_SCAN_ENTRIES): Promise<DirectoryLogins | null> {
+    try {
+      return await this.scanLoginsOnce(maxEntries);
+    } catch (err) {
+      if (err instanceof SizeLimitExceededError || err instanceof AdminLimitExceededError) return null;
+      throw err;
+    }
+  }
+
+  private scanLoginsOnce(maxEntries: number): Promise<DirectoryLogins | null> {
     const s = this.settings;
     return this.connections.use(async (client) => {
       // made inside the work: a retry on a fresh connection starts again from nothing
