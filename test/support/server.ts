@@ -50,12 +50,14 @@ export type TestRadiusOptions = Partial<RadiusSettings> & { udp?: boolean };
  * is the test's to move (s.clock, test/support/test-clock.ts) instead of waited for.
  */
 export async function startTestServer(
-  { realtime: realtimeLimits, callerCache: withCache, clock: withClock, log: givenLog, radius: radiusOptions, resolverClock, ...config }:
+  { realtime: realtimeLimits, callerCache: withCache, clock: withClock, log: givenLog, radius: radiusOptions, resolverClock, resolverScanFrom, ...config }:
     Partial<Pick<AppDeps, 'log'>> & Partial<Pick<Config, 'rateLimits' | 'rpcBatchMax' | 'userTokenMaxTtl'>>
     & {
       realtime?: Partial<RealtimeSettings>; callerCache?: boolean; clock?: boolean; radius?: TestRadiusOptions;
       /** The user resolver's clock (directory lookups are cached for cacheSeconds by it). */
       resolverClock?: () => number;
+      /** Names of a directory domain in one batch chunk from which the whole directory is read once (UserResolver's scanFrom). */
+      resolverScanFrom?: number;
     } = {},
 ): Promise<TestServer> {
   const serverUrl = process.env.TOKENGATE_TEST_PG_URL;
@@ -76,7 +78,7 @@ export async function startTestServer(
     await new Promise((r) => setTimeout(r, 25));
   }
   const audit = new AuditWriter(db);
-  const users = new UserResolver(keys.masterKey, resolverClock);
+  const users = new UserResolver(keys.masterKey, resolverClock, resolverScanFrom);
   const app = createApp({ dataSource: db, keys, log: givenLog ?? log, methods: allMethods, callerCache, clock, audit, config, users });
   const radius = radiusOptions ? await startRadius({
     host: '127.0.0.1', port: radiusOptions.udp === false ? undefined : 0, maxInFlightPerClient: 32, maxEntries: 10_000,

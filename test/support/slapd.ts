@@ -26,7 +26,12 @@ export function describeWithSlapd(name: string, body: () => void): void {
   describe(name, body);
 }
 
-export interface SlapdOptions { users?: number; tls?: { cert: string; key: string } }
+export interface SlapdOptions {
+  users?: number;
+  tls?: { cert: string; key: string };
+  /** More lines for the database section of slapd.conf (e.g. `limits`). */
+  databaseConfig?: string;
+}
 
 export interface Slapd {
   url: string;
@@ -82,6 +87,7 @@ rootdn "cn=admin,${BASE_DN}"
 rootpw ${adminPassword}
 directory ${dir}/db
 index uid,entryUUID eq
+${opts.databaseConfig ?? ''}
 access to attrs=userPassword by anonymous auth by * none
 access to * by users read by anonymous auth
 `);

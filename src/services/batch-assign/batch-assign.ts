@@ -9,7 +9,7 @@ import { createStagingTable, openStaging, StagingWriter } from './staging';
 import { checkChunkStatement, checkStagedRows, createCheckedTable, listRowErrors, RowError } from './validate-staged';
 import { createMissingUsers, writeAssignments } from './write-assignments';
 import type { UserResolver } from '../directory/user-resolver';
-import { resolveDirectoryNames } from './directory-names';
+import { directoryNameResolver } from './directory-names';
 
 export interface BatchAssignOptions {
   /** atomic: one bad row and nothing is written (BATCH_REJECTED); partial: the good rows are. */
@@ -51,7 +51,7 @@ export async function batchAssignTokens(db: Db, pepper: Buffer, text: AsyncItera
   await db.rows('SET LOCAL random_page_cost = 1.1');
   const staging = await openStaging(db, pepper, checkChunkStatement(opts));
   const tokenNames = trackTokenNames();
-  const beforeChunk = opts.users ? (rows: CheckedRow[]) => resolveDirectoryNames(db, opts.users!, rows, opts.createUsers) : undefined;
+  const beforeChunk = opts.users ? directoryNameResolver(db, opts.users, opts.createUsers) : undefined;
   const staged = await stageCsv(staging, text, tokenNames, (rows) => progress({ phase: 'reading', rows }), beforeChunk);
   await db.rows('SET LOCAL random_page_cost TO DEFAULT');
 

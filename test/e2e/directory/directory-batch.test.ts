@@ -1,3 +1,4 @@
+import { DirectorySource } from '../../../src/services/directory/ldap/directory-source';
 import { startTestServer, TestServer } from '../../support/server';
 import { describeWithSlapd, Slapd, startSlapd } from '../../support/slapd';
 import { createTokens, uploadCsv } from '../token/batch-fixtures';
@@ -23,8 +24,10 @@ describeWithSlapd('/token/batchAssignTokens on a directory domain (against slapd
     } } });
   }
 
-  it('when a CSV of 10k rows names directory users then they are resolved in the directory and assigned; unknown names fail their rows', async () => {
+  it('when a CSV of 10k rows names directory users then they are resolved from one read of the directory and assigned; unknown names fail their rows', async () => {
     await directoryDomain('corp');
+    const scan = jest.spyOn(DirectorySource.prototype, 'scanLogins');
+    const byName = jest.spyOn(DirectorySource.prototype, 'findByLogins');
     const serials = Array.from({ length: ROWS + 1 }, (_, i) => `DIRB-${String(i + 1).padStart(5, '0')}`);
     await createTokens(s, serials);
     const lines = serials.map((serial, i) => `corp,${i < ROWS ? uid(i + 1).toUpperCase() : 'nobody)(uid=*'},DN,ST,${serial}`);
@@ -38,6 +41,9 @@ describeWithSlapd('/token/batchAssignTokens on a directory domain (against slapd
       SELECT count(*)::int AS n, count(DISTINCT u.directory_id)::int AS distinct FROM token_assignments a
         JOIN tokens t ON t.id = a.token_id JOIN users u ON u.id = a.user_id WHERE t.serial LIKE 'DIRB-%' AND u.login_name = lower(u.login_name)`);
     expect([n, distinct]).toEqual([ROWS, ROWS]);
+    // two chunks of 5,000 names (over the default 2,000): the directory read once, for both
+    expect([scan.mock.calls.length, byName.mock.calls.length]).toEqual([1, 0]);
+    jest.restoreAllMocks();
   }, 60_000);
 
   it('when createUsers is asked on a directory domain then the whole call is DOMAIN_READ_ONLY and nothing is written', async () => {
