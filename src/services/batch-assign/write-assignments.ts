@@ -2,22 +2,14 @@ import type { Db } from '../../db';
 import { AppError, E, isUniqueViolation } from '../../errors';
 
 /**
- * The writes of a batch, each one statement over the checked rows (validate-staged.ts)
- * whose error_name is null. They run only after every check passed (atomic mode) or
+ * The writes of a batch, over the checked rows (validate-staged.ts) whose error_name is
+ * null: the new users (createUsers) and assignments in one statement, the repeated
+ * assignments in another. They run only after every check passed (atomic mode) or
  * for the good rows alone (partial mode).
  */
 
 /**
- * createUsers, when another call created one of the users meanwhile: the good rows' unknown
- * users, created in their (existing) domains, skipping the ones that exist by now.
- * (createUsersAndAssign tries a plain INSERT first: ON CONFLICT's speculative insertion
- * costs a probe and a confirmation per row.)
- */
-export async function createMissingUsers(db: Db): Promise<void> {
-  await db.rows(`${NEW_USERS} ON CONFLICT (domain_id, login_name_key) WHERE deleted_at IS NULL DO NOTHING`);
-}
-
-/**
+ * createUsers: the good rows' unknown users, created in their (existing) domains.
  * One user per name key, spelled as on its first line ("José" and "JOSÉ" are one user).
  * The keys are sorted bytewise (COLLATE "C"): the same groups, as a database's collation
  * is deterministic and its equality bytewise, without the collation's costlier comparisons
@@ -50,9 +42,10 @@ const CREATED = 'created.domain_id = c.domain_id AND created.login_name_key = c.
  * user of every domain (100k rows more for each 100k users the database holds). The
  * join is hashed whatever the planner's row estimates (the checked rows are never
  * analyzed: it took them for one row): a nested loop would scan the new users once a row.
- * Another call may have created one of the users meanwhile: its unique index then refuses
- * the lot, and the users go again with ON CONFLICT DO NOTHING (createMissingUsers), the
- * assignments joining the users table for the one that call made.
+ * A plain INSERT of the users, as ON CONFLICT's speculative insertion costs a probe and a
+ * confirmation per row. Another call may have created one of the users meanwhile: its
+ * unique index then refuses the lot, and the users go again with ON CONFLICT DO NOTHING,
+ * the assignments joining the users table for the one that call made.
  */
 async function createUsersAndAssign(db: Db): Promise<void> {
   await db.rows('SAVEPOINT batch_assign_users');
@@ -64,7 +57,7 @@ async function createUsersAndAssign(db: Db): Promise<void> {
   } catch (err) {
     if (!isUniqueViolation(err) || (err as { constraint?: string }).constraint !== 'users_login_key_live') throw err;
     await db.rows('ROLLBACK TO SAVEPOINT batch_assign_users'); // the SET LOCAL with it
-    await createMissingUsers(db);
+    await db.rows(`${NEW_USERS} ON CONFLICT (domain_id, login_name_key) WHERE deleted_at IS NULL DO NOTHING`);
     await db.rows(newAssignments('coalesce(c.user_id, created.id)',
       `LEFT JOIN users created ON c.user_id IS NULL AND ${CREATED} AND created.deleted_at IS NULL`));
   }
