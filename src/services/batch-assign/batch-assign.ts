@@ -7,7 +7,7 @@ import { TokenNameTracker, trackTokenNames } from './repeated-tokens';
 import { CheckedRow, checkRow, CsvHeaderError, readHeader } from './row-checks';
 import { createStagingTable, openStaging, StagingWriter } from './staging';
 import { checkChunkStatement, checkStagedRows, createCheckedTable, listRowErrors, RowError } from './validate-staged';
-import { writeAssignments } from './write-assignments';
+import { createMissingUsers, writeAssignments } from './write-assignments';
 import type { UserResolver } from '../directory/user-resolver';
 import { resolveDirectoryNames } from './directory-names';
 
@@ -62,8 +62,9 @@ export async function batchAssignTokens(db: Db, pepper: Buffer, text: AsyncItera
 
   const assigned = total - failed;
   if (!opts.dryRun && assigned > 0) {
+    if (opts.createUsers) await createMissingUsers(db);
     progress({ phase: 'writing', rows: assigned });
-    await writeAssignments(db, { repeated, createUsers: opts.createUsers });
+    await writeAssignments(db, { repeated });
   }
   return { total, assigned, failed, errors };
 }

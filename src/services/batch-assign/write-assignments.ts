@@ -2,14 +2,29 @@ import type { Db } from '../../db';
 import { AppError, E, isUniqueViolation } from '../../errors';
 
 /**
- * The writes of a batch, over the checked rows (validate-staged.ts) whose error_name is
- * null: the new users (createUsers) and assignments in one statement, the repeated
- * assignments in another. They run only after every check passed (atomic mode) or
+ * The writes of a batch, each one statement over the checked rows (validate-staged.ts)
+ * whose error_name is null. They run only after every check passed (atomic mode) or
  * for the good rows alone (partial mode).
  */
 
+/** createUsers: the good rows' unknown users, created in their (existing) domains. */
+export async function createMissingUsers(db: Db): Promise<void> {
+  // A plain INSERT first: ON CONFLICT's speculative insertion costs a probe and a
+  // confirmation per row. Another call may have created one of the users meanwhile;
+  // its unique index then refuses the lot, and the same rows go again with ON CONFLICT
+  // DO NOTHING, which simply finds that user.
+  await db.rows('SAVEPOINT batch_assign_users');
+  try {
+    await db.rows(NEW_USERS);
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    await db.rows('ROLLBACK TO SAVEPOINT batch_assign_users');
+    await db.rows(`${NEW_USERS} ON CONFLICT (domain_id, login_name_key) WHERE deleted_at IS NULL DO NOTHING`);
+  }
+  await db.rows('RELEASE SAVEPOINT batch_assign_users');
+}
+
 /**
- * createUsers: the good rows' unknown users, created in their (existing) domains.
  * One user per name key, spelled as on its first line ("José" and "JOSÉ" are one user).
  * The keys are sorted bytewise (COLLATE "C"): the same groups, as a database's collation
  * is deterministic and its equality bytewise, without the collation's costlier comparisons
@@ -21,48 +36,12 @@ const NEW_USERS = `
   WHERE error_name IS NULL AND user_id IS NULL
   ORDER BY login_name_key COLLATE "C", domain_id, line`;
 
-/** The good rows' new assignments; `userId` gives the user of a row the check found none for (createUsers). */
-function newAssignments(userId: string, join = ''): string {
-  return `
-  INSERT INTO token_assignments (token_id, user_id, role, pin_hash, status)
-  SELECT c.token_id, ${userId}, 'owner', c.pin_hash, coalesce(c.status, 'ACTIVE')
-  FROM batch_assign_checked c ${join}
-  WHERE c.error_name IS NULL AND NOT c.held_already`;
-}
-
 /*
- * The users made for the rows, found by name where the row had none; a join in the
- * INSERT rather than an UPDATE writing a user id into every staged row.
+ * The users createMissingUsers made, found by name where the row had none; a join in the
+ * INSERT below rather than an UPDATE writing a user id into every staged row.
  */
-const CREATED = 'created.domain_id = c.domain_id AND created.login_name_key = c.login_name_key';
-
-/**
- * createUsers: the new users and the assignments in one statement, the INSERT's users
- * (RETURNING) joined to the rows. Joining the users table instead hashed every live
- * user of every domain (100k rows more for each 100k users the database holds). The
- * join is hashed whatever the planner's row estimates (the checked rows are never
- * analyzed: it took them for one row): a nested loop would scan the new users once a row.
- * A plain INSERT of the users, as ON CONFLICT's speculative insertion costs a probe and a
- * confirmation per row. Another call may have created one of the users meanwhile: its
- * unique index then refuses the lot, and the users go again with ON CONFLICT DO NOTHING,
- * the assignments joining the users table for the one that call made.
- */
-async function createUsersAndAssign(db: Db): Promise<void> {
-  await db.rows('SAVEPOINT batch_assign_users');
-  try {
-    await db.rows('SET LOCAL enable_nestloop = off');
-    await db.rows(`WITH created AS (${NEW_USERS} RETURNING id, domain_id, login_name_key)
-      ${newAssignments('coalesce(c.user_id, created.id)', `LEFT JOIN created ON c.user_id IS NULL AND ${CREATED}`)}`);
-    await db.rows('SET LOCAL enable_nestloop TO DEFAULT');
-  } catch (err) {
-    if (!isUniqueViolation(err) || (err as { constraint?: string }).constraint !== 'users_login_key_live') throw err;
-    await db.rows('ROLLBACK TO SAVEPOINT batch_assign_users'); // the SET LOCAL with it
-    await db.rows(`${NEW_USERS} ON CONFLICT (domain_id, login_name_key) WHERE deleted_at IS NULL DO NOTHING`);
-    await db.rows(newAssignments('coalesce(c.user_id, created.id)',
-      `LEFT JOIN users created ON c.user_id IS NULL AND ${CREATED} AND created.deleted_at IS NULL`));
-  }
-  await db.rows('RELEASE SAVEPOINT batch_assign_users');
-}
+const CREATED_USERS = `LEFT JOIN users created ON c.user_id IS NULL
+  AND created.domain_id = c.domain_id AND created.login_name_key = c.login_name_key AND created.deleted_at IS NULL`;
 
 /**
  * Assigns every good row's token to its user as owner. A row repeating an assignment
@@ -75,11 +54,14 @@ async function createUsersAndAssign(db: Db): Promise<void> {
  * `repeated`: how many good rows repeat an assignment (checkStagedRows counted them); with
  * none, the UPDATE is skipped rather than run as a scan that finds nothing.
  */
-export async function writeAssignments(db: Db, { repeated, createUsers }: { repeated: number; createUsers: boolean }): Promise<void> {
+export async function writeAssignments(db: Db, { repeated }: { repeated: number }): Promise<void> {
   if (repeated > 0) await updateRepeatedAssignments(db);
   try {
-    if (createUsers) await createUsersAndAssign(db);
-    else await db.rows(newAssignments('c.user_id'));
+    await db.rows(`
+      INSERT INTO token_assignments (token_id, user_id, role, pin_hash, status)
+      SELECT c.token_id, coalesce(c.user_id, created.id), 'owner', c.pin_hash, coalesce(c.status, 'ACTIVE')
+      FROM batch_assign_checked c ${CREATED_USERS}
+      WHERE c.error_name IS NULL AND NOT c.held_already`);
   } catch (err) {
     if (isUniqueViolation(err)) throw AppError.of(E.TOKEN_ALREADY_ASSIGNED, { reason: 'a token of the batch was assigned by another call meanwhile; nothing was written' });
     throw err;
