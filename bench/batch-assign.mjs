@@ -12,6 +12,9 @@
 // Each size runs BENCH_REPEAT times (default 3 up to 100k rows, else 1), tokengate and the
 // floor alternated, and is judged on the run with the median ratio (each run printed).
 // Usage: npm run build && node bench/batch-assign.mjs [rows…]   (default 100000 1000000)
+// BENCH_PROFILE=<dir>: each server's CPU by function from its first batchAssignTokens call
+// (lib/profile.mjs); BENCH_STATEMENTS=1: PostgreSQL's time by statement over the whole run,
+// the floor's statements included (lib/harness.mjs printStatementStats).
 import { randomBytes } from 'node:crypto';
 import { chmodSync, createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
@@ -19,7 +22,8 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { peakRssMbOf, startPostgres, startTokengate } from './lib/harness.mjs';
+import { peakRssMbOf, printStatementStats, startPostgres, startTokengate } from './lib/harness.mjs';
+import { printProfile } from './lib/profile.mjs';
 import { printTimed, round } from './lib/report.mjs';
 
 const sizes = process.argv.slice(2).filter((a) => !a.startsWith('--')).map(Number);
@@ -42,6 +46,7 @@ console.log(`batch-assign: ${sizes.join(', ')} rows, a PIN on every row, new use
 console.log('rows'.padStart(9), 'tokengate'.padStart(11), 'rows/s'.padStart(9), 'floor'.padStart(9), '(COPY'.padStart(8), '+ INSERT)'.padStart(10),
   'ratio'.padStart(7), '+ users'.padStart(9), 'ratio'.padStart(8), 'server RSS peak'.padStart(16));
 for (const rows of sizes) await run(rows);
+await printStatementStats(db.url, 20);
 
 await pool.end();
 await db.stop();
@@ -93,6 +98,7 @@ async function runOnce(rows, domain) {
   const seconds = (performance.now() - started) / 1000;
   const peakMb = peakRssMbOf(tg.pid);
   await tg.stop();
+  printProfile(tg.pid, { from: 'batchAssignTokens' });
   if (reply.result?.assigned !== rows) throw new Error(`unexpected reply: ${JSON.stringify(reply).slice(0, 500)}`);
 
   const floor = await measureFloor(file, rows, domain);

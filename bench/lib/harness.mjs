@@ -57,12 +57,27 @@ export async function startPostgres() {
   const pg = new EmbeddedPostgres({
     databaseDir, port, user: 'postgres', password: 'bench', persistent: false,
     createPostgresUser: process.getuid?.() === 0, // PostgreSQL refuses to run as root
-    postgresFlags: ['-c', 'max_connections=300', '-c', `synchronous_commit=${SYNC_COMMIT}`, ...statementStatsFlags()], onLog: () => {}, onError: () => {},
+    postgresFlags: ['-c', 'max_connections=300', '-c', `synchronous_commit=${SYNC_COMMIT}`, ...statementStatsFlags(), ...extraFlags()],
+    onLog: logTo(process.env.BENCH_PG_LOG), onError: logTo(process.env.BENCH_PG_LOG),
   });
   await pg.initialise();
   await pg.start();
   await pg.createDatabase('bench');
   return { url: `postgres://postgres:bench@127.0.0.1:${port}/bench`, syncCommit: SYNC_COMMIT, stop: () => pg.stop() };
+}
+
+/**
+ * BENCH_PG_FLAGS: more PostgreSQL settings, space-separated `-c name=value` pairs, e.g. auto_explain:
+ * BENCH_PG_FLAGS='-c shared_preload_libraries=auto_explain -c auto_explain.log_min_duration=300
+ * -c auto_explain.log_analyze=on -c auto_explain.log_nested_statements=on' BENCH_PG_LOG=/tmp/pg.log
+ */
+function extraFlags() {
+  return process.env.BENCH_PG_FLAGS ? process.env.BENCH_PG_FLAGS.split(/\s+/).filter(Boolean) : [];
+}
+
+/** BENCH_PG_LOG=<file>: the embedded PostgreSQL's log is appended there (else dropped). @param {string | undefined} file */
+function logTo(file) {
+  return file ? (/** @type {unknown} */ message) => appendFileSync(file, `${String(message)}\n`) : () => {};
 }
 
 /** BENCH_STATEMENTS=1: pg_stat_statements loaded, for printStatementStats. */
