@@ -61,11 +61,16 @@ export interface VerifyWithOptions extends VerifyOptions {
   /**
    * Asked when no open token matched, before the failure is counted: a non-null answer is
    * returned instead, and nothing is counted (RADIUS: the password was exactly the PIN).
+   * `pins` checks a PIN as this user's domain does (pinSource), so no caller checks one
+   * any other way.
    */
-  beforeFailure?: (open: Candidate[]) => Promise<NoMatchAnswer | null>;
+  beforeFailure?: (open: Candidate[], pins: DomainPins) => Promise<NoMatchAnswer | null>;
 }
 
 export interface NoMatchAnswer { pinOnly: true; tokenIds: string[] }
+
+/** How the user's domain asks for and checks a PIN: whether `token` wants one, and whether `pin` is it. */
+export interface DomainPins { asks: (token: Candidate) => boolean; check: PinCheckFor }
 
 /** The rules of /auth/verify for any way of presenting a credential (see the comment above verifyUserOtp). */
 export async function verifyWith(
@@ -86,11 +91,13 @@ export async function verifyWith(
       return failed(db, snapshot, [], failuresPerUser);
     }
 
-    const asksPin = (token: Candidate) => (domain?.pinSource === 'directory' ? true : domain?.pinSource === 'none' ? false : token.pinHash !== null);
-    const match = await firstMatch(open, keys, (token) => credentialFor(token, asksPin(token)), opts.nowSeconds ?? Date.now() / 1000,
-      pinCheckFor(keys, users, domain, dn));
+    const pins: DomainPins = {
+      asks: (token) => (domain?.pinSource === 'directory' ? true : domain?.pinSource === 'none' ? false : token.pinHash !== null),
+      check: pinCheckFor(keys, users, domain, dn),
+    };
+    const match = await firstMatch(open, keys, (token) => credentialFor(token, pins.asks(token)), opts.nowSeconds ?? Date.now() / 1000, pins.check);
     if (!match) {
-      const instead = await opts.beforeFailure?.(open);
+      const instead = await opts.beforeFailure?.(open, pins);
       if (instead) return { ...instead, userId: user.id };
       return failed(db, snapshot, open, failuresPerUser);
     }
@@ -107,7 +114,7 @@ export async function verifyWith(
 
 const PIN_NOT_ASKED: PinCheck = { matches: true, rehashDue: false };
 
-type PinCheckFor = (token: Candidate, pin: string | undefined) => Promise<PinCheck>;
+export type PinCheckFor = (token: Candidate, pin: string | undefined) => Promise<PinCheck>;
 
 /**
  * How a PIN is checked in this user's domain: the token's own (pinSource "token"), not at all

@@ -2,7 +2,6 @@ import type { ServerKeys } from '../../contract/method';
 import type { Db } from '../../db';
 import type { UserRef } from '../directory/refs';
 import type { RateLimit } from '../rate-limit';
-import { tokensWithExactPin } from './exact-pin';
 import type { UserResolver } from '../directory/user-resolver';
 import { verifyWith } from './verify-otp';
 
@@ -34,8 +33,11 @@ export function verifyUserPassword(
   return verifyWith(db, keys, users, user, (token, asksPin) => (asksPin
     ? { pin: password.slice(0, Math.max(0, password.length - token.digits)), otp: password.slice(-token.digits) }
     : { otp: password }), failuresPerUser, {
-    beforeFailure: async (open) => {
-      const tokenIds = await tokensWithExactPin(keys, open, password);
+    // Challenge-response: the password is exactly the PIN the domain asks for (the token's, or
+    // the directory password), checked as the split PIN was; it spends and counts nothing.
+    beforeFailure: async (open, pins) => {
+      const tokenIds: string[] = [];
+      for (const token of open) if (pins.asks(token) && (await pins.check(token, password)).matches) tokenIds.push(token.id);
       return tokenIds.length > 0 ? { pinOnly: true, tokenIds } : null;
     },
   });

@@ -101,6 +101,17 @@ describe('RADIUS challenge-response', () => {
   });
 });
 
+describe('RADIUS challenge-response follows the domain\'s pinSource', () => {
+  itRadius('when the domain asks no PIN (pinSource "none") then a token\'s old PIN is no challenge but a Reject, and the OTP alone is accepted', async () => {
+    const user = await radiusUser(s, { pin: '4711' });
+    const [{ id }] = (await s.call('/domain/search', { match: [['name', '=', user.domain]] })).rows;
+    await s.call('/domain/set', { id, attrs: { pinSource: 'none' } });
+    const nas = await radiusClientFor(s);
+    expect(await radclient(port, nas, [nameOf(user), password('4711')])).toEqual(REJECT);
+    expect(await radclient(port, nas, [nameOf(user), password(user.nextOtp())])).toEqual(ACCEPT);
+  });
+});
+
 describe('RADIUS client domains', () => {
   itRadius('when the client has a domain then a bare login or login@that-domain is found there, and another domain is never reached', async () => {
     const user = await radiusUser(s);
