@@ -12,6 +12,8 @@ export interface DomainAttrs { name?: string; description?: string | null; pinSo
 /** /domain/create: the directory's settings stored with their defaults, the bind password sealed to the new domain's id. */
 export async function createDomain(db: Db, masterKey: Buffer, attrs: DomainAttrs & { name: string }) {
   checkDirectory(attrs);
+  // (set checks the stored result instead: there the directory may be the one already stored)
+  if (attrs.pinSource === 'directory' && !attrs.directory) throw pinSourceNeedsDirectory();
   const id = randomUUID();
   const extra: Record<string, unknown> = { id };
   if (attrs.directory) Object.assign(extra, directoryColumns(masterKey, id, attrs.directory));

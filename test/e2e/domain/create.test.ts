@@ -45,6 +45,7 @@ describe('/domain/create', () => {
     ['a name of 201 characters', { attrs: { name: 'x'.repeat(201) } }, 'INVALID_PARAMS'],
     ['an unknown attribute', { attrs: { name: 'y', color: 'red' } }, 'QUERY_FIELD_NOT_ALLOWED'],
     ['an id', { attrs: { name: 'z', id: '00000000-0000-4000-8000-000000000000' } }, 'QUERY_FIELD_NOT_ALLOWED'],
+    ['pinSource "directory" without a directory', { attrs: { name: 'no-dir', pinSource: 'directory' } }, 'INVALID_PARAMS'],
   ])('when attrs hold %s then %s and nothing is stored', async (_what, params, name) => {
     const before = await s.db.query('SELECT count(*)::int AS n FROM domains');
     const reply = await s.rpc('/domain/create', params);
