@@ -129,8 +129,15 @@ export class UserResolver {
     return fromDirectory(() => domain.directory!.checkPassword(dn, password ?? ''));
   }
 
-  /** After /domain/set or /domain/delete: the next call reads the domain again. */
+  /**
+   * After /domain/create, /domain/set or /domain/delete: the next call reads the domain again,
+   * and its directory connections are closed (a deleted or now local domain kept its bound
+   * sockets until the process ended; a changed one reconnects once).
+   */
   forgetDomain(id: string): void {
+    const open = this.connections.get(id);
+    this.connections.delete(id);
+    void open?.connections.close();
     this.domains.clear();
     for (const key of this.users.keys()) if (key.startsWith(`${id}\0`)) this.users.delete(key);
   }

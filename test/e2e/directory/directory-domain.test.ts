@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verifyUserOtp } from '../../../src/services/auth/verify-otp';
+import { DirectoryConnections } from '../../../src/services/directory/ldap/directory-connections';
 import { UserResolver } from '../../../src/services/directory/user-resolver';
 import { startTestServer, TestServer } from '../../support/server';
 import { describeWithSlapd, makeTestCa, Slapd, startSlapd } from '../../support/slapd';
@@ -87,6 +88,18 @@ describeWithSlapd('domains backed by a directory (SPEC §11, against slapd)', ()
     const renamed = await s.rest('/user/set', { id: user.id, attrs: { loginName: 'someone' } });
     expect([renamed.status, renamed.body.name]).toEqual([409, 'DOMAIN_READ_ONLY']);
     expect(await s.call('/user/set', { id: user.id, attrs: { status: 'DISABLED' } })).toEqual({ ...user, status: 'DISABLED' });
+  });
+
+  it('when a directory domain is deleted then its pooled directory connections are closed', async () => {
+    const d = await directoryDomain();
+    await s.call('/user/get', { domain: { name: d.name }, loginName: 'user00007' }); // binds a pooled connection
+    const close = jest.spyOn(DirectoryConnections.prototype, 'close');
+    try {
+      await s.call('/domain/delete', { id: d.id, attrs: { cascade: true } });
+      expect(close).toHaveBeenCalledTimes(1);
+    } finally {
+      close.mockRestore();
+    }
   });
 
   it('when /user/search pages through the directory then it is ordered by login, total is the directory count, tokens come from local data', async () => {
