@@ -40,7 +40,6 @@ export interface RadiusHandlerDeps {
 const CHALLENGE_TTL_MS = 120_000;
 const RETRANSMISSION_TTL_MS = 30_000;
 const DROP_AUDIT_INTERVAL_MS = 60_000;
-const REJECT_ATTRIBUTES: [string, string][] = []; // the same whatever part was wrong
 
 /**
  * The RADIUS adapter (SPEC §10): a packet and where it came from in, the reply bytes out
@@ -126,42 +125,35 @@ export function createRadiusHandler(deps: RadiusHandlerDeps) {
     const ref = typeof userName === 'string' ? userRefOf(client, userName) : null;
     const user = ref ? `${ref.domain!.name}/${ref.loginName}` : undefined;
     const details = nasDetails(request);
-    const audit = (outcome: 'ok' | 'error', errorName: string | undefined, code: ReplyCode) => deps.audit.write({
-      time: new Date(now()), caller: `radius:${client.name}`, method: 'radius/access', target: user, outcome, errorName,
-      durationMs: performance.now() - started, details: { ...details, reply: code },
-    }).catch((err) => deps.log.warn({ err }, 'radius: an answer could not be audited'));
+    /** Every answer is audited, then encoded; a Reject carries the same attributes whatever was wrong. */
+    const answer = async (code: ReplyCode, errorName?: string, attributes: [string, string | Buffer][] = []) => {
+      await deps.audit.write({
+        time: new Date(now()), caller: `radius:${client.name}`, method: 'radius/access', target: user, outcome: errorName ? 'error' : 'ok', errorName,
+        durationMs: performance.now() - started, details: { ...details, reply: code },
+      }).catch((err) => deps.log.warn({ err }, 'radius: an answer could not be audited'));
+      return reply(request, secret, code, attributes);
+    };
 
-    if (!ref || typeof password !== 'string' || password === '') {
-      await audit('error', 'AUTH_FAILED', 'Access-Reject');
-      return reply(request, secret, 'Access-Reject', REJECT_ATTRIBUTES);
-    }
+    if (!ref || typeof password !== 'string' || password === '') return answer('Access-Reject', 'AUTH_FAILED');
     const stateAttribute = request.attributes.State;
     let pinChecked: ChallengeState | undefined;
     if (stateAttribute !== undefined) {
       pinChecked = Buffer.isBuffer(stateAttribute) ? states.take(stateAttribute.toString('hex')) : undefined;
-      if (!pinChecked || pinChecked.clientId !== client.id || pinChecked.user !== userKey(ref)) {
-        await audit('error', 'AUTH_FAILED', 'Access-Reject');
-        return reply(request, secret, 'Access-Reject', REJECT_ATTRIBUTES);
-      }
+      if (!pinChecked || pinChecked.clientId !== client.id || pinChecked.user !== userKey(ref)) return answer('Access-Reject', 'AUTH_FAILED');
     }
     try {
       const outcome = await verifyUserPassword(deps.db, deps.keys, deps.users, ref, password, deps.failuresPerUser, pinChecked);
-      if ('pinOnly' in outcome) {
-        const state = randomBytes(16);
-        states.set(state.toString('hex'), { clientId: client.id, user: userKey(ref), userId: outcome.userId, tokenIds: outcome.tokenIds });
-        await audit('ok', undefined, 'Access-Challenge');
-        return reply(request, secret, 'Access-Challenge', [['State', state], ['Reply-Message', 'Enter the one-time password']]);
-      }
-      await audit('ok', undefined, 'Access-Accept');
-      return reply(request, secret, 'Access-Accept', []);
+      if (!('pinOnly' in outcome)) return await answer('Access-Accept');
+      const state = randomBytes(16);
+      states.set(state.toString('hex'), { clientId: client.id, user: userKey(ref), userId: outcome.userId, tokenIds: outcome.tokenIds });
+      return await answer('Access-Challenge', undefined, [['State', state], ['Reply-Message', 'Enter the one-time password']]);
     } catch (err) {
       if (databaseDown(err)) return drop(from, client, 'database_unavailable'); // the NAS asks its next server
       if (!isAppError(err)) {
         deps.log.error({ err }, 'radius: verification failed unexpectedly');
         return drop(from, client, 'internal');
       }
-      await audit('error', err.errorName, 'Access-Reject');
-      return reply(request, secret, 'Access-Reject', REJECT_ATTRIBUTES);
+      return answer('Access-Reject', err.errorName);
     }
   }
 

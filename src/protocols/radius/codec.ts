@@ -26,11 +26,10 @@ export interface RadiusRequest extends RadiusHeader {
   /** Every attribute as received, [type, value] (Proxy-State goes back unchanged). */
   rawAttributes: [number, Buffer][];
   hasMessageAuthenticator: boolean;
-  /** The library's packet object, which encode needs. */
-  decoded: radius.RadiusPacket;
 }
 
-export const CODES = { ACCESS_REQUEST: 1, ACCESS_ACCEPT: 2, ACCESS_REJECT: 3, ACCESS_CHALLENGE: 11, STATUS_SERVER: 12 } as const;
+/** The request codes the listener tells apart; replies are named by ReplyCode. */
+export const CODES = { ACCESS_REQUEST: 1, STATUS_SERVER: 12 } as const;
 
 /** The header alone (no secret needed): enough to find the client and the retransmission key. */
 export function readHeader(packet: Buffer): RadiusHeader {
@@ -64,7 +63,7 @@ export function decodeRequest(received: Buffer, secret: string): RadiusRequest {
     throw new RadiusDropError('malformed', `cannot decode: ${(err as Error).message}`);
   }
   const raw = (decoded as unknown as { raw_attributes: [number, Buffer][] }).raw_attributes;
-  return { ...header, attributes: decoded.attributes, rawAttributes: raw, hasMessageAuthenticator: ma !== null, decoded };
+  return { ...header, attributes: decoded.attributes, rawAttributes: raw, hasMessageAuthenticator: ma !== null };
 }
 
 /** A copy of `packet` without the attribute at offset `at`, its Length field made to match. */
