@@ -51,16 +51,17 @@ export class UserResolver {
 
   /** The user `ref` names, or USER_NOT_FOUND. */
   async find(db: Db, ref: UserRef, opts: FindUserOptions = {}): Promise<ResolvedUser> {
-    const user = await this.lookup(db, ref);
+    const user = await this.lookup(db, ref, opts);
     if (!user) throw AppError.of(E.USER_NOT_FOUND);
-    // a lock (assignments) is taken on the local row, found by its id now
-    return opts.lock ? { ...user, ...(await findUserRow(db, { id: user.id }, opts)) } : user;
+    // A local user's row was read with the lock (assignments) already; a directory user's
+    // local row was read, or cached, without it: locked now, by its id.
+    return opts.lock && user.dn !== undefined ? { ...user, ...(await findUserRow(db, { id: user.id }, opts)) } : user;
   }
 
-  /** As find, but null for nobody (verify answers AUTH_FAILED for it, counted, not USER_NOT_FOUND). */
-  async lookup(db: Db, ref: UserRef): Promise<ResolvedUser | null> {
+  /** As find, but null for nobody (verify answers AUTH_FAILED for it, counted, not USER_NOT_FOUND). `opts` apply to a local user's row. */
+  async lookup(db: Db, ref: UserRef, opts: FindUserOptions = {}): Promise<ResolvedUser | null> {
     if (ref.id) {
-      const row = await findUserRow(db, { id: ref.id }).catch(notFoundAsNull);
+      const row = await findUserRow(db, { id: ref.id }, opts).catch(notFoundAsNull);
       if (!row) return null;
       const domain = await this.domain(db, { id: row.domainId });
       return domain?.directory ? this.confirm(db, domain, row.id) : row;
@@ -68,7 +69,7 @@ export class UserResolver {
     const domain = await this.domain(db, ref.domain ?? {});
     if (!domain) return null;
     const loginName = ref.loginName ?? ref.loginNam ?? '';
-    if (!domain.directory) return findUserRow(db, { ...ref, domain: { id: domain.id } }).catch(notFoundAsNull);
+    if (!domain.directory) return findUserRow(db, { ...ref, domain: { id: domain.id } }, opts).catch(notFoundAsNull);
     return this.cached(`${domain.id}\0login:${usernameKey(loginName)}`, domain, async () => {
       const entry = await fromDirectory(() => domain.directory!.findByLogin(loginName));
       return entry ? this.save(db, domain, entry) : null;
