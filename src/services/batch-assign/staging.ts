@@ -1,6 +1,7 @@
 import { finished } from 'node:stream/promises';
 import type { Db } from '../../db';
 import { hashBulkPins } from '../../domain/crypto/bulk-pin-hash';
+import { IdSource, timeOrderedIds } from '../../domain/ids/time-ordered-ids';
 import { usernameKey } from '../../domain/names/username-key';
 import type { CheckedRow } from './row-checks';
 
@@ -26,7 +27,8 @@ export async function createStagingTable(db: Db): Promise<void> {
       error_name text,           -- set when the row failed a check of its own (row-checks.ts)
       error_message text,
       domain_key text NOT NULL,  -- the names' keys (domain/names): rows meet the directory by these
-      login_name_key text NOT NULL
+      login_name_key text NOT NULL,
+      new_user_id uuid NOT NULL  -- the id of the user the row names, should createUsers make it (time-ordered)
     ) ON COMMIT DROP`);
 }
 
@@ -51,11 +53,12 @@ export interface StagingWriter {
  */
 export async function openStaging(db: Db, pepper: Buffer, checkChunk: string): Promise<StagingWriter> {
   if (!db.inTransaction) throw new Error('openStaging: the batch runs in a transaction');
+  const newUserIds = timeOrderedIds();
   const query = `COPY batch_assign_chunk FROM STDIN; ${checkChunk}; TRUNCATE batch_assign_chunk`;
   let last: Promise<void> = Promise.resolve();
   return {
     async write(rows) {
-      const lines = copyLines(rows, pepper);
+      const lines = copyLines(rows, pepper, newUserIds);
       const previous = last;
       last = previous.then(async () => {
         const copy = db.copyFrom(query);
@@ -74,8 +77,12 @@ export async function openStaging(db: Db, pepper: Buffer, checkChunk: string): P
   };
 }
 
-/** The rows in COPY text format, PINs hashed (one call per chunk). */
-function copyLines(rows: readonly CheckedRow[], pepper: Buffer): string {
+/**
+ * The rows in COPY text format, PINs hashed (one call per chunk). Every row gets a new
+ * user id in file order, used only if createUsers makes its user (write-assignments.ts):
+ * ids that follow each other append to the users' and assignments' id indexes.
+ */
+function copyLines(rows: readonly CheckedRow[], pepper: Buffer, newUserIds: IdSource): string {
   const pins: string[] = [];
   for (const r of rows) if (r.pin !== null) pins.push(r.pin);
   const hashes = hashBulkPins(pepper, pins);
@@ -85,7 +92,7 @@ function copyLines(rows: readonly CheckedRow[], pepper: Buffer): string {
     const pinHash = r.pin !== null ? hashes[next++] : null;
     out += `${r.line}\t${field(r.domain)}\t${field(r.loginName)}\t${field(r.manufacturerCode)}\t${field(r.productCode)}\t${field(r.serial)}\t`
       + `${field(r.status)}\t${field(pinHash)}\t${field(r.errorName)}\t${field(r.errorMessage)}\t`
-      + `${field(usernameKey(r.domain))}\t${field(usernameKey(r.loginName))}\n`;
+      + `${field(usernameKey(r.domain))}\t${field(usernameKey(r.loginName))}\t${newUserIds()}\n`;
   }
   return out;
 }

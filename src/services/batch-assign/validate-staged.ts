@@ -19,6 +19,7 @@ export async function createCheckedTable(db: Db): Promise<void> {
       login_name text NOT NULL,
       login_name_key text NOT NULL,
       user_id uuid,
+      new_user_id uuid NOT NULL, -- staging.ts: the id createUsers gives the user, when user_id is null
       token_id uuid,
       held_already boolean NOT NULL,
       problem text,              -- which check failed first (checkChunkStatement), null when none did
@@ -63,7 +64,7 @@ export function checkChunkStatement({ createUsers }: { createUsers: boolean }): 
     END AS problem
     FROM resolved
   )
-  SELECT line, serial, status, pin_hash, domain_id, login_name, login_name_key, user_id, token_id, held_already, problem,
+  SELECT line, serial, status, pin_hash, domain_id, login_name, login_name_key, user_id, new_user_id, token_id, held_already, problem,
     CASE problem
       WHEN 'own' THEN error_name
       WHEN 'domain' THEN 'DOMAIN_NOT_FOUND'

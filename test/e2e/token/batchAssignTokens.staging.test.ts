@@ -1,3 +1,4 @@
+import { timeOrderedIds } from '../../../src/domain/ids/time-ordered-ids';
 import { usernameKey } from '../../../src/domain/names/username-key';
 import { createMissingUsers } from '../../../src/services/batch-assign/write-assignments';
 import { startTestServer, TestServer } from '../../support/server';
@@ -24,16 +25,20 @@ describe('/token/batchAssignTokens staging and user creation', () => {
   it('when another call created one of the new users meanwhile then that user is found, the others created', async () => {
     const domainId = await createDomain(s, 'race');
     const [existing] = await createUsers(s, domainId, ['Early']);
+    const newIds = timeOrderedIds();
+    const [earlyNewId, lateNewId] = [newIds(), newIds()];
 
     await s.db.transaction(async (db) => {
       // the checked rows as validate-staged.ts leaves them: both users were unknown at check time
       await db.rows(`CREATE TEMPORARY TABLE batch_assign_checked ON COMMIT DROP AS
-        SELECT * FROM (VALUES (2, $1::uuid, 'EARLY', $2, NULL::uuid, NULL::text), (3, $1::uuid, 'late', $3, NULL::uuid, NULL::text))
-        AS c(line, domain_id, login_name, login_name_key, user_id, error_name)`, [domainId, usernameKey('EARLY'), usernameKey('late')]);
+        SELECT * FROM (VALUES (2, $1::uuid, 'EARLY', $2, NULL::uuid, $4::uuid, NULL::text), (3, $1::uuid, 'late', $3, NULL::uuid, $5::uuid, NULL::text))
+        AS c(line, domain_id, login_name, login_name_key, user_id, new_user_id, error_name)`,
+      [domainId, usernameKey('EARLY'), usernameKey('late'), earlyNewId, lateNewId]);
       await createMissingUsers(db);
     });
 
     const users = await s.db.query('SELECT id, login_name FROM users WHERE domain_id = $1 ORDER BY login_name', [domainId]);
-    expect(users).toEqual([{ id: existing, login_name: 'Early' }, { id: expect.any(String), login_name: 'late' }]);
+    // the one made gets its line's new id (staging.ts); the one found keeps its own
+    expect(users).toEqual([{ id: existing, login_name: 'Early' }, { id: lateNewId, login_name: 'late' }]);
   });
 });

@@ -150,6 +150,22 @@ describe.each(batchForms)('/token/batchAssignTokens (%s)', (_form, send) => {
     ]);
   });
 
+  it('when createUsers makes users then their ids are version 7 UUIDs of now, in the order of the file', async () => {
+    const w = await world(4);
+    const names = ['zed', 'amy', 'mo', 'bea']; // not in key order: the ids follow the lines
+    const before = Date.now();
+
+    await send(s, [HEADER, ...names.map((n, i) => `${w.name},${n},DN,ST,${w.prefix}-${i + 1},,`)].join('\n'), { createUsers: true });
+
+    // PostgreSQL's own reading of the ids (uuid_extract_*, PostgreSQL ≥ 17), not ours
+    const made = await s.db.query<{ login_name: string; version: number; ms: number }>(`
+      SELECT login_name, uuid_extract_version(id) AS version, (extract(epoch FROM uuid_extract_timestamp(id)) * 1000)::float8 AS ms
+      FROM users WHERE domain_id = $1 AND login_name = ANY($2) ORDER BY id`, [w.domainId, names]);
+    expect(made.map((u) => [u.login_name, u.version])).toEqual(names.map((n) => [n, 7]));
+    for (const u of made) expect(u.ms).toBeGreaterThanOrEqual(before - 1);
+    for (const u of made) expect(u.ms).toBeLessThanOrEqual(Date.now());
+  });
+
   it('when a file is sent again then it succeeds and its PIN and status replace the stored ones', async () => {
     const w = await world(2);
     await assignToken(s, w.tokens[1], w.users[1], 'shared');

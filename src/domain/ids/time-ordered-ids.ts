@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * UUIDs of version 7 (RFC 9562 §5.7), made in increasing order: a 48-bit Unix time in
+ * milliseconds, then 74 random bits that also count (§6.2 Method 2, "monotonic random":
+ * seeded at random on each new millisecond, incremented by one for each further id in it,
+ * the time moved on by a millisecond if they run out).
+ *
+ * Why: rows made in bulk (a batch's new users) get ids that follow each other, so each
+ * index on an id appends at its right edge instead of landing on a random page: for 100k
+ * new users, creating them took 0.93 s instead of 1.39–1.55 s, and assigning their tokens
+ * 2.0–2.4 s instead of 2.3–2.9 s (the two statements alone, alternated, one PostgreSQL). The ids stay unguessable enough for their use (they are
+ * names, not credentials) and tell when the row was made, as createdAt does anyway.
+ */
+export type IdSource = () => string;
+
+export interface IdSourceOptions {
+  /** Milliseconds since the epoch; Date.now unless a test brings its own. */
+  now?: () => number;
+  /** `n` random bytes; node's CSPRNG unless a test brings its own. */
+  random?: (n: number) => Buffer;
+}
+
+export function timeOrderedIds(options: IdSourceOptions = {}): IdSource {
+  const now = options.now ?? Date.now;
+  const random = options.random ?? randomBytes;
+  let ms = -1;
+  // The 74 counting bits: randA (12, after the version), hi (30, after the variant), lo (32).
+  let randA = 0;
+  let hi = 0;
+  let lo = 0;
+  const seed = () => {
+    const r = random(10);
+    randA = r.readUInt16BE(0) & 0xfff;
+    hi = r.readUInt32BE(2) & 0x3fffffff;
+    lo = r.readUInt32BE(6);
+  };
+  return () => {
+    const t = now();
+    if (t > ms) {
+      ms = t;
+      seed();
+    } else if (++lo > 0xffffffff) {
+      lo = 0;
+      if (++hi > 0x3fffffff) {
+        hi = 0;
+        if (++randA > 0xfff) { ms += 1; seed(); }
+      }
+    }
+    return format(ms, randA, hi, lo);
+  };
+}
+
+/** The fields of RFC 9562 §5.7 in the 8-4-4-4-12 form (rand_b = hi·2³² + lo). */
+export function format(ms: number, randA: number, hi: number, lo: number): string {
+  const time = hex(ms, 12);
+  return `${time.slice(0, 8)}-${time.slice(8)}-7${hex(randA, 3)}-${hex(0x8000 | (hi >>> 16), 4)}-${hex(hi & 0xffff, 4)}${hex(lo, 8)}`;
+}
+
+function hex(value: number, digits: number): string {
+  return value.toString(16).padStart(digits, '0');
+}
