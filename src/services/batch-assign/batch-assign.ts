@@ -3,7 +3,7 @@ import type { Db } from '../../db';
 import { AppError, E } from '../../errors';
 import { readCsvRecords } from './csv-records';
 import { CsvSyntaxError } from './csv-text-cleaner';
-import { TokenNameTracker, trackTokenNames } from './repeated-tokens';
+import { NameTracker, trackNames } from './repeated-names';
 import { CheckedRow, checkRow, CsvHeaderError, readHeader } from './row-checks';
 import { createStagingTable, openStaging, StagingWriter } from './staging';
 import { checkChunkStatement, checkStagedRows, createCheckedTable, listRowErrors, RowError } from './validate-staged';
@@ -51,8 +51,9 @@ export async function batchAssignTokens(db: Db, pepper: Buffer, text: AsyncItera
   // A chunk's check probes tokens and users by index: they are in memory, not on disk, and
   // at the default cost the planner hashed all of tokens again for every 5,000-row chunk.
   await db.rows('SET LOCAL random_page_cost = 1.1');
-  const staging = await openStaging(db, pepper, checkChunkStatement(opts));
-  const tokenNames = trackTokenNames();
+  const userNames = trackNames();
+  const staging = await openStaging(db, pepper, checkChunkStatement(opts), userNames);
+  const tokenNames = trackNames();
   const beforeChunk = opts.users ? directoryNameResolver(db, opts.users, opts.createUsers) : undefined;
   const staged = await stageCsv(staging, text, tokenNames, (rows) => progress({ phase: 'reading', rows }), beforeChunk);
   await db.rows('SET LOCAL random_page_cost TO DEFAULT');
@@ -64,16 +65,16 @@ export async function batchAssignTokens(db: Db, pepper: Buffer, text: AsyncItera
 
   const assigned = total - failed;
   if (!opts.dryRun && assigned > 0) {
-    if (opts.createUsers) await createMissingUsers(db);
+    const made = opts.createUsers ? await createMissingUsers(db, { namesMayRepeat: userNames.mayRepeat }) : 'none';
     progress({ phase: 'writing', rows: assigned });
-    await writeAssignments(db, { repeated });
+    await writeAssignments(db, { repeated, newUsersHaveRowIds: made === 'one per row' });
   }
   return { total, assigned, failed, errors };
 }
 
 /** Header, row checks and staging, a chunk of rows in memory at a time; returns the rows staged. */
 async function stageCsv(
-  staging: StagingWriter, text: AsyncIterable<string>, tokenNames: TokenNameTracker, onChunk: (rows: number) => void,
+  staging: StagingWriter, text: AsyncIterable<string>, tokenNames: NameTracker, onChunk: (rows: number) => void,
   beforeChunk?: (rows: CheckedRow[]) => Promise<void>,
 ): Promise<number> {
   let layout: ReturnType<typeof readHeader> | undefined;

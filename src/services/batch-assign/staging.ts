@@ -3,6 +3,7 @@ import type { Db } from '../../db';
 import { hashBulkPins } from '../../domain/crypto/bulk-pin-hash';
 import { IdSource, timeOrderedIds } from '../../domain/ids/time-ordered-ids';
 import { BinaryCopyWriter } from './copy-binary';
+import type { NameTracker } from './repeated-names';
 import { usernameKey } from '../../domain/names/username-key';
 import type { CheckedRow } from './row-checks';
 
@@ -52,14 +53,14 @@ export interface StagingWriter {
  * checks and hashes the next; one COPY for the whole file would hold the connection, and
  * every check, until the end of the file.
  */
-export async function openStaging(db: Db, pepper: Buffer, checkChunk: string): Promise<StagingWriter> {
+export async function openStaging(db: Db, pepper: Buffer, checkChunk: string, userNames: NameTracker): Promise<StagingWriter> {
   if (!db.inTransaction) throw new Error('openStaging: the batch runs in a transaction');
   const newUserIds = timeOrderedIds();
   const query = `COPY batch_assign_chunk FROM STDIN (FORMAT binary); ${checkChunk}; TRUNCATE batch_assign_chunk`;
   let last: Promise<void> = Promise.resolve();
   return {
     async write(rows) {
-      const data = copyChunk(rows, pepper, newUserIds);
+      const data = copyChunk(rows, pepper, newUserIds, userNames);
       const previous = last;
       last = previous.then(async () => {
         const copy = db.copyFrom(query);
@@ -82,18 +83,21 @@ export async function openStaging(db: Db, pepper: Buffer, checkChunk: string): P
  * The rows in binary COPY format, in the table's column order, PINs hashed (one call per
  * chunk). Every row gets a new user id in file order, used only if createUsers makes its
  * user (write-assignments.ts): ids that follow each other append to the users' and
- * assignments' id indexes.
+ * assignments' id indexes. `userNames` is told each row's user, by its keys.
  */
-function copyChunk(rows: readonly CheckedRow[], pepper: Buffer, newUserIds: IdSource): Buffer {
+function copyChunk(rows: readonly CheckedRow[], pepper: Buffer, newUserIds: IdSource, userNames: NameTracker): Buffer {
   const pins: string[] = [];
   for (const r of rows) if (r.pin !== null) pins.push(r.pin);
   const hashes = hashBulkPins(pepper, pins);
   let next = 0;
   const copy = new BinaryCopyWriter(256 * rows.length);
   for (const r of rows) {
+    const domainKey = usernameKey(r.domain);
+    const loginNameKey = usernameKey(r.loginName);
+    userNames.add(domainKey, loginNameKey);
     copy.row(13).int4(r.line).text(r.domain).text(r.loginName).text(r.manufacturerCode).text(r.productCode).text(r.serial)
       .text(r.status).text(r.pin !== null ? hashes[next++]! : null).text(r.errorName).text(r.errorMessage)
-      .text(usernameKey(r.domain)).text(usernameKey(r.loginName)).uuid(newUserIds());
+      .text(domainKey).text(loginNameKey).uuid(newUserIds());
   }
   return copy.finish();
 }

@@ -112,7 +112,7 @@ export interface CheckCounts {
 
 /** Ends the checks once every chunk went through checkChunkStatement (`tokenNamedTwice`: some token may be); returns how many rows there are, how many failed and how many repeat an assignment. */
 export async function checkStagedRows(db: Db, opts: { tokenNamedTwice: boolean }): Promise<CheckCounts> {
-  // Normally no token is named twice, and node saw that while staging (repeated-tokens.ts).
+  // Normally no token is named twice, and node saw that while staging (repeated-names.ts).
   if (opts.tokenNamedTwice) await db.rows(MARK_NAMED_TWICE);
   // batch_assign_checked is not analyzed: every later statement scans it whole, and the
   // planner takes its row count from its size on disk.

@@ -7,22 +7,42 @@ import { AppError, E, isUniqueViolation } from '../../errors';
  * for the good rows alone (partial mode).
  */
 
-/** createUsers: the good rows' unknown users, created in their (existing) domains. */
-export async function createMissingUsers(db: Db): Promise<void> {
+/**
+ * How the users were made: 'one per row' when each new user got the new_user_id of its
+ * row (no user named twice, none made meanwhile by another call), so an assignment finds
+ * its user without a join; 'by name' otherwise.
+ */
+export type UsersMade = 'one per row' | 'by name';
+
+/**
+ * createUsers: the good rows' unknown users, created in their (existing) domains.
+ * `namesMayRepeat` (repeated-names.ts): whether a user may be named on several lines;
+ * when none is, each row is its own user and no grouping is needed.
+ */
+export async function createMissingUsers(db: Db, { namesMayRepeat }: { namesMayRepeat: boolean }): Promise<UsersMade> {
   // A plain INSERT first: ON CONFLICT's speculative insertion costs a probe and a
   // confirmation per row. Another call may have created one of the users meanwhile;
   // its unique index then refuses the lot, and the same rows go again with ON CONFLICT
   // DO NOTHING, which simply finds that user.
   await db.rows('SAVEPOINT batch_assign_users');
+  let made: UsersMade = namesMayRepeat ? 'by name' : 'one per row';
   try {
-    await db.rows(NEW_USERS);
+    await db.rows(namesMayRepeat ? NEW_USERS : NEW_USERS_ONE_PER_ROW);
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
     await db.rows('ROLLBACK TO SAVEPOINT batch_assign_users');
     await db.rows(`${NEW_USERS} ON CONFLICT (domain_id, login_name_key) WHERE deleted_at IS NULL DO NOTHING`);
+    made = 'by name';
   }
   await db.rows('RELEASE SAVEPOINT batch_assign_users');
+  return made;
 }
+
+/** No user named twice: every new user's row, in file order (which is id order), nothing sorted. */
+const NEW_USERS_ONE_PER_ROW = `
+  INSERT INTO users (id, domain_id, login_name, login_name_key)
+  SELECT new_user_id, domain_id, login_name, login_name_key FROM batch_assign_checked
+  WHERE error_name IS NULL AND user_id IS NULL`;
 
 /**
  * One user per name key, spelled as on its first line ("José" and "JOSÉ" are one user),
@@ -58,14 +78,17 @@ const CREATED_USERS = `LEFT JOIN users created ON c.user_id IS NULL
  * call fails with TOKEN_ALREADY_ASSIGNED, writing nothing (a retry reports the row).
  * `repeated`: how many good rows repeat an assignment (checkStagedRows counted them); with
  * none, the UPDATE is skipped rather than run as a scan that finds nothing.
+ * `newUsersHaveRowIds`: createMissingUsers made the users 'one per row', so a row without
+ * a user id has its new_user_id, and no join looks the users up by name.
  */
-export async function writeAssignments(db: Db, { repeated }: { repeated: number }): Promise<void> {
+export async function writeAssignments(db: Db, { repeated, newUsersHaveRowIds }: { repeated: number; newUsersHaveRowIds: boolean }): Promise<void> {
   if (repeated > 0) await updateRepeatedAssignments(db);
+  const [userId, join] = newUsersHaveRowIds ? ['coalesce(c.user_id, c.new_user_id)', ''] : ['coalesce(c.user_id, created.id)', CREATED_USERS];
   try {
     await db.rows(`
       INSERT INTO token_assignments (token_id, user_id, role, pin_hash, status)
-      SELECT c.token_id, coalesce(c.user_id, created.id), 'owner', c.pin_hash, coalesce(c.status, 'ACTIVE')
-      FROM batch_assign_checked c ${CREATED_USERS}
+      SELECT c.token_id, ${userId}, 'owner', c.pin_hash, coalesce(c.status, 'ACTIVE')
+      FROM batch_assign_checked c ${join}
       WHERE c.error_name IS NULL AND NOT c.held_already`);
   } catch (err) {
     if (isUniqueViolation(err)) throw AppError.of(E.TOKEN_ALREADY_ASSIGNED, { reason: 'a token of the batch was assigned by another call meanwhile; nothing was written' });

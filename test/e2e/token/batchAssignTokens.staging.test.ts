@@ -1,6 +1,6 @@
 import { timeOrderedIds } from '../../../src/domain/ids/time-ordered-ids';
 import { usernameKey } from '../../../src/domain/names/username-key';
-import { createMissingUsers } from '../../../src/services/batch-assign/write-assignments';
+import { createMissingUsers, UsersMade } from '../../../src/services/batch-assign/write-assignments';
 import { startTestServer, TestServer } from '../../support/server';
 import { assignmentsOf, createDomain, createTokens, createUsers, HEADER, uploadCsv } from './batch-fixtures';
 
@@ -22,11 +22,12 @@ describe('/token/batchAssignTokens staging and user creation', () => {
     expect((await assignmentsOf(s, 'esc-')).map((a) => a.loginName)).toEqual(names);
   });
 
-  it('when another call created one of the new users meanwhile then that user is found, the others created', async () => {
-    const domainId = await createDomain(s, 'race');
+  it.each([true, false])('when another call created one of the new users meanwhile then that user is found, the others created (names may repeat: %s)', async (namesMayRepeat) => {
+    const domainId = await createDomain(s, `race ${namesMayRepeat}`);
     const [existing] = await createUsers(s, domainId, ['Early']);
     const newIds = timeOrderedIds();
     const [earlyNewId, lateNewId] = [newIds(), newIds()];
+    let made: UsersMade | undefined;
 
     await s.db.transaction(async (db) => {
       // the checked rows as validate-staged.ts leaves them: both users were unknown at check time
@@ -34,11 +35,12 @@ describe('/token/batchAssignTokens staging and user creation', () => {
         SELECT * FROM (VALUES (2, $1::uuid, 'EARLY', $2, NULL::uuid, $4::uuid, NULL::text), (3, $1::uuid, 'late', $3, NULL::uuid, $5::uuid, NULL::text))
         AS c(line, domain_id, login_name, login_name_key, user_id, new_user_id, error_name)`,
       [domainId, usernameKey('EARLY'), usernameKey('late'), earlyNewId, lateNewId]);
-      await createMissingUsers(db);
+      made = await createMissingUsers(db, { namesMayRepeat });
     });
 
     const users = await s.db.query('SELECT id, login_name FROM users WHERE domain_id = $1 ORDER BY login_name', [domainId]);
     // the one made gets its line's new id (staging.ts); the one found keeps its own
     expect(users).toEqual([{ id: existing, login_name: 'Early' }, { id: lateNewId, login_name: 'late' }]);
+    expect(made).toBe('by name'); // 'EARLY' has not its row's new id: the assignments must look users up by name
   });
 });

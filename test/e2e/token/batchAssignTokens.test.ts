@@ -164,6 +164,7 @@ describe.each(batchForms)('/token/batchAssignTokens (%s)', (_form, send) => {
     expect(made.map((u) => [u.login_name, u.version])).toEqual(names.map((n) => [n, 7]));
     for (const u of made) expect(u.ms).toBeGreaterThanOrEqual(before - 1);
     for (const u of made) expect(u.ms).toBeLessThanOrEqual(Date.now());
+    expect((await assignmentsOf(s, w.prefix)).map((r) => [r.serial, r.loginName])).toEqual(names.map((n, i) => [`${w.prefix}-${i + 1}`, n]));
   });
 
   it('when a file is sent again then it succeeds and its PIN and status replace the stored ones', async () => {

@@ -1,18 +1,20 @@
 /**
- * Whether a file may name a token on several lines, known without keeping the names: each
- * line's manufacturer code, product code and serial go in as a 63-bit hash (two 32-bit
- * hashes) in an open-addressing table, at most 16 bytes a line. A hash met twice is the
- * same name met twice or, rarely, a collision (about one file in 20 million at a million
- * lines): either way the exact check in SQL runs (validate-staged.ts). None met twice, and
- * no token is named twice: the check, a scan and an aggregate of the whole batch, is skipped.
+ * Whether a file may name a token, or a user, on several lines, known without keeping the
+ * names: each line's name (a token's manufacturer code, product code and serial; a user's
+ * domain and login name keys) goes in as a 63-bit hash (two 32-bit hashes) in an
+ * open-addressing table, at most 16 bytes a line. A hash met twice is the same name met
+ * twice or, rarely, a collision (about one file in 20 million at a million lines): either
+ * way the exact work in SQL runs. None met twice, and no name repeats: the batch skips the
+ * SQL that only repeated names need (validate-staged.ts, write-assignments.ts).
  */
-export interface TokenNameTracker {
-  add(manufacturerCode: string, productCode: string, serial: string): void;
+export interface NameTracker {
+  /** One line's name, in up to three parts. */
+  add(a: string, b: string, c?: string): void;
   /** True when some name may have been added twice. */
   readonly mayRepeat: boolean;
 }
 
-export function trackTokenNames(): TokenNameTracker {
+export function trackNames(): NameTracker {
   let capacity = 1 << 12;
   let slots = new Uint32Array(2 * capacity); // [h1, h2 | 1] pairs; h2 0: an empty slot
   let used = 0;
@@ -33,10 +35,10 @@ export function trackTokenNames(): TokenNameTracker {
   };
 
   return {
-    add(manufacturerCode, productCode, serial) {
+    add(a, b, c = '') {
       if (mayRepeat) return;
-      const h1 = fnv1a(serial, fnv1a(productCode, fnv1a(manufacturerCode, 0x811c9dc5)));
-      const h2 = multiplyXorShift(serial, multiplyXorShift(productCode, multiplyXorShift(manufacturerCode, 0x9747b28c))) | 1;
+      const h1 = fnv1a(c, fnv1a(b, fnv1a(a, 0x811c9dc5)));
+      const h2 = multiplyXorShift(c, multiplyXorShift(b, multiplyXorShift(a, 0x9747b28c))) | 1;
       if (!place(slots, capacity - 1, h1 >>> 0, h2 >>> 0)) { mayRepeat = true; return; }
       if (++used * 2 > capacity) grow();
     },
