@@ -30,8 +30,6 @@ export interface BatchAssignResult { total: number; assigned: number; failed: nu
 /** At most this many rows are listed in `errors`; `failed` always counts them all. */
 export const MAX_LISTED_ERRORS = 1000;
 const CHUNK_ROWS = 5000;
-/** PostgreSQL waits for the first chunk, read while the code is still cold (135 ms for 5,000 rows): a small one lets it start sooner. */
-const FIRST_CHUNK_ROWS = 500;
 const YIELD_ROWS = 500;
 
 /**
@@ -94,7 +92,7 @@ async function stageCsv(
       const row = checkRow(record, layout);
       tokenNames.add(row.manufacturerCode, row.productCode, row.serial);
       chunk.push(row);
-      if (chunk.length === (staged === 0 ? FIRST_CHUNK_ROWS : CHUNK_ROWS)) await flush();
+      if (chunk.length === CHUNK_ROWS) await flush();
       // Buffered input is read without a turn of the event loop: PostgreSQL's replies (a chunk
       // done, a COPY ready for its data) would wait, and PostgreSQL with them, until it ran dry.
       else if (chunk.length % YIELD_ROWS === 0) await setImmediate();
