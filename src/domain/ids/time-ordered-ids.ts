@@ -12,7 +12,12 @@ import { randomBytes } from 'node:crypto';
  * 2.0–2.4 s instead of 2.3–2.9 s (the two statements alone, alternated, one PostgreSQL). The ids stay unguessable enough for their use (they are
  * names, not credentials) and tell when the row was made, as createdAt does anyway.
  */
-export type IdSource = () => string;
+export interface IdSource {
+  /** The next id in its 8-4-4-4-12 form. */
+  (): string;
+  /** The next id as its 16 bytes, written into `out` at `offset` (no string made). */
+  into(out: Buffer, offset: number): void;
+}
 
 export interface IdSourceOptions {
   /** Milliseconds since the epoch; Date.now unless a test brings its own. */
@@ -35,7 +40,7 @@ export function timeOrderedIds(options: IdSourceOptions = {}): IdSource {
     hi = r.readUInt32BE(2) & 0x3fffffff;
     lo = r.readUInt32BE(6);
   };
-  return () => {
+  const advance = () => {
     const t = now();
     if (t > ms) {
       ms = t;
@@ -47,8 +52,19 @@ export function timeOrderedIds(options: IdSourceOptions = {}): IdSource {
         if (++randA > 0xfff) { ms += 1; seed(); }
       }
     }
-    return format(ms, randA, hi, lo);
   };
+  return Object.assign(() => {
+    advance();
+    return format(ms, randA, hi, lo);
+  }, {
+    into(out: Buffer, offset: number) {
+      advance();
+      out.writeUIntBE(ms, offset, 6);
+      out.writeUInt16BE(0x7000 | randA, offset + 6);
+      out.writeUInt32BE((0x80000000 | hi) >>> 0, offset + 8); // variant 10, then hi
+      out.writeUInt32BE(lo, offset + 12);
+    },
+  });
 }
 
 /** The fields of RFC 9562 §5.7 in the 8-4-4-4-12 form (rand_b = hi·2³² + lo). */

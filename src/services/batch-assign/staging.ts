@@ -97,7 +97,7 @@ function copyChunk(rows: readonly CheckedRow[], pepper: Buffer, newUserIds: IdSo
     userNames.add(domainKey, loginNameKey);
     copy.row(13).int4(r.line).text(r.domain).text(r.loginName).text(r.manufacturerCode).text(r.productCode).text(r.serial)
       .text(r.status).text(r.pin !== null ? hashes[next++]! : null).text(r.errorName).text(r.errorMessage)
-      .text(domainKey).text(loginNameKey).uuid(newUserIds());
+      .text(domainKey).text(loginNameKey).uuid(newUserIds.into);
   }
   return copy.finish();
 }

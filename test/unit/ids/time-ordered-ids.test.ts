@@ -9,6 +9,16 @@ describe('timeOrderedIds (UUIDv7, RFC 9562)', () => {
     expect(next()).toBe('017f22e2-79b0-7cc3-98c4-dc0c0c07398f'); // RFC 9562 Appendix A.6
   });
 
+  it('when ids are written as bytes then they are the same ids, in their 16 bytes', () => {
+    const next = timeOrderedIds({ now: () => 0x017f22e279b0, random: () => RFC_RANDOM });
+    const out = Buffer.alloc(18);
+    next.into(out, 1);
+    const second = next();
+    next.into(out.fill(0), 1);
+    expect(out.toString('hex')).toBe(`00${'017f22e2-79b0-7cc3-98c4-dc0c0c073991'.replaceAll('-', '')}00`);
+    expect(second).toBe('017f22e2-79b0-7cc3-98c4-dc0c0c073990');
+  });
+
   it('when several ids are made in one millisecond then each is the one before plus one', () => {
     const next = timeOrderedIds({ now: () => 0x017f22e279b0, random: () => RFC_RANDOM });
     expect([next(), next(), next()]).toEqual([
