@@ -1122,15 +1122,16 @@ export type TokenAssignParams = {
  * on each of them), a token owned by another user (TOKEN_ALREADY_ASSIGNED). Each row makes its user
  * the token's owner. status is the assignment's status (ACTIVE, the default, or DISABLED; case
  * ignored), not the token's. A row repeating an existing assignment is accepted (re-running a file
- * succeeds); its pin and status, when given, replace the stored ones. PINs are stored as scrypt hashes
- * at the batch cost N=2^10, r=8, p=1 (interactive PINs use 2^14), hashed on a worker pool after the
- * checks, so a rejected batch or a dry run hashes nothing. Result {total, assigned, failed,
- * errors:[{line, serial, name, message}]}: total counts data rows, errors lists the first 1000 failed
- * rows by line, failed counts them all. mode atomic (default): any failed row → BATCH_REJECTED (422)
- * with data {total, assigned: 0, failed, errors} and nothing written. mode partial: the good rows are
- * written, the failed ones listed. dryRun: the same answer (including BATCH_REJECTED), nothing
- * written; assigned counts the rows that would be. createUsers: an unknown loginName in an existing
- * domain creates the user (ACTIVE, no other attributes). Scope token:write.
+ * succeeds); its pin and status, when given, replace the stored ones. PINs are stored in SPEC §8's
+ * bulk form (HMAC-SHA-256 under the server pepper with a per-row salt, never in the clear, also not in
+ * the call's staging table) and re-hashed with scrypt on their first successful verify. Result {total,
+ * assigned, failed, errors:[{line, serial, name, message}]}: total counts data rows, errors lists the
+ * first 1000 failed rows by line, failed counts them all. mode atomic (default): any failed row →
+ * BATCH_REJECTED (422) with data {total, assigned: 0, failed, errors} and nothing written. mode
+ * partial: the good rows are written, the failed ones listed. dryRun: the same answer (including
+ * BATCH_REJECTED), nothing written; assigned counts the rows that would be. createUsers: an unknown
+ * loginName in an existing domain creates the user (ACTIVE, no other attributes; its id a time-ordered
+ * UUID, version 7). Scope token:write.
  */
 export type TokenBatchAssignTokensParams = {
   attrs: {
