@@ -14,7 +14,7 @@ import type { UserResolver } from '../../services/directory/user-resolver';
 import type { UserRef } from '../../services/directory/refs';
 import type { RateLimit } from '../../services/rate-limit';
 import type { RadiusClientRow, RadiusTransport } from '../../services/radius/radius-clients';
-import { BoundedCache } from './bounded-cache';
+import { BoundedCache } from '../../domain/bounded-cache';
 import type { RadiusClientTable } from './client-table';
 
 export interface PacketSource { address: string; port: number; transport: Exclude<RadiusTransport, 'any'> }

@@ -1,4 +1,5 @@
 import type { Db } from '../../db';
+import { BoundedCache } from '../../domain/bounded-cache';
 import { usernameKey } from '../../domain/names/username-key';
 import { AppError, E } from '../../errors';
 import { UUID } from '../query/search-query';
@@ -18,7 +19,12 @@ export interface ResolvedUser extends UserRow { dn?: string }
 /** A domain as the resolver keeps it: its source and, for a directory, the open connections. */
 export interface ResolvedDomain { id: string; name: string; pinSource: PinSource; directory: DirectorySource | null }
 
-interface Cached<T> { value: T; expiresAt: number }
+/**
+ * How many answers a process keeps: a domain or user name nobody has is kept too (as
+ * null), so without a cap every name ever probed would stay in memory.
+ */
+export interface ResolverLimits { domains: number; users: number }
+const DEFAULT_LIMITS: ResolverLimits = { domains: 10_000, users: 100_000 };
 
 /**
  * Names of one domain in one chunk of a bulk call from which its whole directory is read
@@ -42,12 +48,20 @@ export class BulkResolution {
  * domain's cacheSeconds. No method learns LDAP: they ask this.
  */
 export class UserResolver {
-  private readonly domains = new Map<string, Cached<ResolvedDomain | null>>();
+  private readonly domains: BoundedCache<string, ResolvedDomain | null>;
   private readonly connections = new Map<string, { settings: string; source: DirectorySource; connections: DirectoryConnections }>();
-  private readonly users = new Map<string, Cached<ResolvedUser | null>>();
+  private readonly users: BoundedCache<string, ResolvedUser | null>;
+  /** Moves on with every forgetDomain: an answer read before it is not kept after it. */
+  private generation = 0;
 
   /** `scanFrom`: names of a domain in one chunk from which a bulk call reads the whole directory (tests lower it). */
-  constructor(private readonly masterKey: Buffer, private readonly now: () => number = Date.now, private readonly scanFrom = DEFAULT_SCAN_FROM) {}
+  constructor(
+    private readonly masterKey: Buffer, now: () => number = Date.now, private readonly scanFrom = DEFAULT_SCAN_FROM,
+    limits: ResolverLimits = DEFAULT_LIMITS,
+  ) {
+    this.domains = new BoundedCache(limits.domains, DOMAIN_TTL_MS, now);
+    this.users = new BoundedCache(limits.users, 0, now);
+  }
 
   /** The user `ref` names, or USER_NOT_FOUND. */
   async find(db: Db, ref: UserRef, opts: FindUserOptions = {}): Promise<ResolvedUser> {
@@ -81,12 +95,13 @@ export class UserResolver {
     const key = ref.id ? `id:${ref.id.toLowerCase()}` : ref.name !== undefined ? `name:${usernameKey(ref.name)}` : null;
     if (!key || (ref.id && !UUID.test(ref.id))) return null;
     const hit = this.domains.get(key);
-    if (hit && hit.expiresAt > this.now()) return hit.value;
+    if (hit !== undefined) return hit;
+    const generation = this.generation;
     const [row] = await db.rows(`
       SELECT id, name, pin_source AS "pinSource", directory, directory_bind_password AS "bindPassword"
         FROM domains WHERE deleted_at IS NULL AND ${ref.id ? 'id = $1::uuid' : 'name_key = $1'}`, [ref.id ?? usernameKey(ref.name!)]);
     const value = row ? this.domainOf(row) : null;
-    this.domains.set(key, { value, expiresAt: this.now() + DOMAIN_TTL_MS });
+    if (generation === this.generation) this.domains.set(key, value);
     return value;
   }
 
@@ -139,8 +154,9 @@ export class UserResolver {
     const open = this.connections.get(id);
     this.connections.delete(id);
     void open?.connections.close();
+    this.generation++;
     this.domains.clear();
-    for (const key of this.users.keys()) if (key.startsWith(`${id}\0`)) this.users.delete(key);
+    this.users.deleteWhere((key) => key.startsWith(`${id}\0`));
   }
 
   async close(): Promise<void> {
@@ -166,10 +182,11 @@ export class UserResolver {
 
   private async cached(key: string, domain: ResolvedDomain, load: () => Promise<ResolvedUser | null>): Promise<ResolvedUser | null> {
     const hit = this.users.get(key);
-    if (hit && hit.expiresAt > this.now()) return hit.value;
+    if (hit !== undefined) return hit;
+    const generation = this.generation;
     const value = await load();
     const seconds = domain.directory!.settings.cacheSeconds;
-    if (seconds > 0) this.users.set(key, { value, expiresAt: this.now() + seconds * 1000 });
+    if (seconds > 0 && generation === this.generation) this.users.set(key, value, seconds * 1000);
     else this.users.delete(key);
     return value;
   }

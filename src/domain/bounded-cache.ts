@@ -1,7 +1,8 @@
 /**
  * A map with a size cap and an age limit: the oldest entry goes when a new one would pass
- * the cap, and an entry older than `ttlMs` is gone. Memory stays bounded under a flood of
- * distinct keys (retransmission cache, challenge States). The clock is injected.
+ * the cap, and an entry older than its ttl (`ttlMs` unless set with its own) is gone.
+ * Memory stays bounded under a flood of distinct keys (RADIUS retransmissions and
+ * challenge States, the user resolver's names). The clock is injected.
  */
 export class BoundedCache<K, V> {
   private readonly entries = new Map<K, { value: V; expiresAt: number }>();
@@ -27,9 +28,9 @@ export class BoundedCache<K, V> {
     return value;
   }
 
-  set(key: K, value: V): void {
+  set(key: K, value: V, ttlMs = this.ttlMs): void {
     this.entries.delete(key); // re-inserted at the young end
-    this.entries.set(key, { value, expiresAt: this.now() + this.ttlMs });
+    this.entries.set(key, { value, expiresAt: this.now() + ttlMs });
     // Map iterates in insertion order: the first keys are the oldest
     for (const oldest of this.entries.keys()) {
       if (this.entries.size <= this.maxEntries) break;
@@ -38,4 +39,11 @@ export class BoundedCache<K, V> {
   }
 
   delete(key: K): void { this.entries.delete(key); }
+
+  /** Every entry whose key `matches` is gone. */
+  deleteWhere(matches: (key: K) => boolean): void {
+    for (const key of this.entries.keys()) if (matches(key)) this.entries.delete(key);
+  }
+
+  clear(): void { this.entries.clear(); }
 }
