@@ -89,7 +89,7 @@ export async function startServer(config: Config, say: (line: string) => void = 
       host: config.radius.host ?? config.host, port: config.radius.port, radsecPort: config.radius.radsecPort,
       radsec: { cert: config.radius.radsecCert, key: config.radius.radsecKey, ca: config.radius.radsecCa },
       maxInFlightPerClient: config.radius.maxInFlightPerClient, maxEntries: config.radius.maxEntries, clientRefreshMs: 5_000,
-    }, { db: dataSource, keys, log, audit, users, failuresPerUser: config.rateLimits.verifyFailuresPerUser });
+    }, { db: dataSource, keys, log, record: app.gateway.pipeline.record, users, failuresPerUser: config.rateLimits.verifyFailuresPerUser });
   } catch (err) {
     await abandonStart();
     throw err;

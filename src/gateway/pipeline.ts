@@ -13,12 +13,15 @@ import type { Registry } from './registry';
 
 export interface CallRecord {
   time: Date;
-  caller: Caller | null;
+  /** A caller, or the label of one that is not an API key or device (`radius:<client name>`). */
+  caller: Caller | string | null;
   method: string;
   target: string | undefined;
   outcome: 'ok' | 'error';
   errorName: string | undefined;
   durationMs: number;
+  /** What a protocol front-end adds (the NAS of a RADIUS request); never a secret. */
+  details?: Record<string, string>;
 }
 
 export interface PipelineDeps {
@@ -63,11 +66,31 @@ export interface RouteCall<R> {
   run: (db: MethodContext['db'], audit: { target(value: string): void }) => Promise<R>;
 }
 
+/**
+ * A request a protocol front-end answered itself (RADIUS: an Access-Request, a dropped
+ * packet), whose outcome is an answer rather than an error: recorded, logged and counted
+ * as every call is.
+ */
+export interface FinishedCall {
+  /** The audit log's method column, e.g. "radius/access". */
+  name: string;
+  caller: Caller | string | null;
+  target?: string;
+  outcome: 'ok' | 'error';
+  errorName?: string;
+  /** performance.now() when the request came in. */
+  started: number;
+  details?: Record<string, string>;
+  correlationId?: string;
+}
+
 export interface Pipeline {
   /** One method call, whatever transport carried it. */
   (call: Call): Promise<unknown>;
   /** One request of a route that is not a method (RouteCall). */
   route<R>(call: RouteCall<R>): Promise<R>;
+  /** A request a front-end answered (FinishedCall); never fails: a record that cannot be written is logged. */
+  record(call: FinishedCall): Promise<void>;
 }
 
 /**
@@ -137,20 +160,29 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     }
   }
 
-  return Object.assign(invoke, { route });
+  function record(call: FinishedCall): Promise<void> {
+    let callLog: Logger | undefined;
+    const log = () => (callLog ??= deps.log.child({ correlationId: call.correlationId ?? randomUUID() }));
+    return recordCall(deps, log, { ...call, method: call.name, target: call.target?.slice(0, 200) });
+  }
+
+  return Object.assign(invoke, { route, record });
 }
 
 /** The one place a finished call (method or route) is logged and handed to the audit log and metrics. */
 async function recordCall(
   deps: PipelineDeps, log: () => Logger,
-  done: { started: number; caller: Caller | null; method: string; target: string | undefined; outcome: 'ok' | 'error'; errorName?: string },
+  done: {
+    started: number; caller: Caller | string | null; method: string; target: string | undefined; outcome: 'ok' | 'error'; errorName?: string;
+    details?: Record<string, string>;
+  },
 ): Promise<void> {
-  const { started, caller, method, target, outcome, errorName } = done;
+  const { started, caller, method, target, outcome, errorName, details } = done;
   const durationMs = performance.now() - started;
   // Never the params: they may hold secrets the redaction rules do not know by name.
-  if (deps.log.isLevelEnabled('debug')) log().debug({ method, outcome, errorName, durationMs, caller: callerLabel(caller) }, 'call');
+  if (deps.log.isLevelEnabled('debug')) log().debug({ method, outcome, errorName, durationMs, caller: typeof caller === 'string' ? caller : callerLabel(caller) }, 'call');
   try {
-    await deps.onCallDone({ time: new Date(), caller, method, target, outcome, errorName, durationMs });
+    await deps.onCallDone({ time: new Date(), caller, method, target, outcome, errorName, durationMs, ...(details ? { details } : {}) });
   } catch (err) {
     // During an outage the call itself already answered SERVICE_UNAVAILABLE and said so.
     if (isDatabaseUnavailable(err)) log().warn({ method }, 'could not record the call: database unavailable');

@@ -84,7 +84,7 @@ export async function startTestServer(
     host: '127.0.0.1', port: radiusOptions.udp === false ? undefined : 0, maxInFlightPerClient: 32, maxEntries: 10_000,
     clientRefreshMs: 5_000, clientMissRefreshMs: 0, ...radiusOptions,
   }, {
-    db, keys, log, audit, users,
+    db, keys, log, record: app.gateway.pipeline.record, users,
     failuresPerUser: (config.rateLimits ?? defaultConfig().rateLimits).verifyFailuresPerUser,
   }) ?? undefined : undefined;
   const { server, url, close: closeHttp } = await listenLocally(app);

@@ -8,7 +8,7 @@ import { countRadiusDrop, countRadiusReply, countRadiusRetransmission } from '..
 import {
   CODES, decodeRequest, encodeReply, RadiusDropError, RadiusRequest, readHeader, ReplyCode,
 } from '../../protocols/radius/codec';
-import type { AuditEntry } from '../../services/audit/audit-log';
+import type { Pipeline } from '../../gateway/pipeline';
 import { verifyUserPassword } from '../../services/auth/verify-password';
 import type { UserResolver } from '../../services/directory/user-resolver';
 import type { UserRef } from '../../services/directory/refs';
@@ -26,7 +26,8 @@ export interface RadiusHandlerDeps {
   db: Db;
   keys: ServerKeys;
   users: UserResolver;
-  audit: { write(entry: AuditEntry): Promise<void> };
+  /** The gateway pipeline's recording of a finished call: the audit row, the log line, the call metrics. */
+  record: Pipeline['record'];
   log: Logger;
   clients: Pick<RadiusClientTable, 'find'>;
   failuresPerUser: RateLimit | null;
@@ -54,34 +55,36 @@ export function createRadiusHandler(deps: RadiusHandlerDeps) {
   const dropsAudited = new BoundedCache<string, true>(deps.maxEntries, DROP_AUDIT_INTERVAL_MS, now);
   const inFlight = new Map<string, number>();
 
-  function drop(from: PacketSource, client: RadiusClientRow | undefined, reason: string): null {
+  /** `started`: performance.now() when the packet came in. */
+  function drop(from: PacketSource, started: number, client: RadiusClientRow | undefined, reason: string): null {
     countRadiusDrop(reason);
     // audited at most once a minute per address: a flood does not become an audit flood
     if (!dropsAudited.get(from.address)) {
       dropsAudited.set(from.address, true);
-      deps.audit.write({
-        time: new Date(now()), caller: client ? `radius:${client.name}` : null, method: 'radius/drop', target: undefined,
-        outcome: 'error', errorName: reason, durationMs: 0, details: { source: `${from.address}:${from.port}`, transport: from.transport },
-      }).catch((err) => deps.log.warn({ err }, 'radius: a dropped packet could not be audited'));
+      void deps.record({
+        name: 'radius/drop', caller: client ? `radius:${client.name}` : null, outcome: 'error', errorName: reason,
+        started, details: { source: `${from.address}:${from.port}`, transport: from.transport },
+      });
     }
     return null;
   }
 
   async function handle(packet: Buffer, from: PacketSource): Promise<Buffer | null> {
+    const started = performance.now();
     let header;
     try {
       header = readHeader(packet);
     } catch {
-      return drop(from, undefined, 'malformed');
+      return drop(from, started, undefined, 'malformed');
     }
     let client: RadiusClientRow | undefined;
     try {
       client = await deps.clients.find(from.address);
     } catch (err) {
-      return drop(from, undefined, databaseDown(err) ? 'database_unavailable' : 'internal');
+      return drop(from, started, undefined, databaseDown(err) ? 'database_unavailable' : 'internal');
     }
-    if (!client) return drop(from, undefined, 'unknown_client');
-    if (client.transport !== 'any' && client.transport !== from.transport) return drop(from, client, 'wrong_transport');
+    if (!client) return drop(from, started, undefined, 'unknown_client');
+    if (client.transport !== 'any' && client.transport !== from.transport) return drop(from, started, client, 'wrong_transport');
 
     // RFC 5080 §2.2.2: the same source, Identifier and Request Authenticator within 30 s is a retransmission
     const key = `${from.transport}|${from.address}|${from.port}|${header.identifier}|${header.authenticator.toString('hex')}`;
@@ -94,20 +97,20 @@ export function createRadiusHandler(deps: RadiusHandlerDeps) {
     try {
       request = decodeRequest(packet, secretOf(client, from));
     } catch (err) {
-      return drop(from, client, err instanceof RadiusDropError ? err.reason : 'malformed');
+      return drop(from, started, client, err instanceof RadiusDropError ? err.reason : 'malformed');
     }
     if (request.code === CODES.STATUS_SERVER) {
       // RFC 5997 §3: a Status-Server without a Message-Authenticator is dropped
-      if (!request.hasMessageAuthenticator) return drop(from, client, 'missing_message_authenticator');
+      if (!request.hasMessageAuthenticator) return drop(from, started, client, 'missing_message_authenticator');
       return reply(request, secretOf(client, from), 'Access-Accept', []);
     }
-    if (request.code !== CODES.ACCESS_REQUEST) return drop(from, client, 'unsupported_code');
-    if (client.requireMessageAuthenticator && !request.hasMessageAuthenticator) return drop(from, client, 'missing_message_authenticator');
+    if (request.code !== CODES.ACCESS_REQUEST) return drop(from, started, client, 'unsupported_code');
+    if (client.requireMessageAuthenticator && !request.hasMessageAuthenticator) return drop(from, started, client, 'missing_message_authenticator');
     const running = inFlight.get(client.id) ?? 0;
-    if (running >= deps.maxInFlightPerClient) return drop(from, client, 'overloaded');
+    if (running >= deps.maxInFlightPerClient) return drop(from, started, client, 'overloaded');
 
     inFlight.set(client.id, running + 1);
-    const answer = access(request, client, from).finally(() => {
+    const answer = access(request, client, from, started).finally(() => {
       const left = (inFlight.get(client.id) ?? 1) - 1;
       if (left > 0) inFlight.set(client.id, left); else inFlight.delete(client.id);
     });
@@ -117,8 +120,7 @@ export function createRadiusHandler(deps: RadiusHandlerDeps) {
     return answer;
   }
 
-  async function access(request: RadiusRequest, client: RadiusClientRow, from: PacketSource): Promise<Buffer | null> {
-    const started = performance.now();
+  async function access(request: RadiusRequest, client: RadiusClientRow, from: PacketSource, started: number): Promise<Buffer | null> {
     const secret = secretOf(client, from);
     const userName = request.attributes['User-Name'];
     const password = request.attributes['User-Password'];
@@ -127,10 +129,10 @@ export function createRadiusHandler(deps: RadiusHandlerDeps) {
     const details = nasDetails(request);
     /** Every answer is audited, then encoded; a Reject carries the same attributes whatever was wrong. */
     const answer = async (code: ReplyCode, errorName?: string, attributes: [string, string | Buffer][] = []) => {
-      await deps.audit.write({
-        time: new Date(now()), caller: `radius:${client.name}`, method: 'radius/access', target: user, outcome: errorName ? 'error' : 'ok', errorName,
-        durationMs: performance.now() - started, details: { ...details, reply: code },
-      }).catch((err) => deps.log.warn({ err }, 'radius: an answer could not be audited'));
+      await deps.record({
+        name: 'radius/access', caller: `radius:${client.name}`, target: user, outcome: errorName ? 'error' : 'ok', errorName,
+        started, details: { ...details, reply: code },
+      });
       return reply(request, secret, code, attributes);
     };
 
@@ -148,10 +150,10 @@ export function createRadiusHandler(deps: RadiusHandlerDeps) {
       states.set(state.toString('hex'), { clientId: client.id, user: userKey(ref), userId: outcome.userId, tokenIds: outcome.tokenIds });
       return await answer('Access-Challenge', undefined, [['State', state], ['Reply-Message', 'Enter the one-time password']]);
     } catch (err) {
-      if (databaseDown(err)) return drop(from, client, 'database_unavailable'); // the NAS asks its next server
+      if (databaseDown(err)) return drop(from, started, client, 'database_unavailable'); // the NAS asks its next server
       if (!isAppError(err)) {
         deps.log.error({ err }, 'radius: verification failed unexpectedly');
-        return drop(from, client, 'internal');
+        return drop(from, started, client, 'internal');
       }
       return answer('Access-Reject', err.errorName);
     }

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { UserResolver } from '../../services/directory/user-resolver';
 import type { ServerKeys } from '../../contract/method';
 import type { Db } from '../../db';
-import type { AuditEntry } from '../../services/audit/audit-log';
+import type { Pipeline } from '../../gateway/pipeline';
 import type { RateLimit } from '../../services/rate-limit';
 import { loadRadiusClients } from '../../services/radius/radius-clients';
 import { createRadiusHandler } from './access-handler';
@@ -28,7 +28,8 @@ export interface RadiusDeps {
   db: Db; keys: ServerKeys; log: Logger; failuresPerUser: RateLimit | null;
   /** How a User-Name becomes a user, local or in a directory (the same resolver the methods use). */
   users: UserResolver;
-  audit: { write(entry: AuditEntry): Promise<void> };
+  /** The gateway pipeline's recording of a finished call (audit row, log, metrics). */
+  record: Pipeline['record'];
 }
 
 export interface RunningRadius {

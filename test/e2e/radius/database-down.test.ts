@@ -1,7 +1,9 @@
 import { createServer, Server, Socket, connect } from 'node:net';
 import type { Database } from '../../../src/db';
 import { openDatabase } from '../../../src/db';
+import { createApp } from '../../../src/app';
 import { createLogger } from '../../../src/log';
+import { allMethods } from '../../../src/methods';
 import { RunningRadius, startRadius } from '../../../src/listen/radius';
 import { UserResolver } from '../../../src/services/directory/user-resolver';
 import { AuditWriter } from '../../../src/services/audit/audit-writer';
@@ -33,8 +35,12 @@ beforeAll(async () => {
   const target = new URL(s.databaseUrl);
   relay = await startRelay(target);
   db = await openDatabase(Object.assign(new URL(s.databaseUrl), { host: `127.0.0.1:${relay.port}` }).toString(), { poolSize: 4, connectTimeoutMs: 2_000 });
+  const log = createLogger('silent');
+  const users = new UserResolver(s.keys.masterKey);
+  // the listener's calls recorded as the server records them, over the relay too
+  const { pipeline } = createApp({ dataSource: db, keys: s.keys, log, methods: allMethods, audit: new AuditWriter(db), users }).gateway;
   radius = (await startRadius({ host: '127.0.0.1', port: 0, maxInFlightPerClient: 8, maxEntries: 100, clientRefreshMs: 60_000, clientMissRefreshMs: 0 }, {
-    db, keys: s.keys, log: createLogger('silent'), audit: new AuditWriter(db), users: new UserResolver(s.keys.masterKey), failuresPerUser: null,
+    db, keys: s.keys, log, record: pipeline.record, users, failuresPerUser: null,
   }))!;
 }, 60_000);
 afterAll(async () => {

@@ -3,7 +3,7 @@ import { DEFAULT_SCAN_FROM, UserResolver } from '../../../src/services/directory
 
 /** A Db whose every statement answers `answer()`: what the resolver reads, counted. */
 function fakeDb(answer: () => Promise<unknown[]>) {
-  const rows = jest.fn(answer);
+  const rows = jest.fn((_text: string, _params?: unknown[]) => answer());
   return { db: { rows } as unknown as Db, rows };
 }
 
