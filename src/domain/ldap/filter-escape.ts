@@ -35,8 +35,3 @@ export function andFilter(...filters: string[]): string {
   if (present.length === 0) return '';
   return present.length === 1 ? present[0] : `(&${present.join('')})`;
 }
-
-/** `(|(a)(b)…)`: one search for a chunk of names (batch assignment). */
-export function orFilter(filters: string[]): string {
-  return filters.length === 1 ? filters[0] : `(|${filters.join('')})`;
-}
