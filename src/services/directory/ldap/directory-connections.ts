@@ -1,6 +1,6 @@
 import { Client } from 'ldapts';
 import type { ConnectionOptions } from 'node:tls';
-import { isDirectoryOutage } from './directory-errors';
+import { isConnectionLost, isDirectoryOutage } from './directory-errors';
 import type { DirectorySettings } from './directory-settings';
 
 type Connectable = DirectorySettings & { bindPassword: string };
@@ -34,7 +34,7 @@ export class DirectoryConnections {
         try {
           return await this.run(pooled, work);
         } catch (err) {
-          if (!isDirectoryOutage(err)) throw err;
+          if (!isConnectionLost(err)) throw err;
           // fall through: a fresh connection, once
         }
       }
@@ -78,8 +78,8 @@ export class DirectoryConnections {
       else this.idle.push(client);
       return result;
     } catch (err) {
-      // an answer (no such object, size limit) leaves the connection good; anything else ends it
-      if (isDirectoryOutage(err)) await client.unbind().catch(() => {});
+      // an answer (no such object, size limit, busy) leaves the connection good; anything else ends it
+      if (isConnectionLost(err)) await client.unbind().catch(() => {});
       else this.idle.push(client);
       throw err;
     }

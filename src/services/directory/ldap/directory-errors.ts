@@ -10,6 +10,15 @@ const DIRECTORY_RETRY_AFTER_SECONDS = 5;
  */
 export function isDirectoryOutage(err: unknown): boolean {
   if (err instanceof BusyError || err instanceof UnavailableError || err instanceof TimeLimitExceededError || err instanceof AdminLimitExceededError) return true;
+  return isConnectionLost(err);
+}
+
+/**
+ * True when the connection itself failed (a closed socket, a timeout, TLS), not when the
+ * directory answered, even "busy" or "over a limit": only then is the connection dropped
+ * and the work tried once more on a fresh one.
+ */
+export function isConnectionLost(err: unknown): boolean {
   return !(err instanceof ResultCodeError) && !(err instanceof AppError);
 }
 
