@@ -148,7 +148,7 @@ export const SETTINGS = {
   logLevel: s('LOG_LEVEL', 'info', logLevel, 'pino; `debug` logs one line per call'),
   bodyLimit: s('TOKENGATE_BODY_LIMIT', '10mb', byteSize, 'largest JSON body (CSV uploads stream and have no limit)'),
   poolSize: s('TOKENGATE_POOL_SIZE', '20', wholeNumber(1, 1000), 'PostgreSQL connections per process (besides the pipelined ones below)'),
-  /** The verify hot paths' statements go pipelined over these (src/db/pipelined-pool.ts); a few carry more than many. */
+  /** The verify hot paths' statements go pipelined over these (src/db/hot-lane.ts); one per process keeps the most statements per write. */
   pipelinedPoolSize: s('TOKENGATE_PIPELINED_POOL_SIZE', '1', wholeNumber(1, 1000), 'PostgreSQL connections per process that carry the verify hot paths\' statements pipelined, on top of `TOKENGATE_POOL_SIZE`'),
   trustProxy: s('TOKENGATE_TRUST_PROXY', 'loopback', trustProxy, 'which proxies\' `X-Forwarded-For` to believe (express "trust proxy")'),
   userTokenMaxTtl: s('TOKENGATE_USER_TOKEN_MAX_TTL', '31536000', wholeNumber(1, 2_147_483_647), 'largest `ttl` (seconds) for `/user/createToken`'),

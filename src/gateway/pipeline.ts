@@ -104,9 +104,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const invoke = async function invoke(call: Call): Promise<unknown> {
     const started = performance.now();
     const correlationId = call.correlationId ?? randomUUID();
-    // A child logger costs a redaction setup per call: made only when something is logged.
-    let callLog: Logger | undefined;
-    const log = () => (callLog ??= deps.log.child({ correlationId }));
+    const log = lazyCallLog(deps.log, correlationId);
     let caller: Caller | null = null;
     let params: Record<string, unknown> = {};
     let result: unknown;
@@ -144,8 +142,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   async function route<R>(call: RouteCall<R>): Promise<R> {
     const started = performance.now();
     const correlationId = call.correlationId ?? randomUUID();
-    let callLog: Logger | undefined;
-    const log = () => (callLog ??= deps.log.child({ correlationId }));
+    const log = lazyCallLog(deps.log, correlationId);
     let target: string | undefined;
     const done = (outcome: 'ok' | 'error', errorName?: string) =>
       recordCall(deps, log, { started, caller: call.caller, method: call.name, target, outcome, errorName });
@@ -161,12 +158,16 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   }
 
   function record(call: FinishedCall): Promise<void> {
-    let callLog: Logger | undefined;
-    const log = () => (callLog ??= deps.log.child({ correlationId: call.correlationId ?? randomUUID() }));
-    return recordCall(deps, log, { ...call, method: call.name, target: call.target?.slice(0, 200) });
+    return recordCall(deps, lazyCallLog(deps.log, call.correlationId ?? randomUUID()), { ...call, method: call.name, target: call.target?.slice(0, 200) });
   }
 
   return Object.assign(invoke, { route, record });
+}
+
+/** A call's logger, made on first use: a child logger costs a redaction setup, and most calls log nothing. */
+function lazyCallLog(log: Logger, correlationId: string): () => Logger {
+  let callLog: Logger | undefined;
+  return () => (callLog ??= log.child({ correlationId }));
 }
 
 /** The one place a finished call (method or route) is logged and handed to the audit log and metrics. */
@@ -182,7 +183,7 @@ async function recordCall(
   // Never the params: they may hold secrets the redaction rules do not know by name.
   if (deps.log.isLevelEnabled('debug')) log().debug({ method, outcome, errorName, durationMs, caller: typeof caller === 'string' ? caller : callerLabel(caller) }, 'call');
   try {
-    await deps.onCallDone({ time: new Date(), caller, method, target, outcome, errorName, durationMs, ...(details ? { details } : {}) });
+    await deps.onCallDone({ time: new Date(), caller, method, target, outcome, errorName, durationMs, details });
   } catch (err) {
     // During an outage the call itself already answered SERVICE_UNAVAILABLE and said so.
     if (isDatabaseUnavailable(err)) log().warn({ method }, 'could not record the call: database unavailable');
