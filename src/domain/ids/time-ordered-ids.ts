@@ -9,8 +9,10 @@ import { randomBytes } from 'node:crypto';
  * Why: rows made in bulk (a batch's new users) get ids that follow each other, so each
  * index on an id appends at its right edge instead of landing on a random page: for 100k
  * new users, creating them took 0.93 s instead of 1.39–1.55 s, and assigning their tokens
- * 2.0–2.4 s instead of 2.3–2.9 s (the two statements alone, alternated, one PostgreSQL). The ids stay unguessable enough for their use (they are
- * names, not credentials) and tell when the row was made, as createdAt does anyway.
+ * 2.0–2.4 s instead of 2.3–2.9 s (the two statements alone, alternated, one PostgreSQL).
+ * What they give away: ids made in the same millisecond are consecutive (one of a batch's
+ * users' ids tells its neighbours'), and each tells when its row was made, as createdAt
+ * does anyway. User ids are names, not credentials: nothing is granted by knowing one.
  */
 export interface IdSource {
   /** The next id in its 8-4-4-4-12 form. */
@@ -68,7 +70,7 @@ export function timeOrderedIds(options: IdSourceOptions = {}): IdSource {
 }
 
 /** The fields of RFC 9562 §5.7 in the 8-4-4-4-12 form (rand_b = hi·2³² + lo). */
-export function format(ms: number, randA: number, hi: number, lo: number): string {
+function format(ms: number, randA: number, hi: number, lo: number): string {
   const time = hex(ms, 12);
   return `${time.slice(0, 8)}-${time.slice(8)}-7${hex(randA, 3)}-${hex(0x8000 | (hi >>> 16), 4)}-${hex(hi & 0xffff, 4)}${hex(lo, 8)}`;
 }

@@ -4,6 +4,7 @@ import { AppError, E } from '../../errors';
 import { readCsvRecords } from './csv-records';
 import { CsvSyntaxError } from './csv-text-cleaner';
 import { NameTracker, trackNames } from './repeated-names';
+import { timeOrderedIds } from '../../domain/ids/time-ordered-ids';
 import { CheckedRow, checkRow, CsvHeaderError, readHeader } from './row-checks';
 import { createStagingTable, openStaging, StagingWriter } from './staging';
 import { checkChunkStatement, checkStagedRows, createCheckedTable, listRowErrors, RowError } from './validate-staged';
@@ -49,8 +50,9 @@ export async function batchAssignTokens(db: Db, pepper: Buffer, text: AsyncItera
   // A chunk's check probes tokens and users by index: they are in memory, not on disk, and
   // at the default cost the planner hashed all of tokens again for every 5,000-row chunk.
   await db.rows('SET LOCAL random_page_cost = 1.1');
-  const userNames = trackNames();
-  const staging = await openStaging(db, pepper, checkChunkStatement(opts), userNames);
+  // Only createUsers makes users: their ids, and whether a name repeats, are of no use otherwise.
+  const newUsers = opts.createUsers ? { ids: timeOrderedIds(), names: trackNames() } : null;
+  const staging = await openStaging(db, pepper, checkChunkStatement(opts), newUsers);
   const tokenNames = trackNames();
   const beforeChunk = opts.users ? directoryNameResolver(db, opts.users, opts.createUsers) : undefined;
   const staged = await stageCsv(staging, text, tokenNames, (rows) => progress({ phase: 'reading', rows }), beforeChunk);
@@ -63,9 +65,9 @@ export async function batchAssignTokens(db: Db, pepper: Buffer, text: AsyncItera
 
   const assigned = total - failed;
   if (!opts.dryRun && assigned > 0) {
-    const made = opts.createUsers ? await createMissingUsers(db, { namesMayRepeat: userNames.mayRepeat }) : 'none';
+    const made = newUsers ? await createMissingUsers(db, { namesMayRepeat: newUsers.names.mayRepeat }) : 'one per row';
     progress({ phase: 'writing', rows: assigned });
-    await writeAssignments(db, { repeated, newUsersHaveRowIds: made === 'one per row' });
+    await writeAssignments(db, { repeated, usersByName: made === 'by name' });
   }
   return { total, assigned, failed, errors };
 }

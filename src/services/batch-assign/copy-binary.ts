@@ -52,8 +52,9 @@ export class BinaryCopyWriter {
     return this;
   }
 
-  /** A uuid as its 16 bytes, which `write` puts at the offset it is given. */
-  uuid(write: (out: Buffer, offset: number) => void): this {
+  /** A uuid as its 16 bytes, which `write` puts at the offset it is given; null: NULL. */
+  uuid(write: ((out: Buffer, offset: number) => void) | null): this {
+    if (write === null) return this.nul();
     this.room(20);
     this.out.writeInt32BE(16, this.at);
     write(this.out, this.at + 4);

@@ -1,7 +1,7 @@
 import { finished } from 'node:stream/promises';
 import type { Db } from '../../db';
 import { hashBulkPins } from '../../domain/crypto/bulk-pin-hash';
-import { IdSource, timeOrderedIds } from '../../domain/ids/time-ordered-ids';
+import type { IdSource } from '../../domain/ids/time-ordered-ids';
 import { BinaryCopyWriter } from './copy-binary';
 import type { NameTracker } from './repeated-names';
 import { usernameKey } from '../../domain/names/username-key';
@@ -30,7 +30,7 @@ export async function createStagingTable(db: Db): Promise<void> {
       error_message text,
       domain_key text NOT NULL,  -- the names' keys (domain/names): rows meet the directory by these
       login_name_key text NOT NULL,
-      new_user_id uuid NOT NULL  -- the id of the user the row names, should createUsers make it (time-ordered)
+      new_user_id uuid           -- createUsers: the id of the user the row names, should it be made (time-ordered)
     ) ON COMMIT DROP`);
 }
 
@@ -53,14 +53,13 @@ export interface StagingWriter {
  * checks and hashes the next; one COPY for the whole file would hold the connection, and
  * every check, until the end of the file.
  */
-export async function openStaging(db: Db, pepper: Buffer, checkChunk: string, userNames: NameTracker): Promise<StagingWriter> {
+export async function openStaging(db: Db, pepper: Buffer, checkChunk: string, newUsers: NewUsers | null): Promise<StagingWriter> {
   if (!db.inTransaction) throw new Error('openStaging: the batch runs in a transaction');
-  const newUserIds = timeOrderedIds();
   const query = `COPY batch_assign_chunk FROM STDIN (FORMAT binary); ${checkChunk}; TRUNCATE batch_assign_chunk`;
   let last: Promise<void> = Promise.resolve();
   return {
     async write(rows) {
-      const data = copyChunk(rows, pepper, newUserIds, userNames);
+      const data = copyChunk(rows, pepper, newUsers);
       const previous = last;
       last = previous.then(async () => {
         const copy = db.copyFrom(query);
@@ -79,13 +78,16 @@ export async function openStaging(db: Db, pepper: Buffer, checkChunk: string, us
   };
 }
 
+/** createUsers: each row's would-be user id, and the tracker told each row's user (by its keys). */
+export interface NewUsers { ids: IdSource; names: NameTracker }
+
 /**
  * The rows in binary COPY format, in the table's column order, PINs hashed (one call per
- * chunk). Every row gets a new user id in file order, used only if createUsers makes its
- * user (write-assignments.ts): ids that follow each other append to the users' and
- * assignments' id indexes. `userNames` is told each row's user, by its keys.
+ * chunk). With `newUsers`, every row gets a new user id in file order, used only if its
+ * user is made (write-assignments.ts): ids that follow each other append to the users' and
+ * assignments' id indexes.
  */
-function copyChunk(rows: readonly CheckedRow[], pepper: Buffer, newUserIds: IdSource, userNames: NameTracker): Buffer {
+function copyChunk(rows: readonly CheckedRow[], pepper: Buffer, newUsers: NewUsers | null): Buffer {
   const pins: string[] = [];
   for (const r of rows) if (r.pin !== null) pins.push(r.pin);
   const hashes = hashBulkPins(pepper, pins);
@@ -94,10 +96,10 @@ function copyChunk(rows: readonly CheckedRow[], pepper: Buffer, newUserIds: IdSo
   for (const r of rows) {
     const domainKey = usernameKey(r.domain);
     const loginNameKey = usernameKey(r.loginName);
-    userNames.add(domainKey, loginNameKey);
+    newUsers?.names.add(domainKey, loginNameKey);
     copy.row(13).int4(r.line).text(r.domain).text(r.loginName).text(r.manufacturerCode).text(r.productCode).text(r.serial)
       .text(r.status).text(r.pin !== null ? hashes[next++]! : null).text(r.errorName).text(r.errorMessage)
-      .text(domainKey).text(loginNameKey).uuid(newUserIds.into);
+      .text(domainKey).text(loginNameKey).uuid(newUsers ? newUsers.ids.into : null);
   }
   return copy.finish();
 }

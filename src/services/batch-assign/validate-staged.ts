@@ -19,7 +19,7 @@ export async function createCheckedTable(db: Db): Promise<void> {
       login_name text NOT NULL,
       login_name_key text NOT NULL,
       user_id uuid,
-      new_user_id uuid NOT NULL, -- staging.ts: the id createUsers gives the user, when user_id is null
+      new_user_id uuid,          -- staging.ts: the id createUsers gives the user, when user_id is null
       token_id uuid,
       held_already boolean NOT NULL,
       problem text,              -- which check failed first (checkChunkStatement), null when none did

@@ -38,7 +38,11 @@ export async function createMissingUsers(db: Db, { namesMayRepeat }: { namesMayR
   return made;
 }
 
-/** No user named twice: every new user's row, in file order (which is id order), nothing sorted. */
+/**
+ * No user named twice: every new user's row, nothing sorted. The checked table holds the
+ * chunks in file order and, as the checks' plans go (index probes per row), each chunk
+ * mostly in file order too: the ids, made in file order, then mostly ascend.
+ */
 const NEW_USERS_ONE_PER_ROW = `
   INSERT INTO users (id, domain_id, login_name, login_name_key)
   SELECT new_user_id, domain_id, login_name, login_name_key FROM batch_assign_checked
@@ -78,12 +82,13 @@ const CREATED_USERS = `LEFT JOIN users created ON c.user_id IS NULL
  * call fails with TOKEN_ALREADY_ASSIGNED, writing nothing (a retry reports the row).
  * `repeated`: how many good rows repeat an assignment (checkStagedRows counted them); with
  * none, the UPDATE is skipped rather than run as a scan that finds nothing.
- * `newUsersHaveRowIds`: createMissingUsers made the users 'one per row', so a row without
- * a user id has its new_user_id, and no join looks the users up by name.
+ * `usersByName`: createMissingUsers made the users 'by name', so a row without a user id
+ * finds its user by name; otherwise such a row's user has its new_user_id (and without
+ * createUsers every good row has a user id), and no join is needed.
  */
-export async function writeAssignments(db: Db, { repeated, newUsersHaveRowIds }: { repeated: number; newUsersHaveRowIds: boolean }): Promise<void> {
+export async function writeAssignments(db: Db, { repeated, usersByName }: { repeated: number; usersByName: boolean }): Promise<void> {
   if (repeated > 0) await updateRepeatedAssignments(db);
-  const [userId, join] = newUsersHaveRowIds ? ['coalesce(c.user_id, c.new_user_id)', ''] : ['coalesce(c.user_id, created.id)', CREATED_USERS];
+  const [userId, join] = usersByName ? ['coalesce(c.user_id, created.id)', CREATED_USERS] : ['coalesce(c.user_id, c.new_user_id)', ''];
   try {
     await db.rows(`
       INSERT INTO token_assignments (token_id, user_id, role, pin_hash, status)
