@@ -113,6 +113,8 @@ export async function verifyWith(
 }
 
 const PIN_NOT_ASKED: PinCheck = { matches: true, rehashDue: false };
+const PIN_UNCHECKED: PinCheck = { matches: false, rehashDue: false };
+const DIGITS = /^[0-9]+$/;
 
 export type PinCheckFor = (token: Candidate, pin: string | undefined) => Promise<PinCheck>;
 
@@ -124,11 +126,18 @@ export type PinCheckFor = (token: Candidate, pin: string | undefined) => Promise
 function pinCheckFor(keys: ServerKeys, users: UserResolver, domain: ResolvedDomain | null, dn: string | undefined): PinCheckFor {
   if (domain?.pinSource === 'none') return () => Promise.resolve(PIN_NOT_ASKED);
   if (domain?.pinSource !== 'directory') return (token, pin) => pinMatches(keys.pepper, token.pinHash, pin);
+  // A user has one directory password: once a string matched, any other is known wrong
+  // without a bind (RADIUS's challenge check after a right PIN and a wrong OTP would
+  // otherwise count a failed login in the directory, towards locking the account).
   const binds = new Map<string, Promise<boolean>>();
+  let matched: string | undefined;
   return async (_token, pin) => {
     const key = pin ?? '';
+    if (matched !== undefined) return { matches: key === matched, rehashDue: false };
     if (!binds.has(key)) binds.set(key, users.checkDirectoryPassword(domain, dn, pin));
-    return { matches: await binds.get(key)!, rehashDue: false };
+    const matches = await binds.get(key)!;
+    if (matches) matched = key;
+    return { matches, rehashDue: false };
   };
 }
 
@@ -159,7 +168,9 @@ async function firstMatch(
 ) {
   for (const token of open) {
     const credential = credentialFor(token);
-    const pin = credential.pin === null ? PIN_NOT_ASKED : await pinOf(token, credential.pin);
+    // An OTP part that is not digits can match no token: its PIN is not checked (no scrypt,
+    // no directory bind counted as a failed login), which tells nothing secret.
+    const pin = credential.pin === null ? PIN_NOT_ASKED : !DIGITS.test(credential.otp) ? PIN_UNCHECKED : await pinOf(token, credential.pin);
     const next = otpType(token.type).verify(unsealSeed(keys.masterKey, token.seedSealed, token.id), credential.otp, token, nowSeconds);
     if (pin.matches && next) return { token, next, pin, credential };
   }

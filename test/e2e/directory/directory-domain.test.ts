@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { verifyUserPassword } from '../../../src/services/auth/verify-password';
 import { verifyUserOtp } from '../../../src/services/auth/verify-otp';
 import { DirectoryConnections } from '../../../src/services/directory/ldap/directory-connections';
 import { UserResolver } from '../../../src/services/directory/user-resolver';
@@ -178,6 +179,27 @@ describeWithSlapd('domains backed by a directory (SPEC §11, against slapd)', ()
       await users.close();
     }
     expect((await tokenRow(s, 'DIR-PIN-1')).counter).toBe(2);
+  });
+
+  it('when a RADIUS password (PIN and OTP in one) is checked against the directory then no bind is made that must fail', async () => {
+    const d = await directoryDomain({}, { pinSource: 'directory' });
+    await hotpFor(d.name, 'user00079', 'DIR-PIN-2');
+    const users = new UserResolver(s.keys.masterKey);
+    const binds: (string | undefined)[] = [];
+    const bind = users.checkDirectoryPassword.bind(users);
+    jest.spyOn(users, 'checkDirectoryPassword').mockImplementation(async (domain, dn, password) => { binds.push(password); return bind(domain, dn, password); });
+    const ref = { domain: { name: d.name }, loginName: 'user00079' };
+    try {
+      // right PIN, wrong OTP: the directory password is known after one bind; the whole password is not tried as the PIN
+      await expect(verifyUserPassword(s.db, s.keys, users, ref, 'pw-user00079000000', null)).rejects.toMatchObject({ errorName: 'AUTH_FAILED' });
+      expect(binds).toEqual(['pw-user00079']);
+      // the PIN alone (challenge-response): its last 6 characters are no OTP, so only the whole password is bound
+      binds.length = 0;
+      expect(await verifyUserPassword(s.db, s.keys, users, ref, 'pw-user00079', null)).toMatchObject({ pinOnly: true });
+      expect(binds).toEqual(['pw-user00079']);
+    } finally {
+      await users.close();
+    }
   });
 
   it('when slapd is stopped then calls answer 503 with Retry-After and charge nothing; started again, it works without a restart', async () => {
