@@ -69,13 +69,16 @@ export function createApp(deps: AppDeps): TokengateApp {
   const audit = deps.audit ?? new AuditWriter(dataSource);
   const config: Config = { ...defaultConfig(), ...deps.config };
   const { rateLimits, bodyLimit } = config;
+  const users = deps.users ?? new UserResolver(keys.masterKey);
   const { registry, pipeline } = methodGateway(deps.methods, {
     dataSource, keys, log, config: { rateLimits, userTokenMaxTtl: config.userTokenMaxTtl }, clock: deps.clock ?? systemClock,
-    users: deps.users ?? new UserResolver(keys.masterKey),
+    users,
     onCallDone: async (record) => {
-      // Committed by now: this process's own next call must not meet the old credential,
-      // even before the database's notification arrives.
-      if (callerCache && registry.get(record.method)?.module.revokesCredentials) callerCache.forget('*');
+      // Committed by now: this process's own next call must not meet the old credential (even
+      // before the database's notification arrives) nor the domain as it was.
+      const module = registry.get(record.method)?.module;
+      if (callerCache && module?.revokesCredentials) callerCache.forget('*');
+      if (module?.changesDomain && record.outcome === 'ok' && record.target) users.forgetDomain(record.target);
       observeCall(record);
       await audit.write(record);
     },

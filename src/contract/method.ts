@@ -102,6 +102,12 @@ export interface MethodModule<P = any, R = any> {
    * at once; other processes hear of it from the database (SPEC §9).
    */
   readonly revokesCredentials?: boolean;
+  /**
+   * The method changes a domain (its kind, its directory), the one its audit target names.
+   * Once it has committed, this process's user resolver forgets what it read of domains:
+   * forgotten earlier, a read between that and the commit would keep the old domain.
+   */
+  readonly changesDomain?: boolean;
   /** Audit target; default: params.id, params.uuid, params.token.serial or result.id. */
   readonly auditTarget?: (params: P, result: R | undefined) => string | undefined;
   /** Other representations of the result on the legacy route, keyed by Accept media type. */

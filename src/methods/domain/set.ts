@@ -4,9 +4,8 @@ import { setDomain } from '../../services/directory/domain-directory';
 export default defineMethod<'/domain/set'>({
   name: '/domain/set',
   scope: 'directory',
-  async handler({ db, keys, params, users }) {
-    const domain = await setDomain(db, keys.masterKey, params.id, params.attrs);
-    users.forgetDomain(params.id);
-    return domain;
+  changesDomain: true,
+  handler({ db, keys, params }) {
+    return setDomain(db, keys.masterKey, params.id, params.attrs);
   },
 });

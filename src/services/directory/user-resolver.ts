@@ -100,8 +100,11 @@ export class UserResolver {
     const [row] = await db.rows(`
       SELECT id, name, pin_source AS "pinSource", directory, directory_bind_password AS "bindPassword"
         FROM domains WHERE deleted_at IS NULL AND ${ref.id ? 'id = $1::uuid' : 'name_key = $1'}`, [ref.id ?? usernameKey(ref.name!)]);
+    // forgotten meanwhile (/domain/set, …): what was read may be the old domain, and its
+    // directory connections must not be opened again: read it afresh
+    if (generation !== this.generation) return this.domain(db, ref);
     const value = row ? this.domainOf(row) : null;
-    if (generation === this.generation) this.domains.set(key, value);
+    this.domains.set(key, value);
     return value;
   }
 
