@@ -28,6 +28,18 @@ describe('DirectoryConnections', () => {
     expect(work).toHaveBeenCalledTimes(2); // once a call: busy is an answer, not a lost connection
   });
 
+  it('when the work itself is at fault (a TypeError) then it is neither retried nor the connection dropped', async () => {
+    const { connections, made } = pool();
+    await connections.use(async () => 'first');
+    const work = jest.fn(async () => { throw new TypeError('a bug of ours'); });
+
+    await expect(connections.use(work)).rejects.toBeInstanceOf(TypeError);
+
+    expect(work).toHaveBeenCalledTimes(1);
+    expect(made).toHaveLength(1);
+    expect(made[0]!.unbind).not.toHaveBeenCalled();
+  });
+
   it('when a pooled connection turns out lost then it is dropped and the work runs once more on a fresh one', async () => {
     const { connections, made } = pool();
     await connections.use(async () => 'first');

@@ -10,8 +10,8 @@ const POOL_SIZE = 4;
 
 /**
  * A small pool of connections to one domain's directory, bound as its service account.
- * URLs are tried in the order given (failover). A connection that fails with an outage
- * (socket closed, timeout) is dropped, never handed out again; a pooled connection that
+ * URLs are tried in the order given (failover). A connection that is lost (socket closed,
+ * timeout; not an answer such as "busy") is dropped, never handed out again; a pooled connection that
  * turns out dead (the server restarted while it sat idle) is replaced once, at once, so
  * the first call after a restart already works.
  */

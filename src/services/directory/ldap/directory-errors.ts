@@ -19,7 +19,12 @@ export function isDirectoryOutage(err: unknown): boolean {
  * and the work tried once more on a fresh one.
  */
 export function isConnectionLost(err: unknown): boolean {
-  return !(err instanceof ResultCodeError) && !(err instanceof AppError);
+  return !(err instanceof ResultCodeError) && !(err instanceof AppError) && !isProgrammingError(err);
+}
+
+/** A fault in our own code (a TypeError, say): neither the directory's answer nor its absence, never retried nor called an outage. */
+function isProgrammingError(err: unknown): boolean {
+  return err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError || err instanceof SyntaxError;
 }
 
 /** `work` against a directory, an outage become SERVICE_UNAVAILABLE (never a stack or the server's words); anything else passes. */
