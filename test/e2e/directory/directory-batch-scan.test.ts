@@ -1,4 +1,5 @@
 import { createServer, Server, Socket } from 'node:net';
+import { Client } from 'ldapts';
 import { DirectorySource } from '../../../src/services/directory/ldap/directory-source';
 import { startTestServer, TestServer } from '../../support/server';
 import { describeWithSlapd, Slapd, startSlapd } from '../../support/slapd';
@@ -116,6 +117,20 @@ describeWithSlapd('/token/batchAssignTokens reading a directory whole (SPEC §11
     expect(await scan.mock.results[0]!.value).toBeNull();
     expect(byName).toHaveBeenCalledTimes(1);
     expect((await assignmentsOf(s, 'LIMIT-')).map((a) => a.loginName)).toEqual(Array.from({ length: SCAN_FROM }, (_, i) => uid(i + 1)));
+  });
+
+  it('when a scan stops at its most entries then its connection is ended (its paged search with it) and the names are searched for on another', async () => {
+    await directoryDomain('corp-capped');
+    const serials = Array.from({ length: SCAN_FROM }, (_, i) => `CAP-${String(i + 1).padStart(2, '0')}`);
+    await createTokens(s, serials);
+    const fullScan = DirectorySource.prototype.scanLogins;
+    const scan = jest.spyOn(DirectorySource.prototype, 'scanLogins').mockImplementation(function (this: DirectorySource) { return fullScan.call(this, 1500); });
+    const unbinds = jest.spyOn(Client.prototype, 'unbind');
+    const reply = await uploadCsv(s, [header, ...serials.map((serial, i) => `corp-capped,${uid(i + 1)},DN,ST,${serial}`)].join('\n'));
+
+    expect([reply.status, reply.body.result]).toEqual([200, { total: SCAN_FROM, assigned: SCAN_FROM, failed: 0, errors: [] }]);
+    expect(await scan.mock.results[0]!.value).toBeNull(); // 2,500 entries, more than 1,500: stopped in its second page
+    expect(unbinds).toHaveBeenCalledTimes(1);
   });
 
   it.each([

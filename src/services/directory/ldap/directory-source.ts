@@ -117,7 +117,12 @@ export class DirectorySource {
         paged: { pageSize: SCAN_PAGE_SIZE },
       })) {
         read += page.searchEntries.length;
-        if (read > maxEntries) return null;
+        if (read > maxEntries) {
+          // The paged search stays open on the server when left half-way (Active Directory
+          // allows a few per connection): this connection ends, the pool opens another.
+          await client.unbind();
+          return null;
+        }
         for (const found of page.searchEntries) {
           const entry = this.toEntry(found);
           if (!entry) continue;
