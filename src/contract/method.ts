@@ -12,8 +12,11 @@ export type Caller =
   | { kind: 'operator'; name: string };
 
 /** A caller by its public id only (`apikey:<id>`, `device:<uuid>`, `operator:<name>`): what logs and the audit log record. */
-export function callerLabel(caller: Caller | null): string | null {
+export function callerLabel(caller: Caller): string;
+export function callerLabel(caller: Caller | string | null): string | null;
+export function callerLabel(caller: Caller | string | null): string | null {
   if (!caller) return null;
+  if (typeof caller === 'string') return caller; // already a label (`radius:<client name>`)
   return caller.kind === 'device' ? `device:${caller.uuid}` : caller.kind === 'operator' ? `operator:${caller.name}` : `apikey:${caller.id}`;
 }
 

@@ -81,7 +81,7 @@ export class CallerCache {
       const [oldestKey, oldest] = this.entries.entries().next().value!;
       this.drop(oldestKey, oldest);
     }
-    const subject = callerLabel(found.caller)!;
+    const subject = callerLabel(found.caller);
     this.entries.set(key, { caller: found.caller, subject, until });
     let keys = this.keysBySubject.get(subject);
     if (!keys) this.keysBySubject.set(subject, keys = new Set());

@@ -181,7 +181,7 @@ async function recordCall(
   const { started, caller, method, target, outcome, errorName, details } = done;
   const durationMs = performance.now() - started;
   // Never the params: they may hold secrets the redaction rules do not know by name.
-  if (deps.log.isLevelEnabled('debug')) log().debug({ method, outcome, errorName, durationMs, caller: typeof caller === 'string' ? caller : callerLabel(caller) }, 'call');
+  if (deps.log.isLevelEnabled('debug')) log().debug({ method, outcome, errorName, durationMs, caller: callerLabel(caller) }, 'call');
   try {
     await deps.onCallDone({ time: new Date(), caller, method, target, outcome, errorName, durationMs, details });
   } catch (err) {

@@ -37,7 +37,7 @@ export interface RadclientReply {
  */
 export async function radclient(
   port: number, nas: NasClient, attributes: string[],
-  opts: { code?: 'auth' | 'status'; messageAuthenticator?: boolean; timeout?: number; host?: string; secret?: string } = {},
+  opts: { code?: 'auth' | 'status' | 'acct'; messageAuthenticator?: boolean; timeout?: number; host?: string; secret?: string } = {},
 ): Promise<RadclientReply> {
   return parseReply(await radclientRaw(['-x', '-r', '1', '-t', String(opts.timeout ?? 3),
     `${opts.host ?? '127.0.0.1'}:${port}`, opts.code ?? 'auth', opts.secret ?? nas.secret], requestText(nas, attributes, opts.messageAuthenticator) + '\n'));

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { ServerKeys } from '../../contract/method';
 import type { Db } from '../../db';
 import { usernameKey } from '../../domain/names/username-key';
-import { AppError, isAppError, isDatabaseUnavailable } from '../../errors';
+import { AppError, E, isAppError, isDatabaseUnavailable } from '../../errors';
 import { countRadiusDrop, countRadiusReply, countRadiusRetransmission } from '../../http/metrics';
 import {
   CODES, decodeRequest, encodeReply, RadiusDropError, RadiusRequest, readHeader, ReplyCode,
@@ -85,6 +85,8 @@ export function createRadiusHandler(deps: RadiusHandlerDeps) {
     }
     if (!client) return drop(from, started, undefined, 'unknown_client');
     if (client.transport !== 'any' && client.transport !== from.transport) return drop(from, started, client, 'wrong_transport');
+    // Accounting, CoA, …: not decoded (each code signs its packet its own way)
+    if (header.code !== CODES.ACCESS_REQUEST && header.code !== CODES.STATUS_SERVER) return drop(from, started, client, 'unsupported_code');
 
     // RFC 5080 §2.2.2: the same source, Identifier and Request Authenticator within 30 s is a retransmission
     const key = `${from.transport}|${from.address}|${from.port}|${header.identifier}|${header.authenticator.toString('hex')}`;
@@ -104,7 +106,6 @@ export function createRadiusHandler(deps: RadiusHandlerDeps) {
       if (!request.hasMessageAuthenticator) return drop(from, started, client, 'missing_message_authenticator');
       return reply(request, secretOf(client, from), 'Access-Accept', []);
     }
-    if (request.code !== CODES.ACCESS_REQUEST) return drop(from, started, client, 'unsupported_code');
     if (client.requireMessageAuthenticator && !request.hasMessageAuthenticator) return drop(from, started, client, 'missing_message_authenticator');
     const running = inFlight.get(client.id) ?? 0;
     if (running >= deps.maxInFlightPerClient) return drop(from, started, client, 'overloaded');
@@ -136,12 +137,12 @@ export function createRadiusHandler(deps: RadiusHandlerDeps) {
       return reply(request, secret, code, attributes);
     };
 
-    if (!ref || typeof password !== 'string' || password === '') return answer('Access-Reject', 'AUTH_FAILED');
+    if (!ref || typeof password !== 'string' || password === '') return answer('Access-Reject', E.AUTH_FAILED.name);
     const stateAttribute = request.attributes.State;
     let pinChecked: ChallengeState | undefined;
     if (stateAttribute !== undefined) {
       pinChecked = Buffer.isBuffer(stateAttribute) ? states.take(stateAttribute.toString('hex')) : undefined;
-      if (!pinChecked || pinChecked.clientId !== client.id || pinChecked.user !== userKey(ref)) return answer('Access-Reject', 'AUTH_FAILED');
+      if (!pinChecked || pinChecked.clientId !== client.id || pinChecked.user !== userKey(ref)) return answer('Access-Reject', E.AUTH_FAILED.name);
     }
     try {
       const outcome = await verifyUserPassword(deps.db, deps.keys, deps.users, ref, password, deps.failuresPerUser, pinChecked);
@@ -202,5 +203,5 @@ function nasDetails(request: RadiusRequest): Record<string, string> {
 }
 
 function databaseDown(err: unknown): boolean {
-  return isDatabaseUnavailable(err) || (err instanceof AppError && err.errorName === 'SERVICE_UNAVAILABLE');
+  return isDatabaseUnavailable(err) || (err instanceof AppError && err.errorName === E.SERVICE_UNAVAILABLE.name);
 }

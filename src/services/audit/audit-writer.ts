@@ -42,8 +42,7 @@ export class AuditWriter {
   private async insert(entries: AuditEntry[]): Promise<void> {
     const columns: unknown[][] = [[], [], [], [], [], [], [], []];
     for (const e of entries) {
-      const caller = typeof e.caller === 'string' ? e.caller : callerLabel(e.caller);
-      const row = [e.time, caller, e.method.slice(0, 200), e.target ?? null, e.outcome, e.errorName ?? null, e.durationMs, e.details ? JSON.stringify(e.details) : null];
+      const row = [e.time, callerLabel(e.caller), e.method.slice(0, 200), e.target ?? null, e.outcome, e.errorName ?? null, e.durationMs, e.details ? JSON.stringify(e.details) : null];
       row.forEach((value, i) => columns[i].push(value));
     }
     await this.dataSource.autonomous(INSERT_ENTRIES, columns);

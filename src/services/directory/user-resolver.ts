@@ -60,7 +60,7 @@ export class UserResolver {
     limits: ResolverLimits = DEFAULT_LIMITS,
   ) {
     this.domains = new BoundedCache(limits.domains, DOMAIN_TTL_MS, now);
-    this.users = new BoundedCache(limits.users, 0, now);
+    this.users = new BoundedCache(limits.users, 0, now); // each answer kept for its domain's cacheSeconds, given with it
   }
 
   /** The user `ref` names, or USER_NOT_FOUND. */

@@ -141,6 +141,13 @@ describe('RADIUS silent drops', () => {
     expect(await radclient(port, lax, [nameOf(user), password(user.nextOtp())], { messageAuthenticator: false })).toEqual(ACCEPT);
   });
 
+  itRadius('when a known client sends an Accounting-Request (with a Message-Authenticator) then it is dropped as unsupported_code', async () => {
+    const nas = await radiusClientFor(s);
+    const before = await metric('tokengate_radius_dropped_total', 'reason="unsupported_code"');
+    expect(await radclient(port, nas, ['Acct-Status-Type = Start', 'User-Name = "someone"'], { code: 'acct', timeout: 1 })).toEqual(DROPPED);
+    expect(await metric('tokengate_radius_dropped_total', 'reason="unsupported_code"')).toBe(before + 1);
+  });
+
   itRadius('when the secret is wrong then the request is dropped and counted, and the token counts no failure', async () => {
     const user = await radiusUser(s, { pin: '1234' });
     const nas = await radiusClientFor(s);
