@@ -1618,9 +1618,12 @@ export type UserSetParams = {
  * Params of /user/verifyToken. Introspect a user token (RFC 7662 style): {active: true, userId,
  * ecosystemId, expiryType, expiresAt} (expiresAt null for Infinite) or {active: false} for anything
  * that is not a working token: unknown, revoked, expired, its user or ecosystem deleted, or its user
- * not ACTIVE. An active answer of a SlidingTtl token moves its expiry to now + ttl, in the same
- * statement that checks it, and updates lastUsedAt. Scope user:token (the scope of every user-token
- * method; a resource server that only verifies gets a key with just that scope).
+ * not ACTIVE. An active answer records the use (lastUsedAt) and moves a SlidingTtl token's expiry to
+ * now + ttl, in the same statement that checks it; a use is written at most once a second per token
+ * (once a tenth of its ttl when that is shorter), so lastUsedAt and a sliding expiry are exact to that
+ * much, and a verify within it writes nothing and answers the stored expiry. Scope user:token (the
+ * scope of every user-token method; a resource server that only verifies gets a key with just that
+ * scope).
  */
 export type UserVerifyTokenParams = {
   token: string;

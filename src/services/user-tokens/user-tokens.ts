@@ -17,20 +17,41 @@ const ACTIVE = `t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at >
   AND d.id = t.domain_id AND d.deleted_at IS NULL`;
 
 /**
- * Checks and uses a token in ONE statement: the row lock the UPDATE takes makes
- * concurrent verifies of a sliding token queue up, and greatest() keeps its expiry
- * (and last use) from moving backwards when a verify that started earlier commits
- * later. No read-then-write window, also across server processes.
+ * How stale a token's recorded last use may be before a verify writes it again: a second,
+ * or a tenth of the token's ttl when that is shorter. A verify within it changes nothing, so
+ * a token checked on every request of a busy client costs a read, not a new row version and
+ * its WAL, and concurrent checks of one token do not queue on its row lock. What it gives
+ * up: lastUsedAt is exact to this much, and a SlidingTtl token's expiry may lag "last use +
+ * ttl" by as much (ttl is whole seconds; a token slid every half second with ttl 1 lives on).
+ */
+const USE_RECORDED = `t.last_used_at > now() - least(interval '1 second', t.ttl_seconds * interval '100 milliseconds')`;
+
+/**
+ * Checks and uses a token in ONE statement. `hit` reads it; `slid` writes the use (and a
+ * sliding expiry) only when the recorded one is older than USE_RECORDED allows. The row lock
+ * that UPDATE takes, with greatest(), keeps the expiry (and last use) from moving backwards
+ * when a verify that started earlier commits later, also across server processes; a verify
+ * that finds the use recently recorded answers the stored expiry, no later than the writer's.
  */
 export const VERIFY_USER_TOKEN_SQL = `
-  UPDATE user_tokens t
-     SET last_used_at = greatest(t.last_used_at, now()),
-         expires_at = CASE WHEN t.expiry_type = 'SlidingTtl'
-                           THEN greatest(t.expires_at, now() + t.ttl_seconds * interval '1 second')
-                           ELSE t.expires_at END
-    FROM users u, domains d
-   WHERE t.token_hash = $1 AND ${ACTIVE}
-  RETURNING t.user_id AS "userId", t.domain_id AS "ecosystemId", t.expiry_type AS "expiryType", t.expires_at AS "expiresAt"`;
+  WITH hit AS (
+    SELECT t.id, t.user_id, t.domain_id, t.expiry_type, t.expires_at
+      FROM user_tokens t, users u, domains d
+     WHERE t.token_hash = $1 AND ${ACTIVE}
+  ), slid AS (
+    UPDATE user_tokens t
+       SET last_used_at = greatest(t.last_used_at, now()),
+           expires_at = CASE WHEN t.expiry_type = 'SlidingTtl'
+                             THEN greatest(t.expires_at, now() + t.ttl_seconds * interval '1 second')
+                             ELSE t.expires_at END
+      FROM hit
+     WHERE t.id = hit.id AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
+       AND NOT coalesce(${USE_RECORDED}, false)
+    RETURNING t.expires_at
+  )
+  SELECT hit.user_id AS "userId", hit.domain_id AS "ecosystemId", hit.expiry_type AS "expiryType",
+         coalesce((SELECT expires_at FROM slid), hit.expires_at) AS "expiresAt"
+    FROM hit`;
 
 /**
  * Issues a token; the clear token is returned here only, the database keeps its keyed hash.

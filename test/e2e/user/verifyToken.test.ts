@@ -71,6 +71,31 @@ describe('/user/verifyToken', () => {
     expect(await verify(token)).toEqual({ active: false });
   });
 
+  it('when a token is verified again within a second of its recorded use then nothing is written and the stored expiry is answered; after that second the use is written again', async () => {
+    const token = await issue({ expiryType: 'SlidingTtl', ttl: 600 });
+    const first = await verify(token);
+    const recorded = await stored(token);
+    await s.clock.advance(0.3); // (plus the real time between the calls, well under the rest of the second)
+    expect(await verify(token)).toEqual(first);
+    expect(await stored(token)).toEqual(recorded);
+    await s.clock.advance(1.1);
+    const later = await verify(token);
+    expect(new Date(later.expiresAt).getTime()).toBeGreaterThanOrEqual(new Date(first.expiresAt).getTime() + 1_400);
+    const after = await stored(token);
+    expect(after.expires_at.toISOString()).toBe(later.expiresAt);
+    expect(after.last_used_at.getTime()).toBeGreaterThanOrEqual(recorded.last_used_at.getTime() + 1_400);
+  });
+
+  it('when a SlidingTtl token of ttl 1 is verified every 0.4 s then it keeps working (a short ttl records its use more often than once a second)', async () => {
+    const token = await issue({ expiryType: 'SlidingTtl', ttl: 1 });
+    for (let i = 0; i < 6; i++) {
+      await s.clock.advance(0.4);
+      expect((await verify(token)).active).toBe(true);
+    }
+    await s.clock.advance(1.1);
+    expect(await verify(token)).toEqual({ active: false });
+  });
+
   it('when a SlidingTtl token has expired then a verify does not revive it', async () => {
     const token = await issue({ expiryType: 'SlidingTtl', ttl: 600 });
     await setExpiry(token, "now() - interval '1 millisecond'");
