@@ -47,7 +47,7 @@ try {
   const uncached = await startTokengate(db.url, { ...env, TOKENGATE_CREDENTIAL_CACHE_SIZE: '0' });
   stops.push(() => uncached.stop());
   const floor = await startFloor(db.url);
-  stops.push(() => floor.stop());
+  stops.push(async () => { await floor.stop(); printProfile(floor.pid); }); // beside tokengate's, what a call cannot do with less
   const [setup, bare] = [httpClient(single.url), httpClient(floor.url)];
   stops.push(() => { setup.close(); bare.close(); });
 

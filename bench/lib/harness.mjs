@@ -186,12 +186,14 @@ export async function startDriverApp(databaseUrl, driver, connections, pepper) {
 /**
  * A node child process, resolved once its output matches `readyLine`. BENCH_PROFILE=<dir>
  * writes a V8 CPU profile of each child there on exit (bench/lib/profile.mjs reads them).
- * For looking into tails: BENCH_NODE_FLAGS in a child's env adds node flags to it (e.g.
- * "--trace-gc"), and BENCH_CHILD_LOG=<file> appends every child's output to that file.
+ * For looking into tails: BENCH_NODE_FLAGS (the bench's environment, or a child's env) adds
+ * node flags to the children (e.g. "--trace-gc", or "--require <file>" to start a sampling
+ * heap profiler), and BENCH_CHILD_LOG=<file> appends every child's output to that file.
  */
 function startChild(args, env, readyLine) {
   const prof = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_PROFILE)}`] : [];
-  const flags = env.BENCH_NODE_FLAGS ? env.BENCH_NODE_FLAGS.split(' ') : [];
+  const nodeFlags = env.BENCH_NODE_FLAGS ?? process.env.BENCH_NODE_FLAGS;
+  const flags = nodeFlags ? nodeFlags.split(' ') : [];
   /** @type {import('node:child_process').ChildProcessByStdio<null, import('node:stream').Readable, import('node:stream').Readable> & { stop?: () => Promise<void> }} */
   const child = spawn(process.execPath, [...prof, ...flags, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = ''; // the tail of both streams, shown when the child dies unasked

@@ -116,3 +116,21 @@ describe('GET /ws: the same limits', () => {
     expect(await client.call(rpcCall(10, '/domain/search', { limit: 1 }))).toMatchObject({ id: 10, result: { total: expect.any(Number) } });
   });
 });
+
+describe('characters PostgreSQL text cannot hold, in what the audit row records', () => {
+  it.each([
+    ['a NUL', 'bad\\u0000id'],
+    ['a lone surrogate', 'bad\\ud800id'],
+  ])('when an id holds %s then the call is refused, and its audit row and a concurrent call\'s are written', async (_what, escapedId) => {
+    const before = await audited('/user/get');
+    const beforeOther = await audited('/domain/search');
+    const [hostile, other] = await Promise.all([
+      postRpc(`{"jsonrpc":"2.0","id":1,"method":"/user/get","params":{"id":"${escapedId}"}}`),
+      postRpc('{"jsonrpc":"2.0","id":2,"method":"/domain/search","params":{}}'),
+    ]);
+    expect(hostile.body.error.data.name).toBe('INVALID_PARAMS');
+    expect(other.body.result.total).toBeGreaterThanOrEqual(0);
+    expect(await audited('/user/get')).toBe(before + 1);
+    expect(await audited('/domain/search')).toBe(beforeOther + 1);
+  });
+});
