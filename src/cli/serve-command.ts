@@ -1,5 +1,6 @@
 import cluster, { Worker } from 'node:cluster';
 import { createServer } from 'node:http';
+import { setFlagsFromString } from 'node:v8';
 import { InvalidArgumentError, type Command } from 'commander';
 import { AggregatorRegistry } from 'prom-client';
 import { Config, loadConfig } from '../config';
@@ -11,6 +12,14 @@ export function registerServeCommand(program: Command): void {
     .option('--workers <n>', 'server processes sharing the port (node:cluster)', wholeNumber(1, 256), 1)
     .option('--metrics-port <port>', 'with --workers: every worker\'s /metrics summed, on this port of the primary', wholeNumber(0, 65535))
     .action(async (opts: { workers: number; metricsPort?: number }) => {
+      // V8 learns from allocation sites whose objects all survived a young collection (a
+      // token import's, a batch's) to allocate there straight into the old generation, and
+      // does not unlearn it; the verify hot paths share such sites (driver and framework
+      // code), so after one import their short-lived objects went old and every scavenge
+      // took 6–8 ms instead of 2.5–4 (--trace-pretenuring, --trace-gc; docs/benchmarks.md).
+      // The switch is read when a collection digests its feedback, so set here, before any
+      // work, it holds: --trace-pretenuring then reports no decision at all.
+      setFlagsFromString('--no-allocation-site-pretenuring');
       const config = loadConfig();
       if (cluster.isWorker) return serveAsWorker(config);
       if (opts.workers > 1) return servePrimary(config, opts.workers, opts.metricsPort);
