@@ -31,12 +31,13 @@ await pool.query(`INSERT INTO api_keys (name, key_hash, scopes) VALUES ('bare ba
 /**
  * The server's group commit (src/services/audit/audit-writer.ts), statement for statement: the
  * rows that arrive while an INSERT is in flight go together in the next one, one prepared
- * `INSERT … SELECT FROM unnest(…)` whatever the batch size. A copy, not an import: the server's
- * writer takes its own database handle, which a bare pg Pool is not.
+ * `INSERT … SELECT FROM jsonb_array_elements($1)` whatever the batch size. A copy, not an
+ * import: the server's writer takes its own database handle, which a bare pg Pool is not.
  */
 const INSERT_ENTRIES = `
-  INSERT INTO audit_log (time, caller, method, target, outcome, error_name, duration_ms)
-  SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::real[])`;
+  INSERT INTO audit_log (time, caller, method, target, outcome, error_name, duration_ms, details)
+  SELECT (e->>0)::timestamptz, e->>1, e->>2, e->>3, e->>4, e->>5, (e->>6)::real, nullif(e->7, 'null')
+    FROM jsonb_array_elements($1::jsonb) e`;
 /** @type {{ entry: any, done: (err?: unknown) => void }[]} */
 const auditQueue = [];
 /** @type {Promise<void> | null} */
@@ -53,14 +54,12 @@ const auditWriter = {
 async function drainAudit() {
   while (auditQueue.length > 0) {
     const batch = auditQueue.splice(0, 500);
-    /** @type {unknown[][]} */
-    const columns = [[], [], [], [], [], [], []];
-    for (const { entry: e } of batch) {
+    const rows = batch.map(({ entry: e }) => {
       const caller = e.caller ? (e.caller.kind === 'device' ? `device:${e.caller.uuid}` : `apikey:${e.caller.id}`) : null;
-      [e.time, caller, e.method.slice(0, 200), e.target ?? null, e.outcome, e.errorName ?? null, e.durationMs].forEach((v, i) => columns[i].push(v));
-    }
+      return [e.time, caller, e.method.slice(0, 200), e.target ?? null, e.outcome, e.errorName ?? null, e.durationMs, null];
+    });
     try {
-      await pool.query({ name: 'bare-audit', text: INSERT_ENTRIES, values: columns });
+      await pool.query({ name: 'bare-audit', text: INSERT_ENTRIES, values: [JSON.stringify(rows)] });
       batch.forEach((b) => b.done());
     } catch (err) {
       batch.forEach((b) => b.done(err));

@@ -10,7 +10,7 @@
 //   bare-app.mjs, so both sides make the same round trips). It also does the CPU work the answer needs
 //   (keyed hashes, unsealing a seed, the HOTP window search). "ratio" = gateway calls/s ÷
 //   bare calls/s therefore measures the gateway's own overhead: dispatch, validation,
-//   envelopes, express / json-rpc-2.0, TypeORM. A bare variant that leaves statements out
+//   envelopes, the JSON-RPC handler and express. A bare variant that leaves statements out
 //   says so in its name ("method SQL only", "no audit row") and is never the baseline.
 //   The bare app runs in its own node process with a pg Pool as large as the server's
 //   (TOKENGATE_POOL_SIZE, 20). The load comes from wrk (lib/wrk.mjs), a C program, except

@@ -1,5 +1,5 @@
-import type { JSONRPCResponse } from 'json-rpc-2.0';
 import type { AppError } from '../errors';
+import type { RpcReply } from './rpc-handler';
 
 /**
  * The Retry-After header (whole seconds, at least 1) for an error that says when to try
@@ -13,7 +13,7 @@ export function retryAfterOf(err: AppError): string | undefined {
  * A JSON-RPC reply keeps HTTP 200 (SPEC section 1), so the header is the only thing a
  * load balancer or a plain HTTP client can act on: the longest wait any of its calls asks for.
  */
-export function retryAfterOfRpc(reply: JSONRPCResponse | JSONRPCResponse[] | null): string | undefined {
+export function retryAfterOfRpc(reply: RpcReply): string | undefined {
   const replies = reply === null ? [] : Array.isArray(reply) ? reply : [reply];
   const waits = replies.map((r) => r.error?.data?.retryAfter).filter((s): s is number => typeof s === 'number');
   return waits.length ? secondsHeader(Math.max(...waits)) : undefined;

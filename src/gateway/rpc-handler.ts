@@ -1,6 +1,3 @@
-import {
-  createJSONRPCErrorResponse, createJSONRPCSuccessResponse, JSONRPCErrorCode, JSONRPCResponse, JSONRPCServer,
-} from 'json-rpc-2.0';
 import type { Caller } from '../contract/method';
 import { AppError, E } from '../errors';
 import { findTooDeep, MAX_PARAMS_DEPTH, RPC_ENVELOPE_DEPTH, tooDeepError } from './json-limits';
@@ -17,8 +14,14 @@ export interface RpcContext {
   correlationId: string;
 }
 
+export type RpcId = string | number | null;
+export interface RpcError { code: number; message: string; data?: Record<string, unknown> }
+/** A JSON-RPC 2.0 response object: a result or an error, never both. */
+export type RpcResponse =
+  | { jsonrpc: '2.0'; id: RpcId; result: unknown; error?: undefined }
+  | { jsonrpc: '2.0'; id: RpcId; error: RpcError; result?: undefined };
 /** A reply to send; null when the message held only notifications. */
-export type RpcReply = JSONRPCResponse | JSONRPCResponse[] | null;
+export type RpcReply = RpcResponse | RpcResponse[] | null;
 export type RpcHandler = (message: unknown, ctx: RpcContext) => Promise<RpcReply>;
 
 export interface RpcLimits {
@@ -26,11 +29,16 @@ export interface RpcLimits {
   batchMax: number;
 }
 
+/** A call as JSON-RPC 2.0 defines one: a request object, or a notification without `id`. */
+interface RpcCall { jsonrpc: '2.0'; method: string; params?: unknown; id?: RpcId }
+
 /**
- * JSON-RPC 2.0 for every transport (POST /rpc, GET /ws). The json-rpc-2.0 server does
- * the protocol (ids, notifications, invalid requests); every call goes through the one
- * pipeline in its middleware. A batch runs one call after another, in order, and is
- * always answered with an array.
+ * JSON-RPC 2.0 for every transport (POST /rpc, GET /ws): each call goes through the one
+ * pipeline, and its outcome is the response (none for a notification). A batch runs one
+ * call after another, in order, and is always answered with an array. What is not a call
+ * (no `"jsonrpc": "2.0"`, a method that is not a string, an id that is neither string,
+ * number nor null, a result or error member) is INVALID_REQUEST, with its id when it has
+ * a usable one, and runs nothing.
  *
  * Before any call runs, the message as a whole is bounded: a batch longer than
  * `batchMax` is INVALID_REQUEST (data.max), and a message nested deeper than its params
@@ -39,64 +47,62 @@ export interface RpcLimits {
  * calls nor reach a recursion with hostile nesting (an echoed id, say).
  */
 export function createRpcHandler(pipeline: Pipeline, limits: RpcLimits): RpcHandler {
-  const server = new JSONRPCServer<RpcContext>({ errorListener: () => {} });
-  server.applyMiddleware(async (_next, request, ctx) => {
+  const answer = async (call: unknown, ctx: RpcContext): Promise<RpcResponse | null> => {
+    if (!isCall(call)) return rpcErrorResponse(usableId(call), AppError.of(E.INVALID_REQUEST));
+    const { id } = call;
     try {
       const result = await pipeline({
-        methodName: request.method, params: request.params,
+        methodName: call.method, params: call.params,
         authenticate: ctx.authenticate, settings: { get baseUrl() { return ctx.baseUrl(); } }, correlationId: ctx.correlationId,
       });
-      return request.id === undefined ? null : createJSONRPCSuccessResponse(request.id, result ?? null);
+      return id === undefined ? null : { jsonrpc: '2.0', id, result: result ?? null };
     } catch (err) {
-      if (request.id === undefined) return null;
-      return rpcErrorResponse(request.id, err as AppError);
+      return id === undefined ? null : rpcErrorResponse(id, err as AppError);
     }
-  });
+  };
 
   return async (message, given) => {
     const ctx = { ...given, authenticate: once(given.authenticate) };
     const outOfBounds = refuseOutOfBounds(message, limits);
     if (outOfBounds) return outOfBounds;
-    if (!Array.isArray(message)) {
-      const reply = await server.receive(message as never, ctx);
-      return reply ? withErrorName(reply) : null;
-    }
+    if (!Array.isArray(message)) return answer(message, ctx);
     if (message.length === 0) return rpcErrorResponse(null, AppError.of(E.INVALID_REQUEST));
-    const replies: JSONRPCResponse[] = [];
+    const replies: RpcResponse[] = [];
     for (const [index, call] of message.entries()) {
-      const reply = await server.receive(call, { ...ctx, correlationId: `${ctx.correlationId}-${index + 1}` });
-      if (reply) replies.push(withErrorName(reply));
+      const reply = await answer(call, { ...ctx, correlationId: `${ctx.correlationId}-${index + 1}` });
+      if (reply) replies.push(reply);
     }
     return replies.length ? replies : null;
   };
 }
 
-export function rpcErrorResponse(id: string | number | null, err: AppError): JSONRPCResponse {
-  return createJSONRPCErrorResponse(id, err.code, err.message, { name: err.errorName, ...err.data });
+export function rpcErrorResponse(id: RpcId, err: AppError): RpcResponse {
+  return { jsonrpc: '2.0', id, error: { code: err.code, message: err.message, data: { name: err.errorName, ...err.data } } };
 }
 
-/** json-rpc-2.0 answers malformed calls itself; give those the catalog name too. */
-function withErrorName(reply: JSONRPCResponse): JSONRPCResponse {
-  if (!reply.error || reply.error.data?.name) return reply;
-  const name = reply.error.code === JSONRPCErrorCode.InvalidRequest ? E.INVALID_REQUEST.name
-    : reply.error.code === JSONRPCErrorCode.MethodNotFound ? E.METHOD_NOT_FOUND.name : E.INTERNAL.name;
-  return { ...reply, error: { ...reply.error, data: { ...reply.error.data, name } } };
+function isCall(value: unknown): value is RpcCall {
+  return isPlainObject(value) && value.jsonrpc === '2.0' && typeof value.method === 'string'
+    && (value.id === undefined || isRpcId(value.id)) && value.result === undefined && value.error === undefined;
+}
+
+function isRpcId(id: unknown): id is RpcId {
+  return typeof id === 'string' || typeof id === 'number' || id === null;
+}
+
+/** The id to answer something that is not a call with: its own when that is one an id can be. */
+function usableId(value: unknown): RpcId {
+  const id = isPlainObject(value) ? value.id : undefined;
+  return isRpcId(id) ? id : null;
 }
 
 /** The one reply refusing a message too long (batch) or too deep for `limits`; null when it is within them. */
-export function refuseOutOfBounds(message: unknown, limits: RpcLimits): JSONRPCResponse | null {
+export function refuseOutOfBounds(message: unknown, limits: RpcLimits): RpcResponse | null {
   if (Array.isArray(message) && message.length > limits.batchMax) {
     const text = `A batch may hold at most ${limits.batchMax} calls; this one holds ${message.length}`;
     return rpcErrorResponse(null, AppError.of(E.INVALID_REQUEST, { max: limits.batchMax }, text));
   }
   const tooDeep = findTooDeep(message, MAX_PARAMS_DEPTH + RPC_ENVELOPE_DEPTH);
-  return tooDeep === null ? null : rpcErrorResponse(singleCallId(message), tooDeepError(tooDeep, MAX_PARAMS_DEPTH));
-}
-
-/** The id of a single call, to answer a message-level refusal with; a batch's is null. */
-function singleCallId(message: unknown): string | number | null {
-  const id = isPlainObject(message) ? message.id : undefined;
-  return typeof id === 'string' || typeof id === 'number' ? id : null;
+  return tooDeep === null ? null : rpcErrorResponse(usableId(message), tooDeepError(tooDeep, MAX_PARAMS_DEPTH));
 }
 
 function once<T>(fn: () => Promise<T>): () => Promise<T> {

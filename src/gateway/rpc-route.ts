@@ -2,7 +2,7 @@ import type { Express, Request, Response } from 'express';
 import express from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Caller } from '../contract/method';
-import type { AppError } from '../errors';
+import { AppError, E } from '../errors';
 import { bodyParserError, parseJsonBody } from './http-body';
 import { RpcHandler, rpcErrorResponse, RpcReply } from './rpc-handler';
 import { newRequestId } from './request-id';
@@ -55,6 +55,7 @@ async function answer(deps: RpcRouteDeps, req: IncomingMessage, res: ServerRespo
   let body: unknown;
   try {
     body = parseJsonBody(req as Request);
+    if (body === undefined) throw AppError.of(E.PARSE_ERROR); // an empty body holds no JSON text at all
   } catch (err) {
     return send(res, rpcErrorResponse(null, err as AppError));
   }

@@ -14,7 +14,7 @@ describe('the audit writer', () => {
     const writer = new AuditWriter(s.db);
     const time = new Date('2026-12-07T03:04:05.678Z');
     await Promise.all([
-      writer.write({ time, caller: { kind: 'apikey', id: 'k1', name: 'n', scopes: [] }, method: '/probe/columns', target: 'a', outcome: 'ok', errorName: undefined, durationMs: 1.25 }),
+      writer.write({ time, caller: { kind: 'apikey', id: 'k1', name: 'n', scopes: [], identity: null }, method: '/probe/columns', target: 'a', outcome: 'ok', errorName: undefined, durationMs: 1.25 }),
       writer.write({ time, caller: 'radius:nas-1', method: '/probe/columns', target: 'b', outcome: 'error', errorName: 'AUTH_FAILED', durationMs: 0.5, details: { nas: 'ap-1', 'é': 'ü "quoted" \\ back' } }),
       writer.write({ time, caller: null, method: '/probe/columns', target: undefined, outcome: 'ok', errorName: undefined, durationMs: 3 }),
     ]);

@@ -24,6 +24,29 @@ describe('POST /rpc', () => {
     expect((await res.json() as RpcReply).error).toMatchObject({ code: -32600, data: { name: 'INVALID_REQUEST' } });
   });
 
+  // JSON-RPC 2.0 §4 and §6: what is not a Request object is answered -32600, with its id when it is one an id can be.
+  const invalid = (id: unknown) => ({ jsonrpc: '2.0', id, error: { code: -32600, message: 'The request is not a valid call', data: { name: 'INVALID_REQUEST' } } });
+  it.each([
+    ['null', 'null', null],
+    ['a number', '5', null],
+    ['a call without jsonrpc 2.0', '{"jsonrpc":"1.0","id":7,"method":"/apikey/search"}', 7],
+    ['a method that is not a string', '{"jsonrpc":"2.0","id":"m","method":5}', 'm'],
+    ['an id that is an object', '{"jsonrpc":"2.0","id":{"a":1},"method":"/apikey/search"}', null],
+    ['a response in place of a call', '{"jsonrpc":"2.0","id":3,"result":1}', 3],
+  ])('when the message is %s then -32600 INVALID_REQUEST, and nothing runs', async (_what, body, id) => {
+    const audited = async () => Number((await s.db.query('SELECT count(*) AS n FROM audit_log'))[0].n);
+    const before = await audited();
+    const res = await post(body);
+    expect([res.status, await res.json()]).toEqual([200, invalid(id)]);
+    expect(await audited()).toBe(before);
+  });
+
+  it('when a batch holds things that are not calls then each is answered -32600 in its place, and the calls beside them run', async () => {
+    const res = await post(JSON.stringify([1, { jsonrpc: '2.0', id: 'ok', method: '/apikey/search', params: {} }, { jsonrpc: '2.0', method: 7 }, [] ]));
+    const replies = await res.json() as RpcReply[];
+    expect(replies.map((r) => r.error?.code ?? r.id)).toEqual([-32600, 'ok', -32600, -32600]);
+  });
+
   it('when the method is unknown then it answers -32601 METHOD_NOT_FOUND', async () => {
     const reply = await s.rpc('/nothing/here', {});
     expect(reply.error).toMatchObject({ code: -32601, data: { name: 'METHOD_NOT_FOUND' } });
