@@ -24,8 +24,8 @@ export function callerLabel(caller: Caller | string | null): string | null {
 export interface FoundCaller { caller: Caller; expiresAt: Date | null }
 
 /**
- * A presented credential as its family reads it: the key a cache may keep it under (its
- * keyed hash, never the secret) and the database lookup.
+ * A presented credential as its family reads it: the key a cache may keep it under (a
+ * memoryKey of it, never the secret) and the database lookup.
  */
 export interface CallerLookup { cacheKey: string; find: () => Promise<FoundCaller | null> }
 

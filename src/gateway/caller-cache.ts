@@ -12,7 +12,7 @@ export interface CallerCacheOptions {
 interface Entry { caller: Caller; subject: string; until: number }
 
 /**
- * Callers whose credential was found valid, keyed by the credential's keyed hash (never
+ * Callers whose credential was found valid, keyed by a memory key of the credential (never
  * the secret), so a repeated credential costs no database round trip (SPEC §9).
  *
  * It serves entries only while trusted: something that hears every change to the

@@ -1,6 +1,6 @@
 import type { Db } from '../../db';
 import type { Caller, CallerLookup, Scope } from '../../contract/method';
-import { generateSecret, keyedHash } from '../../domain/crypto/secrets';
+import { generateSecret, keyedHash, memoryKey } from '../../domain/crypto/secrets';
 import { AppError, E } from '../../errors';
 import { FieldMap, SearchParams, searchPage } from '../query/search-query';
 
@@ -21,16 +21,15 @@ export async function createApiKey(db: Db, pepper: Buffer, attrs: NewApiKey, key
 }
 
 /**
- * An API key as the gateway checks it: cached under its keyed hash; the lookup is one
- * indexed query by that hash, where revoked and expired keys are simply not found.
- * The expiry comes back too, so a cached key stops at its own expiresAt.
+ * An API key as the gateway checks it: cached under a memory key of it (a hit computes no
+ * keyed hash); the lookup is one indexed query by its keyed hash, where revoked and expired
+ * keys are simply not found. The expiry comes back too, so a cached key stops at its own expiresAt.
  */
 export function apiKeyLookup(db: Db, pepper: Buffer, key: string): CallerLookup {
-  const hash = keyedHash(pepper, key);
   return {
-    cacheKey: `apikey ${hash.toString('base64')}`,
+    cacheKey: `apikey ${memoryKey(key)}`,
     find: async () => {
-      const [row] = await db.hot(API_KEY_CALLER_SQL, [hash]);
+      const [row] = await db.hot(API_KEY_CALLER_SQL, [keyedHash(pepper, key)]);
       if (!row) return null;
       const caller: Caller = { kind: 'apikey', id: row.id, name: row.name, scopes: row.scopes, identity: row.identity };
       return { caller, expiresAt: row.expires_at };

@@ -1,6 +1,6 @@
 import type { Db } from '../../db';
 import type { CallerLookup } from '../../contract/method';
-import { keyedHash } from '../../domain/crypto/secrets';
+import { keyedHash, memoryKey } from '../../domain/crypto/secrets';
 
 // As the schemas' "uuid" format (ajv-formats), which also takes RFC 4122's urn:uuid: prefix.
 const UUID = /^(?:urn:uuid:)?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
@@ -19,19 +19,18 @@ export function deviceTokenHash(pepper: Buffer, uuid: string, token: string): Bu
 }
 
 /**
- * A device presenting uuid + token, as the gateway checks it: cached under the token's
- * keyed hash (which binds the uuid); the lookup accepts its root token or a live
+ * A device presenting uuid + token, as the gateway checks it: cached under a memory key of
+ * both (a hit computes no keyed hash); the lookup accepts its root token or a live
  * (unexpired, unrevoked) session token, in one query on the primary key and the unique
  * hash, and says until when a session token holds. Null when the uuid is not a uuid.
  */
 export function deviceTokenLookup(db: Db, pepper: Buffer, uuid: string, token: string): CallerLookup | null {
   const canonical = canonicalUuid(uuid);
   if (!canonical) return null;
-  const hash = deviceTokenHash(pepper, canonical, token);
   return {
-    cacheKey: `device ${hash.toString('base64')}`,
+    cacheKey: `device ${memoryKey(`${canonical}:${token}`)}`,
     find: async () => {
-      const [row] = await db.hot(DEVICE_CALLER_SQL, [canonical, hash]);
+      const [row] = await db.hot(DEVICE_CALLER_SQL, [canonical, deviceTokenHash(pepper, canonical, token)]);
       return row ? { caller: { kind: 'device', uuid: canonical }, expiresAt: row.expires_on } : null;
     },
   };
