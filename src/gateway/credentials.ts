@@ -1,4 +1,3 @@
-import type { Request } from 'express';
 import type { Caller, CallerLookup } from '../contract/method';
 import type { CredentialGuard } from '../contract/credential-guard';
 import type { CallerCache } from './caller-cache';
@@ -14,7 +13,17 @@ export interface Authenticators {
   device: (uuid: string, token: string) => CallerLookup | null;
 }
 
-export function readCredential(req: Request): Credential | null {
+/**
+ * What a credential is read from: a request's headers (`get`, as express reads them) and its
+ * client IP under the app's "trust proxy" (failed checks are limited per IP). An express
+ * request is one; POST /rpc makes a lighter one (rpc-route.ts).
+ */
+export interface CredentialSource {
+  get(name: string): string | undefined;
+  readonly ip?: string;
+}
+
+export function readCredential(req: CredentialSource): Credential | null {
   const header = req.get('authorization') ?? '';
   const [scheme, value] = header.split(/\s+/, 2);
   if (/^bearer$/i.test(scheme ?? '') && value) return { type: 'bearer', key: value };
@@ -59,7 +68,7 @@ export function credentialChecker(auth: Authenticators, guard?: CredentialGuard,
 
 /** The HTTP routes' check: the request's Authorization or meshblu headers. */
 export function callerResolver(check: CredentialCheck) {
-  return async (req: Request): Promise<Caller | null> => {
+  return async (req: CredentialSource): Promise<Caller | null> => {
     const credential = readCredential(req);
     return credential ? check(credential, req.ip ?? 'unknown') : null;
   };

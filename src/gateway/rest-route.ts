@@ -4,6 +4,7 @@ import type { Caller, Upload } from '../contract/method';
 import { isStreamedList } from '../contract/streamed-list';
 import { AppError } from '../errors';
 import type { Registry } from './registry';
+import type { CredentialSource } from './credentials';
 import { baseUrlOf, bodyParserError, parseJsonBody } from './http-body';
 import type { Pipeline } from './pipeline';
 import { requestIdOf } from './request-id';
@@ -19,7 +20,7 @@ const STREAMED_MEDIA_TYPES = ['text/csv', 'application/pskc+xml', 'application/x
  * parameters become attrs. A StreamedList result is written as its rows are read.
  */
 export function restRouter(pipeline: Pipeline, registry: Registry, opts: {
-  bodyLimit: string; resolveCaller: (req: Request) => Promise<Caller | null>; log: Logger;
+  bodyLimit: string; resolveCaller: (req: CredentialSource) => Promise<Caller | null>; log: Logger;
 }): Router {
   const router = express.Router();
   const jsonBody = express.raw({ type: () => true, limit: opts.bodyLimit });

@@ -2,6 +2,7 @@ import type { Express, Request, Response } from 'express';
 import express from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Caller } from '../contract/method';
+import type { CredentialSource } from './credentials';
 import { AppError, E } from '../errors';
 import { bodyParserError, parseJsonBody } from './http-body';
 import { RpcHandler, rpcErrorResponse, RpcReply } from './rpc-handler';
@@ -17,7 +18,7 @@ export interface RpcRouteDeps {
   app: Express;
   handle: RpcHandler;
   bodyLimit: string;
-  resolveCaller: (req: Request) => Promise<Caller | null>;
+  resolveCaller: (req: CredentialSource) => Promise<Caller | null>;
 }
 
 /** True for the one request this route answers: POST /rpc. */
@@ -59,15 +60,32 @@ async function answer(deps: RpcRouteDeps, req: IncomingMessage, res: ServerRespo
   } catch (err) {
     return send(res, rpcErrorResponse(null, err as AppError));
   }
-  // express's view of the request is made only for a call that needs its IP or protocol
-  // (an uncached credential, a link): the verify hot paths never do.
+  // express's view of the request is made only when it decides something: a forwarded
+  // client IP, the protocol of a link. The verify hot paths need neither.
   let view: Request | undefined;
   const viewOf = () => (view ??= expressView(req, deps.app));
   // The x-request-id header carries the id; a batch's calls get it as their prefix.
   const reply = await deps.handle(body, {
-    authenticate: () => deps.resolveCaller(viewOf()), baseUrl: () => `${viewOf().protocol}://${req.headers.host ?? 'localhost'}`, correlationId: requestId,
+    authenticate: () => deps.resolveCaller(credentialSource(req, viewOf)), baseUrl: () => `${viewOf().protocol}://${req.headers.host ?? 'localhost'}`, correlationId: requestId,
   });
   send(res, reply);
+}
+
+/**
+ * The request's headers as they came, and its client IP: without X-Forwarded-For that is the
+ * socket's peer whatever "trust proxy" says (proxy-addr only walks the forwarded chain), so
+ * express is asked only when there is a chain to walk.
+ */
+function credentialSource(req: IncomingMessage, viewOf: () => Request): CredentialSource {
+  return {
+    get: (name) => {
+      const value = req.headers[name.toLowerCase()];
+      return typeof value === 'string' ? value : undefined;
+    },
+    get ip() {
+      return req.headers['x-forwarded-for'] === undefined ? req.socket.remoteAddress : viewOf().ip;
+    },
+  };
 }
 
 /** The JSON-RPC envelope's one writer over HTTP: 200 with the reply, or 204 for notifications only. */

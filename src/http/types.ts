@@ -1,9 +1,10 @@
-import type { Request, Router } from 'express';
+import type { Router } from 'express';
 import type { Database } from '../db';
 import type { Logger } from 'pino';
 import type { Caller, ServerKeys } from '../contract/method';
 import type { Pipeline } from '../gateway/pipeline';
 import type { Registry } from '../gateway/registry';
+import type { CredentialSource } from '../gateway/credentials';
 
 /** What an extra HTTP adapter (download links, Droplit's route, …) gets to work with. */
 export interface HttpDeps {
@@ -15,7 +16,7 @@ export interface HttpDeps {
   /** The methods, for their other renderings of a result (renderAs: a share token's QR code). */
   registry: Registry;
   /** The method routes' credential check (Authorization / meshblu headers), failed checks rate-limited. */
-  resolveCaller: (req: Request) => Promise<Caller | null>;
+  resolveCaller: (req: CredentialSource) => Promise<Caller | null>;
 }
 
 export type RouterFactory = (deps: HttpDeps) => Router;

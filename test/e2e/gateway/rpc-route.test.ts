@@ -152,6 +152,15 @@ describe('POST /rpc', () => {
     expect((await linkVia(strict.url)).origin).toBe(strict.url);
   });
 
+  it('when nothing is forwarded then the peer is the client: a loopback caller\'s failed credentials are not limited (credential-guard exempts loopback)', async () => {
+    // Were the peer unknown, all three would count against one 'unknown' bucket (limit 2) and the third be RATE_LIMITED.
+    for (let i = 0; i < 3; i++) {
+      const answer = await post(s.url, JSON.stringify(call('/apikey/search')), { authorization: 'Bearer tgk_wrong' });
+      expect(JSON.parse(answer.text).error.data.name).toBe('UNAUTHENTICATED');
+    }
+    expect(await s.db.query(`SELECT bucket FROM rate_limits WHERE bucket NOT LIKE 'auth-fail:ip:198.51.100.%'`)).toEqual([]);
+  });
+
   it('when no proxy is trusted then X-Forwarded-For is ignored and the peer address is the client', async () => {
     const [before] = await s.db.query("SELECT count(*)::int AS n FROM rate_limits WHERE bucket = 'auth-fail:ip:198.51.100.99'");
     await post(strict.url, JSON.stringify(call('/apikey/search')), { authorization: 'Bearer tgk_wrong', 'x-forwarded-for': '198.51.100.99' });
