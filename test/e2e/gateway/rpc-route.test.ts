@@ -82,6 +82,24 @@ describe('POST /rpc', () => {
     expect(JSON.parse((await post(strict.url, JSON.stringify(call('/apikey/search')))).text).result.total).toBeGreaterThan(0);
   });
 
+  it('when the body is exactly the limit then it is read, one byte more is BODY_TOO_LARGE; chunked or compressed, the same', async () => {
+    const sized = (bytes: number) => {
+      const base = JSON.stringify({ ...call('/apikey/search'), params: { match: [['name', '=', 'test admin']] } });
+      return `${base.slice(0, -1)}${' '.repeat(bytes - base.length)}}`; // JSON allows the spaces; the size is the body's
+    };
+    const chunkedPost = async (body: string) => (await fetch(`${strict.url}/rpc`, {
+      method: 'POST', headers: { authorization: `Bearer ${s.adminKey}` }, duplex: 'half', body: new Blob([body]).stream(),
+    } as RequestInit & { duplex: 'half' })).json() as Promise<{ result?: { total: number }; error?: { code: number } }>;
+    const [fits, over] = [sized(1024), sized(1025)];
+    expect([Buffer.byteLength(fits), Buffer.byteLength(over)]).toEqual([1024, 1025]);
+    expect(JSON.parse((await post(strict.url, fits)).text).result.total).toBe(1);
+    expect(JSON.parse((await post(strict.url, over)).text).error.code).toBe(1014);
+    expect((await chunkedPost(fits)).result?.total).toBe(1);
+    expect((await chunkedPost(over)).error?.code).toBe(1014);
+    expect(JSON.parse((await compressed(strict.url, fits)).text).result.total).toBe(1);
+    expect(JSON.parse((await compressed(strict.url, over)).text).error.code).toBe(1014);
+  });
+
   it('when the content type is not JSON then the body is still read as JSON, as before', async () => {
     const body = JSON.stringify({ ...call('/apikey/search', 5), params: { match: [['name', '=', 'test admin']] } });
     const fast = await post(s.url, body, { 'content-type': 'text/plain', 'x-request-id': 'ct-1' });
