@@ -187,8 +187,9 @@ export async function startDriverApp(databaseUrl, driver, connections, pepper) {
  * A node child process, resolved once its output matches `readyLine`. BENCH_PROFILE=<dir>
  * writes a V8 CPU profile of each child there on exit (bench/lib/profile.mjs reads them).
  * For looking into tails: BENCH_NODE_FLAGS (the bench's environment, or a child's env) adds
- * node flags to the children (e.g. "--trace-gc", or "--require <file>" to start a sampling
- * heap profiler), and BENCH_CHILD_LOG=<file> appends every child's output to that file.
+ * node flags to the children (e.g. "--trace-gc", "--trace-pretenuring", or "--require
+ * ./bench/lib/heap-sampler.cjs" for where allocations come from), and BENCH_CHILD_LOG=<file>
+ * appends every child's output to that file.
  */
 function startChild(args, env, readyLine) {
   const prof = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_PROFILE)}`] : [];
