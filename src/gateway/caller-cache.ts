@@ -1,4 +1,4 @@
-import { callerLabel, type Caller, type FoundCaller } from '../contract/method';
+import { callerLabel, systemClock, type Caller, type Clock, type FoundCaller } from '../contract/method';
 
 export interface CallerCacheOptions {
   /** Entries kept at most; the oldest go first. */
@@ -7,6 +7,8 @@ export interface CallerCacheOptions {
   ttlMs: number;
   /** Every lookup's outcome, for metrics: served from memory, looked up, or looked up because the cache is not trusted. */
   onLookup?: (outcome: 'hit' | 'miss' | 'bypass') => void;
+  /** Where entries read the time (their ends); the system clock unless a test brings its own. */
+  clock?: Clock;
 }
 
 interface Entry { caller: Caller; subject: string; until: number }
@@ -29,7 +31,11 @@ export class CallerCache {
   private generation = 0;
   private trusted = false;
 
-  constructor(private readonly options: CallerCacheOptions) {}
+  private readonly clock: Clock;
+
+  constructor(private readonly options: CallerCacheOptions) {
+    this.clock = options.clock ?? systemClock;
+  }
 
   get isTrusted(): boolean { return this.trusted; }
   get size(): number { return this.entries.size; }
@@ -38,7 +44,7 @@ export class CallerCache {
   async resolve(key: string, find: () => Promise<FoundCaller | null>): Promise<Caller | null> {
     if (this.trusted) {
       const entry = this.entries.get(key);
-      if (entry && Date.now() < entry.until) {
+      if (entry && this.clock.now() < entry.until) {
         this.options.onLookup?.('hit');
         return entry.caller;
       }
@@ -73,7 +79,7 @@ export class CallerCache {
   }
 
   private remember(key: string, found: FoundCaller): void {
-    const ttlEnd = Date.now() + this.options.ttlMs;
+    const ttlEnd = this.clock.now() + this.options.ttlMs;
     const until = found.expiresAt ? Math.min(found.expiresAt.getTime(), ttlEnd) : ttlEnd;
     const old = this.entries.get(key);
     if (old) this.drop(key, old);

@@ -71,7 +71,7 @@ export async function startTestServer(
   const { key: adminKey } = await createApiKey(db, keys.pepper, { name: 'test admin', scopes: ['admin'] });
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   // Off unless asked: a test that changes a credential with SQL of its own would race the notification.
-  const callerCache = withCache ? new CallerCache({ maxEntries: 1_000, ttlMs: 60_000 }) : undefined;
+  const callerCache = withCache ? new CallerCache({ maxEntries: 1_000, ttlMs: 60_000, clock }) : undefined;
   const listener = callerCache ? followCallerChanges(callerCache, { listenUrl: databaseUrl, dataSource: db, log }) : undefined;
   for (let i = 0; callerCache && !callerCache.isTrusted; i++) {
     if (i > 200) throw new Error('the credential cache did not start hearing revocations');
