@@ -155,7 +155,7 @@ export const SETTINGS = {
   /** A batch of more calls holds a connection and the event loop too long for one request. */
   rpcBatchMax: s('TOKENGATE_RPC_BATCH_MAX', String(DEFAULT_RPC_BATCH_MAX), wholeNumber(1, 1_000_000), 'most calls in one JSON-RPC batch, over HTTP and WebSocket; a longer batch is refused whole (`INVALID_REQUEST`, `data.max`)'),
   /** Callers kept in each process's credential cache; 0 turns the cache off. */
-  credentialCacheSize: s('TOKENGATE_CREDENTIAL_CACHE_SIZE', '10000', wholeNumber(0, Number.MAX_SAFE_INTEGER), 'callers each process remembers by their credential\'s keyed hash; `0` turns the cache off ([docs/operations.md](docs/operations.md#credential-cache))'),
+  credentialCacheSize: s('TOKENGATE_CREDENTIAL_CACHE_SIZE', '10000', wholeNumber(0, Number.MAX_SAFE_INTEGER), 'callers each process remembers by a salted hash of their credential; `0` turns the cache off ([docs/operations.md](docs/operations.md#credential-cache))'),
   /** Longest a cached caller is trusted without hearing of a change. */
   credentialCacheTtlSeconds: s('TOKENGATE_CREDENTIAL_CACHE_TTL', '60', wholeNumber(0, Number.MAX_SAFE_INTEGER), 'seconds a cached caller is trusted at most without hearing of a change'),
   /**
