@@ -30,14 +30,11 @@ await pool.query(`INSERT INTO api_keys (name, key_hash, scopes) VALUES ('bare ba
 
 /**
  * The server's group commit (src/services/audit/audit-writer.ts), statement for statement: the
- * rows that arrive while an INSERT is in flight go together in the next one, one prepared
- * `INSERT … SELECT FROM jsonb_array_elements($1)` whatever the batch size. A copy, not an
- * import: the server's writer takes its own database handle, which a bare pg Pool is not.
+ * rows that arrive while an INSERT is in flight go together in the next one, the server's own
+ * prepared statement (imported) whatever the batch size. The writer itself is not imported:
+ * it takes the server's database handle, which a bare pg Pool is not.
  */
-const INSERT_ENTRIES = `
-  INSERT INTO audit_log (time, caller, method, target, outcome, error_name, duration_ms, details)
-  SELECT (e->>0)::timestamptz, e->>1, e->>2, e->>3, e->>4, e->>5, (e->>6)::real, nullif(e->7, 'null')
-    FROM jsonb_array_elements($1::jsonb) e`;
+const { AUDIT_INSERT_SQL } = await importDist('services/audit/audit-writer.js');
 /** @type {{ entry: any, done: (err?: unknown) => void }[]} */
 const auditQueue = [];
 /** @type {Promise<void> | null} */
@@ -59,7 +56,7 @@ async function drainAudit() {
       return [e.time, caller, e.method.slice(0, 200), e.target ?? null, e.outcome, e.errorName ?? null, e.durationMs, null];
     });
     try {
-      await pool.query({ name: 'bare-audit', text: INSERT_ENTRIES, values: [JSON.stringify(rows)] });
+      await pool.query({ name: 'bare-audit', text: AUDIT_INSERT_SQL, values: [JSON.stringify(rows)] });
       batch.forEach((b) => b.done());
     } catch (err) {
       batch.forEach((b) => b.done(err));

@@ -44,7 +44,7 @@ export class AuditWriter {
       e.time, orNull(callerLabel(e.caller)), storable(e.method.slice(0, 200)), orNull(e.target),
       e.outcome, e.errorName ?? null, e.durationMs, e.details ? storableDetails(e.details) : null,
     ]);
-    await this.dataSource.autonomous(INSERT_ENTRIES, [JSON.stringify(rows)]);
+    await this.dataSource.autonomous(AUDIT_INSERT_SQL, [JSON.stringify(rows)]);
   }
 }
 
@@ -54,8 +54,9 @@ export class AuditWriter {
  * a text[] parameter per column cost pg an escaped string per value and a Date formatted by
  * hand (a tenth of everything the server allocated on /user/verifyToken, bench/hot-paths.mjs
  * with a sampling heap profile). jsonb is parsed once; json would be again for every ->>.
+ * Exported for the bench's bare app, which writes its rows with the same statement.
  */
-const INSERT_ENTRIES = `
+export const AUDIT_INSERT_SQL = `
   INSERT INTO audit_log (time, caller, method, target, outcome, error_name, duration_ms, details)
   SELECT (e->>0)::timestamptz, e->>1, e->>2, e->>3, e->>4, e->>5, (e->>6)::real, nullif(e->7, 'null')
     FROM jsonb_array_elements($1::jsonb) e`;
