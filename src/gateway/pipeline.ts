@@ -147,7 +147,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const done = (outcome: 'ok' | 'error', errorName?: string) =>
       recordCall(deps, log, { started, caller: call.caller, method: call.name, target, outcome, errorName });
     try {
-      const result = await dataSource.transaction((db) => call.run(db, { target: (value) => { target = value.slice(0, 200); } }));
+      const result = await dataSource.transaction((db) => call.run(db, { target: (value) => { target = value; } }));
       await done('ok');
       return result;
     } catch (err) {
@@ -158,7 +158,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   }
 
   function record(call: FinishedCall): Promise<void> {
-    return recordCall(deps, lazyCallLog(deps.log, call.correlationId ?? randomUUID()), { ...call, method: call.name, target: call.target?.slice(0, 200) });
+    return recordCall(deps, lazyCallLog(deps.log, call.correlationId ?? randomUUID()), { ...call, method: call.name, target: call.target });
   }
 
   return Object.assign(invoke, { route, record });
@@ -203,5 +203,5 @@ function normalizeParams(raw: unknown): Record<string, unknown> {
 function defaultTarget(params: Record<string, unknown>, result: unknown): string | undefined {
   const candidates = [params.id, params.uuid, isPlainObject(result) ? result.id ?? result.uuid : undefined];
   const found = candidates.find((c) => typeof c === 'string' || typeof c === 'number');
-  return found === undefined ? undefined : String(found).slice(0, 200);
+  return found === undefined ? undefined : String(found);
 }

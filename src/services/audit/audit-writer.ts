@@ -41,7 +41,7 @@ export class AuditWriter {
 
   private async insert(entries: AuditEntry[]): Promise<void> {
     const rows = entries.map((e) => [
-      e.time, orNull(callerLabel(e.caller)), storable(e.method.slice(0, 200)), orNull(e.target),
+      e.time, orNull(callerLabel(e.caller)), storable(e.method), orNull(e.target),
       e.outcome, e.errorName ?? null, e.durationMs, e.details ? storableDetails(e.details) : null,
     ]);
     await this.dataSource.autonomous(AUDIT_INSERT_SQL, [JSON.stringify(rows)]);
@@ -61,14 +61,19 @@ export const AUDIT_INSERT_SQL = `
   SELECT (e->>0)::timestamptz, e->>1, e->>2, e->>3, e->>4, e->>5, (e->>6)::real, nullif(e->7, 'null')
     FROM jsonb_array_elements($1::jsonb) e`;
 
+/** The most of a text an audit row keeps: a name or an id, never a payload. */
+const MAX_TEXT = 200;
+
 /**
- * What a client sent (a method name, an id), made storable: PostgreSQL text holds no NUL,
+ * What a client sent (a method name, an id), made storable: at most MAX_TEXT characters (a
+ * method's own target may come from any params, even refused ones), and PostgreSQL text holds no NUL,
  * and jsonb no lone surrogate (a JSON string may carry one; so may a slice that cut a
  * pair). Either would fail the whole batch, and with it the audit rows of every call that
  * shared it; each becomes U+FFFD instead.
  */
 function storable(text: string): string {
-  const clean = text.isWellFormed() ? text : text.toWellFormed();
+  const kept = text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text;
+  const clean = kept.isWellFormed() ? kept : kept.toWellFormed();
   return clean.includes('\0') ? clean.replaceAll('\0', '\uFFFD') : clean;
 }
 

@@ -39,4 +39,12 @@ describe('the audit writer', () => {
       ['/probe/hostile\uFFFD', '4 plain', { 'nas\uFFFD': 'id\uFFFD' }],
     ]);
   });
+
+  it('when a text is longer than 200 characters then 200 are kept (a method\'s own auditTarget from client params included)', async () => {
+    const loginName = 'x'.repeat(5_000);
+    await s.rpc('/auth/verify', { user: { domain: { name: 'nowhere' }, loginName }, credential: { otp: '123456' } });
+    const [row] = await s.db.query(`SELECT count(*)::int AS rows, max(length(target)) AS longest FROM audit_log WHERE method = '/auth/verify'`);
+    expect(row).toEqual({ rows: 1, longest: 200 });
+  });
 });
+
