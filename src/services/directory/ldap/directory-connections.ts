@@ -1,4 +1,4 @@
-import { Client } from 'ldapts';
+import { Client, ResultCodeError } from 'ldapts';
 import type { ConnectionOptions } from 'node:tls';
 import { isConnectionLost, isDirectoryOutage } from './directory-errors';
 import type { DirectorySettings } from './directory-settings';
@@ -58,8 +58,10 @@ export class DirectoryConnections {
       client = await this.connect(dn, password);
       return true;
     } catch (err) {
-      if (isDirectoryOutage(err)) throw err;
-      return false;
+      // The directory's answer (a wrong password, a locked account) is a no; an outage, or a
+      // fault of our own, is no answer and must not count as a failed login.
+      if (err instanceof ResultCodeError && !isDirectoryOutage(err)) return false;
+      throw err;
     } finally {
       await client?.unbind().catch(() => {});
     }
@@ -75,7 +77,7 @@ export class DirectoryConnections {
     try {
       const result = await work(client);
       if (this.closed) await client.unbind().catch(() => {});
-      else this.idle.push(client);
+      else if (client.isConnected) this.idle.push(client); // the work may have ended it itself (a scan stopped half-way)
       return result;
     } catch (err) {
       // an answer (no such object, size limit, busy) leaves the connection good; anything else ends it
