@@ -120,7 +120,7 @@ export class DirectorySource {
         if (read > maxEntries) {
           // The paged search stays open on the server when left half-way (Active Directory
           // allows a few per connection): this connection ends, the pool opens another.
-          await client.unbind();
+          await client.unbind().catch(() => {});
           return null;
         }
         for (const found of page.searchEntries) {
