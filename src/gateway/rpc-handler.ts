@@ -85,7 +85,7 @@ function isCall(value: unknown): value is RpcCall {
     && (value.id === undefined || isRpcId(value.id)) && value.result === undefined && value.error === undefined;
 }
 
-function isRpcId(id: unknown): id is RpcId {
+export function isRpcId(id: unknown): id is RpcId {
   return typeof id === 'string' || typeof id === 'number' || id === null;
 }
 

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Caller } from '../contract/method';
 import type { CredentialSource } from './credentials';
 import { AppError, E } from '../errors';
-import { bodyParserError, parseJsonBody } from './http-body';
+import { baseUrlOf, bodyParserError, parseJsonBody } from './http-body';
 import { RpcHandler, rpcErrorResponse, RpcReply } from './rpc-handler';
 import { newRequestId } from './request-id';
 import { retryAfterOfRpc } from './retry-after';
@@ -66,7 +66,7 @@ async function answer(deps: RpcRouteDeps, req: IncomingMessage, res: ServerRespo
   const viewOf = () => (view ??= expressView(req, deps.app));
   // The x-request-id header carries the id; a batch's calls get it as their prefix.
   const reply = await deps.handle(body, {
-    authenticate: () => deps.resolveCaller(credentialSource(req, viewOf)), baseUrl: () => `${viewOf().protocol}://${req.headers.host ?? 'localhost'}`, correlationId: requestId,
+    authenticate: () => deps.resolveCaller(credentialSource(req, viewOf)), baseUrl: () => baseUrlOf(viewOf()), correlationId: requestId,
   });
   send(res, reply);
 }

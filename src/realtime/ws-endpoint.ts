@@ -8,7 +8,7 @@ import { readCredential } from '../gateway/credentials';
 import { exposeError } from '../gateway/error-out';
 import { baseUrlOf } from '../gateway/http-body';
 import { parseJsonText } from '../gateway/json-limits';
-import { createRpcHandler, refuseOutOfBounds, RpcReply, rpcErrorResponse } from '../gateway/rpc-handler';
+import { createRpcHandler, isRpcId, refuseOutOfBounds, RpcReply, rpcErrorResponse } from '../gateway/rpc-handler';
 import type { RealtimeSettings } from '../config';
 import { ConnectionSlots, idleTimer, SocketSession } from './socket-session';
 import { expressView } from '../gateway/request-view';
@@ -124,7 +124,7 @@ function refusal(message: unknown, settings: RealtimeSettings): RpcReply {
   const err = AppError.of(E.RATE_LIMITED, { maxInFlight: settings.maxInFlight, maxQueued: settings.maxQueued });
   const idOf = (call: unknown) => (typeof call === 'object' && call !== null && 'id' in call ? (call as { id: unknown }).id : undefined);
   const replies = (Array.isArray(message) ? message : [message])
-    .map(idOf).filter((id): id is string | number | null => typeof id === 'string' || typeof id === 'number' || id === null)
+    .map(idOf).filter(isRpcId)
     .map((id) => rpcErrorResponse(id, err));
   if (Array.isArray(message)) return replies.length ? replies : null;
   return replies[0] ?? null;
