@@ -10,19 +10,10 @@ import { assertDepth, MAX_PARAMS_DEPTH } from './json-limits';
 import { expandDottedKeys, isPlainObject } from './normalize';
 import { projectResult, ReturnSpec } from './project';
 import type { Registry } from './registry';
+import type { AuditEntry } from '../services/audit/audit-log';
 
-export interface CallRecord {
-  time: Date;
-  /** A caller, or the label of one that is not an API key or device (`radius:<client name>`). */
-  caller: Caller | string | null;
-  method: string;
-  target: string | undefined;
-  outcome: 'ok' | 'error';
-  errorName: string | undefined;
-  durationMs: number;
-  /** What a protocol front-end adds (the NAS of a RADIUS request); never a secret. */
-  details?: Record<string, string>;
-}
+/** A finished call as the audit log and the metrics take it: the audit log's own entry. */
+export type CallRecord = AuditEntry;
 
 export interface PipelineDeps {
   registry: Registry;
