@@ -65,9 +65,9 @@ export async function batchAssignTokens(db: Db, pepper: Buffer, text: AsyncItera
 
   const assigned = total - failed;
   if (!opts.dryRun && assigned > 0) {
-    const made = newUsers ? await createMissingUsers(db, { namesMayRepeat: newUsers.names.mayRepeat }) : 'one per row';
+    const { usersByName } = newUsers ? await createMissingUsers(db, { namesMayRepeat: newUsers.names.mayRepeat }) : { usersByName: false };
     progress({ phase: 'writing', rows: assigned });
-    await writeAssignments(db, { repeated, usersByName: made === 'by name' });
+    await writeAssignments(db, { repeated, usersByName });
   }
   return { total, assigned, failed, errors };
 }

@@ -8,34 +8,30 @@ import { AppError, E, isUniqueViolation } from '../../errors';
  */
 
 /**
- * How the users were made: 'one per row' when each new user got the new_user_id of its
- * row (no user named twice, none made meanwhile by another call), so an assignment finds
- * its user without a join; 'by name' otherwise.
- */
-export type UsersMade = 'one per row' | 'by name';
-
-/**
  * createUsers: the good rows' unknown users, created in their (existing) domains.
  * `namesMayRepeat` (repeated-names.ts): whether a user may be named on several lines;
  * when none is, each row is its own user and no grouping is needed.
+ * Answers how an assignment finds its new user: `usersByName` false when each new user got
+ * the new_user_id of its row (no user named twice, none made meanwhile by another call), so
+ * no join is needed; true otherwise.
  */
-export async function createMissingUsers(db: Db, { namesMayRepeat }: { namesMayRepeat: boolean }): Promise<UsersMade> {
+export async function createMissingUsers(db: Db, { namesMayRepeat }: { namesMayRepeat: boolean }): Promise<{ usersByName: boolean }> {
   // A plain INSERT first: ON CONFLICT's speculative insertion costs a probe and a
   // confirmation per row. Another call may have created one of the users meanwhile;
   // its unique index then refuses the lot, and the same rows go again with ON CONFLICT
   // DO NOTHING, which simply finds that user.
   await db.rows('SAVEPOINT batch_assign_users');
-  let made: UsersMade = namesMayRepeat ? 'by name' : 'one per row';
+  let usersByName = namesMayRepeat;
   try {
     await db.rows(namesMayRepeat ? NEW_USERS : NEW_USERS_ONE_PER_ROW);
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
     await db.rows('ROLLBACK TO SAVEPOINT batch_assign_users');
     await db.rows(`${NEW_USERS} ON CONFLICT (domain_id, login_name_key) WHERE deleted_at IS NULL DO NOTHING`);
-    made = 'by name';
+    usersByName = true;
   }
   await db.rows('RELEASE SAVEPOINT batch_assign_users');
-  return made;
+  return { usersByName };
 }
 
 /**
@@ -82,7 +78,7 @@ const CREATED_USERS = `LEFT JOIN users created ON c.user_id IS NULL
  * call fails with TOKEN_ALREADY_ASSIGNED, writing nothing (a retry reports the row).
  * `repeated`: how many good rows repeat an assignment (checkStagedRows counted them); with
  * none, the UPDATE is skipped rather than run as a scan that finds nothing.
- * `usersByName`: createMissingUsers made the users 'by name', so a row without a user id
+ * `usersByName` (from createMissingUsers): a row without a user id
  * finds its user by name; otherwise such a row's user has its new_user_id (and without
  * createUsers every good row has a user id), and no join is needed.
  */

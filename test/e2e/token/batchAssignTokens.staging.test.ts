@@ -1,6 +1,6 @@
 import { timeOrderedIds } from '../../../src/domain/ids/time-ordered-ids';
 import { usernameKey } from '../../../src/domain/names/username-key';
-import { createMissingUsers, UsersMade } from '../../../src/services/batch-assign/write-assignments';
+import { createMissingUsers } from '../../../src/services/batch-assign/write-assignments';
 import { startTestServer, TestServer } from '../../support/server';
 import { assignmentsOf, createDomain, createTokens, createUsers, HEADER, uploadCsv } from './batch-fixtures';
 
@@ -27,7 +27,7 @@ describe('/token/batchAssignTokens staging and user creation', () => {
     const [existing] = await createUsers(s, domainId, ['Early']);
     const newIds = timeOrderedIds();
     const [earlyNewId, lateNewId] = [newIds(), newIds()];
-    let made: UsersMade | undefined;
+    let made: { usersByName: boolean } | undefined;
 
     await s.db.transaction(async (db) => {
       // the checked rows as validate-staged.ts leaves them: both users were unknown at check time
@@ -41,6 +41,6 @@ describe('/token/batchAssignTokens staging and user creation', () => {
     const users = await s.db.query('SELECT id, login_name FROM users WHERE domain_id = $1 ORDER BY login_name', [domainId]);
     // the one made gets its line's new id (staging.ts); the one found keeps its own
     expect(users).toEqual([{ id: existing, login_name: 'Early' }, { id: lateNewId, login_name: 'late' }]);
-    expect(made).toBe('by name'); // 'EARLY' has not its row's new id: the assignments must look users up by name
+    expect(made).toEqual({ usersByName: true }); // 'EARLY' has not its row's new id: the assignments must look users up by name
   });
 });
