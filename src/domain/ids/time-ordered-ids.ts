@@ -15,9 +15,7 @@ import { randomBytes } from 'node:crypto';
  * does anyway. User ids are names, not credentials: nothing is granted by knowing one.
  */
 export interface IdSource {
-  /** The next id in its 8-4-4-4-12 form. */
-  (): string;
-  /** The next id as its 16 bytes, written into `out` at `offset` (no string made). */
+  /** The next id as its 16 bytes, written into `out` at `offset` (COPY BINARY takes them as they are). */
   into(out: Buffer, offset: number): void;
 }
 
@@ -55,10 +53,7 @@ export function timeOrderedIds(options: IdSourceOptions = {}): IdSource {
       }
     }
   };
-  return Object.assign(() => {
-    advance();
-    return format(ms, randA, hi, lo);
-  }, {
+  return {
     into(out: Buffer, offset: number) {
       advance();
       out.writeUIntBE(ms, offset, 6);
@@ -66,15 +61,5 @@ export function timeOrderedIds(options: IdSourceOptions = {}): IdSource {
       out.writeUInt32BE((0x80000000 | hi) >>> 0, offset + 8); // variant 10, then hi
       out.writeUInt32BE(lo, offset + 12);
     },
-  });
-}
-
-/** The fields of RFC 9562 §5.7 in the 8-4-4-4-12 form (rand_b = hi·2³² + lo). */
-function format(ms: number, randA: number, hi: number, lo: number): string {
-  const time = hex(ms, 12);
-  return `${time.slice(0, 8)}-${time.slice(8)}-7${hex(randA, 3)}-${hex(0x8000 | (hi >>> 16), 4)}-${hex(hi & 0xffff, 4)}${hex(lo, 8)}`;
-}
-
-function hex(value: number, digits: number): string {
-  return value.toString(16).padStart(digits, '0');
+  };
 }

@@ -1,4 +1,4 @@
-import { timeOrderedIds } from '../../../src/domain/ids/time-ordered-ids';
+import { randomUUID } from 'node:crypto';
 import { usernameKey } from '../../../src/domain/names/username-key';
 import { createMissingUsers } from '../../../src/services/batch-assign/write-assignments';
 import { startTestServer, TestServer } from '../../support/server';
@@ -25,8 +25,7 @@ describe('/token/batchAssignTokens staging and user creation', () => {
   it.each([true, false])('when another call created one of the new users meanwhile then that user is found, the others created (names may repeat: %s)', async (namesMayRepeat) => {
     const domainId = await createDomain(s, `race ${namesMayRepeat}`);
     const [existing] = await createUsers(s, domainId, ['Early']);
-    const newIds = timeOrderedIds();
-    const [earlyNewId, lateNewId] = [newIds(), newIds()];
+    const [earlyNewId, lateNewId] = [randomUUID(), randomUUID()];
     let made: { usersByName: boolean } | undefined;
 
     await s.db.transaction(async (db) => {
